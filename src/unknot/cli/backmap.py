@@ -1,0 +1,62 @@
+"""A small text picture of the back, seen from behind, with each region's number (``unknot regions``).
+
+Each ``$x`` slot of the template is the region numbered by x's place in the alphabet (``content/regions.yaml``); a test
+checks that every region has exactly one slot. Highlighted regions are drawn in reverse video.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from unknot.model import Catalog
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+# Seen from behind: the receiver's left is on the left of the picture. Each slot is two characters wide:
+# `$a` is region number 1, `$b` number 2, ... `$l` number 12.
+TEMPLATE = r"""
+                      .----.
+                     (      )
+                      '.  .'
+          ___________/  $a  \___________
+        /     $b       :  :       $c     \
+       |  .--------.   :  :   .--------.  |
+       |  |        | $d:  :$e |        |  |
+       |  |   $f   |   :$l:   |   $g   |  |
+       |  |        | $h:  :$i |        |  |
+       |  '--------'   :  :   '--------'  |
+       |      $j       :  :       $k      |
+        \______________:__:______________/
+          left        spine         right
+"""
+SLOT = re.compile(r"\$([a-z])")
+
+
+def slots() -> list[int]:
+    """The region numbers the template draws, in order of appearance."""
+    return [_number(letter) for letter in SLOT.findall(TEMPLATE)]
+
+
+def _number(letter: str) -> int:
+    return ord(letter) - ord("a") + 1
+
+
+def back_picture(catalog: Catalog, highlight: Collection[str] = ()) -> Text:
+    """The picture with every region's number, the ``highlight`` ones (region ids) in reverse video."""
+    from rich.text import Text
+
+    by_number = {r.number: r for r in catalog.regions}
+    text = Text()
+    pos = 0
+    template = TEMPLATE.strip("\n")
+    for match in SLOT.finditer(template):
+        text.append(template[pos : match.start()], style="dim")
+        region = by_number[_number(match.group(1))]
+        style = "bold reverse yellow" if region.id in highlight else "bold cyan"
+        text.append(f"{region.number:>2}", style=style)
+        pos = match.end()
+    text.append(template[pos:], style="dim")
+    return text

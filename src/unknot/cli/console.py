@@ -1,0 +1,27 @@
+"""Rich consoles and the one-line error every command prints."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def stdout() -> Console:
+    """The console commands print to (Rich is imported here, not at start-up)."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def print_error(message: str) -> None:
+    """One red line on stderr: ``unknot: error: ...``."""
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.markup import escape
+
+        Console(stderr=True, highlight=False).print(f"[bold red]unknot: error:[/] {escape(message)}")
+    else:
+        sys.stderr.write(f"unknot: error: {message}\n")

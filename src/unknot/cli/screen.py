@@ -1,0 +1,108 @@
+"""``unknot screen``: the safety screen, interactive for people and ``--json`` for programs.
+
+The ``--json`` path imports neither Rich nor pydantic: it reads the request, screens it and prints the
+contract's JSON (``shared/contracts/README.md``), or the contract's error with exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from unknot.errors import RequestFileError, UnknotError
+
+HELP = """Answer today's safety questions before you massage.
+
+Asks first whether anything needs emergency help right now (and stops at once if it does), then about today,
+your health and your pain, and where on your back anything local is. Answer y (yes), n (no) or ? (not sure);
+"not sure" counts as yes. The verdict says whether you may massage today, what to avoid, why, and what to
+do next.
+
+With --json FILE (or - for standard input) it reads the answers as JSON and prints the verdict as JSON, for
+programs: the format and the error codes are in the contract (docs/contracts.md). Exit status: 0 with a
+verdict, 2 when the request is wrong.
+
+\b
+Examples:
+  unknot screen
+  unknot screen --emergency-number 999
+  unknot screen --json answers.json
+  echo '{"findings": [], "all_others_answered_no": true}' | unknot screen --json -
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``screen`` command to ``app``."""
+    app.command("screen", help=HELP)(screen_command)
+
+
+def screen_command(
+    json_file: str | None = typer.Option(
+        None,
+        "--json",
+        metavar="FILE|-",
+        help="Read the answers from FILE (- for standard input) and print the verdict as JSON.",
+    ),
+    emergency_number: str | None = typer.Option(
+        None,
+        "--emergency-number",
+        metavar="NUMBER",
+        help="The emergency number to show (default: your config file, else your locale's: 112, 999, 911...).",
+    ),
+) -> None:
+    """Run the safety screen."""
+    if json_file is not None:
+        raise typer.Exit(run_json(json_file, emergency_number))
+    from unknot.cli.interview import run_interview
+
+    raise typer.Exit(run_interview(emergency_number))
+
+
+def run_json(source: str, emergency_flag: str | None) -> int:
+    """Screen the JSON request in ``source`` (a path, or ``-``); print the answer; return the exit status."""
+    from unknot.content import load_catalog
+    from unknot.contract import error_to_json, intake_from_json, parse_json, verdict_to_json
+    from unknot.screening import screen
+    from unknot.settings import emergency_number
+
+    try:
+        text = read_request(source)
+        intake = intake_from_json(parse_json(text, name=_name(source)))
+        catalog = load_catalog()
+        number = emergency_number(catalog, emergency_flag)
+        verdict = screen(intake, catalog, emergency_number=number)
+    except UnknotError as exc:
+        sys.stdout.write(json.dumps(error_to_json(exc), ensure_ascii=False) + "\n")
+        sys.stderr.write(f"unknot: error: {exc.message}\n")
+        return exc.exit_code
+    sys.stdout.write(json.dumps(verdict_to_json(verdict), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def read_request(source: str) -> str:
+    """The text of the request file, or of standard input for ``-``; ``RequestFileError`` if unreadable."""
+    if source == "-":
+        try:
+            return sys.stdin.read()
+        except UnicodeDecodeError:
+            raise RequestFileError("standard input is not UTF-8 text", code="invalid_json") from None
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RequestFileError(f"the file '{source}' does not exist; check the path") from None
+    except IsADirectoryError:
+        raise RequestFileError(f"'{source}' is a directory, not a JSON file") from None
+    except PermissionError:
+        raise RequestFileError(f"the file '{source}' cannot be read: permission denied") from None
+    except UnicodeDecodeError:
+        raise RequestFileError(f"the file '{source}' is not UTF-8 text, so not JSON", code="invalid_json") from None
+    except OSError as exc:
+        raise RequestFileError(f"the file '{source}' cannot be read: {exc.strerror}") from None
+
+
+def _name(source: str) -> str:
+    return "standard input" if source == "-" else f"the file '{source}'"

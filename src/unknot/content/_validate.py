@@ -1,0 +1,240 @@
+"""Reading and validating the content files: the slow path behind ``load_catalog`` (PyYAML and pydantic).
+
+Every problem is a ``ContentError`` naming the file, the entry and the field, for example::
+
+    rules.yaml, entry 'chest_pain' (#1), field 'category': Input should be 'emergency', 'stop_today', ...
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from unknot.errors import ContentError
+from unknot.model import (
+    Catalog,
+    Category,
+    CategoryInfo,
+    EmergencyNumbers,
+    Region,
+    Restriction,
+    Rule,
+    ScreenGroup,
+    Source,
+)
+
+T = TypeVar("T")
+
+_NUMBER = re.compile(r"^[0-9]{2,6}$")
+
+
+def build_catalog(directory: Path) -> Catalog:
+    """Read every content file in ``directory``, validate each entry and cross-check the references."""
+    sources = _entries(directory, "sources.yaml", "sources", Source, id_field="key")
+    regions = _entries(directory, "regions.yaml", "regions", Region)
+    restrictions = _entries(directory, "restrictions.yaml", "restrictions", Restriction)
+    categories = _entries(directory, "categories.yaml", "categories", CategoryInfo)
+    rules = _entries(directory, "rules.yaml", "rules", Rule)
+    groups = _entries(directory, "groups.yaml", "groups", ScreenGroup)
+    notes = _mapping(_read(directory, "categories.yaml"), "categories.yaml", "notes")
+    numbers_doc = _read(directory, "emergency_numbers.yaml")
+
+    _check_regions(regions)
+    _check_categories(categories)
+    _check_rules(rules, {s.key for s in sources}, {r.id for r in restrictions})
+    _check_groups(groups, rules)
+    return Catalog(
+        regions=tuple(regions),
+        rules=tuple(rules),
+        sources=tuple(sources),
+        categories=tuple(categories),
+        restrictions=tuple(restrictions),
+        groups=tuple(groups),
+        emergency_numbers=_emergency_numbers(numbers_doc),
+        unsure_note=_text(notes, "categories.yaml", "notes", "unsure"),
+        cleared_note=_text(notes, "categories.yaml", "notes", "cleared"),
+    )
+
+
+def _read(directory: Path, name: str) -> Any:
+    path = directory / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(f"{name}: the content file is missing from {directory}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{name}: cannot be read: {exc}") from None
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(f"{name}: not valid YAML{where}: {problem}") from None
+
+
+def _mapping(doc: Any, name: str, key: str) -> Mapping[str, Any]:
+    if not isinstance(doc, dict) or key not in doc:
+        raise ContentError(f"{name}: expected a mapping with a top-level '{key}' key")
+    value = doc[key]
+    if not isinstance(value, dict):
+        raise ContentError(f"{name}: '{key}' must be a mapping, not {type(value).__name__}")
+    return value
+
+
+def _text(doc: Mapping[str, Any], name: str, entry: str, key: str) -> str:
+    value = doc.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(f"{name}, entry '{entry}', field '{key}': a non-empty text is required")
+    return value.strip()
+
+
+def _entries(directory: Path, name: str, key: str, cls: type[T], *, id_field: str = "id") -> list[T]:
+    doc = _read(directory, name)
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
+        raise ContentError(f"{name}: expected a top-level '{key}' key holding a list of entries")
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
+    adapter = TypeAdapter(cls)
+    seen: set[str] = set()
+    out: list[T] = []
+    for index, raw in enumerate(doc[key]):
+        label = f"#{index + 1}"
+        if isinstance(raw, dict) and isinstance(raw.get(id_field), str):
+            label = f"'{raw[id_field]}' (#{index + 1})"
+        where = f"{name}, entry {label}"
+        if not isinstance(raw, dict):
+            raise ContentError(f"{where}: expected a mapping of fields, got {type(raw).__name__}")
+        unknown = sorted(set(raw) - set(fields))
+        if unknown:
+            raise ContentError(f"{where}, field '{unknown[0]}': not a known field; the fields are: {', '.join(fields)}")
+        try:
+            entry = adapter.validate_python(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "?"
+            raise ContentError(f"{where}, field '{field}': {first['msg']}") from None
+        for fname, f in fields.items():
+            value = getattr(entry, fname)
+            if f.type in ("str", str) and isinstance(value, str) and not value.strip():
+                raise ContentError(f"{where}, field '{fname}': must not be empty")
+        ident = getattr(entry, id_field)
+        if ident in seen:
+            raise ContentError(f"{where}, field '{id_field}': duplicate id '{ident}'")
+        seen.add(ident)
+        out.append(_stripped(entry))
+    if not out:
+        raise ContentError(f"{name}: '{key}' has no entries")
+    return out
+
+
+def _stripped(entry: T) -> T:
+    """Folded YAML text ends with a newline; keep texts tidy."""
+    changes = {
+        f.name: getattr(entry, f.name).strip()
+        for f in dataclasses.fields(entry)  # type: ignore[arg-type]
+        if f.init and type(getattr(entry, f.name)) is str
+    }
+    return dataclasses.replace(entry, **changes)  # type: ignore[type-var]
+
+
+def _check_regions(regions: list[Region]) -> None:
+    numbers = [r.number for r in regions]
+    if sorted(numbers) != list(range(1, len(regions) + 1)):
+        raise ContentError(
+            f"regions.yaml, field 'number': the numbers must run 1..{len(regions)} once each, got {numbers}"
+        )
+    for r in regions:
+        if r.side not in ("left", "right", "midline"):
+            raise ContentError(
+                f"regions.yaml, entry '{r.id}', field 'side': '{r.side}' is not one of left, right, midline"
+            )
+
+
+def _check_categories(categories: list[CategoryInfo]) -> None:
+    got = [c.id for c in categories]
+    if got != list(Category):
+        raise ContentError(
+            "categories.yaml, field 'id': the categories must be, strongest first: "
+            f"{', '.join(Category)}; got {', '.join(got)}"
+        )
+    for c in categories:
+        if c.may_massage != c.id.allows_massage:
+            raise ContentError(
+                f"categories.yaml, entry '{c.id}', field 'may_massage': must be {c.id.allows_massage}"
+                " (only caution, avoid_area and ok allow massage)"
+            )
+
+
+def _check_rules(rules: list[Rule], source_keys: set[str], restriction_ids: set[str]) -> None:
+    for rule in rules:
+        where = f"rules.yaml, entry '{rule.id}'"
+        if not rule.sources:
+            raise ContentError(f"{where}, field 'sources': every rule needs at least one source")
+        _known(where, "sources", rule.sources, source_keys, "sources.yaml")
+        _known(where, "restrictions", rule.restrictions, restriction_ids, "restrictions.yaml")
+        if rule.restrictions and rule.category not in (Category.CAUTION, Category.CONSULT_FIRST):
+            raise ContentError(
+                f"{where}, field 'restrictions': only caution and consult_first rules (once cleared)"
+                f" carry restrictions, and this one is {rule.category}"
+            )
+
+
+def _known(where: str, field: str, values: Iterable[str], known: set[str], file: str) -> None:
+    for value in values:
+        if value not in known:
+            raise ContentError(
+                f"{where}, field '{field}': '{value}' is not defined in {file}; known: {', '.join(sorted(known))}"
+            )
+
+
+def _check_groups(groups: list[ScreenGroup], rules: list[Rule]) -> None:
+    ids = [r.id for r in rules]
+    placed: dict[str, str] = {}
+    for group in groups:
+        for rule_id in group.rules:
+            where = f"groups.yaml, entry '{group.id}', field 'rules'"
+            if rule_id not in ids:
+                raise ContentError(f"{where}: '{rule_id}' is not a rule of rules.yaml")
+            if rule_id in placed:
+                raise ContentError(f"{where}: '{rule_id}' is already in group '{placed[rule_id]}'")
+            placed[rule_id] = group.id
+    missing = [i for i in ids if i not in placed]
+    if missing:
+        raise ContentError(f"groups.yaml, field 'rules': rules asked in no group: {', '.join(missing)}")
+    emergency = {r.id for r in rules if r.category is Category.EMERGENCY}
+    if set(groups[0].rules) != emergency:
+        raise ContentError(
+            f"groups.yaml, entry '{groups[0].id}', field 'rules': the first group must hold exactly the"
+            " emergency rules, so the screen can stop at once on a yes"
+        )
+
+
+def _emergency_numbers(doc: Any) -> EmergencyNumbers:
+    name = "emergency_numbers.yaml"
+    if not isinstance(doc, dict):
+        raise ContentError(f"{name}: expected a mapping with 'default', 'note' and 'by_country'")
+    default = doc.get("default")
+    if not isinstance(default, str) or not _NUMBER.match(default):
+        raise ContentError(f"{name}, field 'default': a number of 2 to 6 digits, in quotes, is required")
+    by_country = doc.get("by_country")
+    if not isinstance(by_country, dict):
+        raise ContentError(f"{name}, field 'by_country': a mapping of country code to number is required")
+    pairs: list[tuple[str, str]] = []
+    for country, number in by_country.items():
+        if not (isinstance(country, str) and re.fullmatch(r"[A-Z]{2}", country)):
+            raise ContentError(f"{name}, entry '{country}': a two-letter upper-case country code is required")
+        if not (isinstance(number, str) and _NUMBER.match(number)):
+            raise ContentError(f"{name}, entry '{country}', field 'number': 2 to 6 digits, in quotes")
+        pairs.append((country, number))
+    note = doc.get("note")
+    if not isinstance(note, str) or not note.strip():
+        raise ContentError(f"{name}, field 'note': a non-empty text is required")
+    return EmergencyNumbers(default=default, by_country=tuple(pairs), note=note.strip())

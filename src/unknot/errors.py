@@ -1,0 +1,72 @@
+"""Every error unknot raises on purpose, under one base class.
+
+The hierarchy::
+
+    UnknotError                 base: catch this once in a front end
+    ├── ContentError            a content file is malformed (names the file, the entry and the field)
+    ├── ConfigError             the user's config file or a setting is wrong
+    └── RequestError            a request from a user or a program is wrong (exit 2 in the CLI)
+        ├── RequestFileError    the request file is missing, unreadable or not JSON
+        └── IntakeError         the screening answers name unknown rules or regions, or are incomplete
+
+Each error carries a ``code``: the machine-readable id of the JSON contracts (``../shared/contracts``), so a
+front end in ``--json`` mode can print ``{"error": {"code": ..., "message": ...}}``. A message names the value,
+the cause and the fix.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "ContentError",
+    "IntakeError",
+    "RequestError",
+    "RequestFileError",
+    "UnknotError",
+]
+
+
+class UnknotError(Exception):
+    """Base class of every error unknot raises on purpose."""
+
+    code: str = "error"
+    #: Process exit status a command-line front end uses for this error.
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class ContentError(UnknotError):
+    """A content file (YAML in ``unknot/content``) is malformed: the message names file, entry and field."""
+
+    code = "content_error"
+
+
+class ConfigError(UnknotError):
+    """The user's configuration file, or a setting given on the command line, is not valid."""
+
+    code = "config_error"
+    exit_code = 2
+
+
+class RequestError(UnknotError):
+    """A request is wrong: a field has the wrong type, is missing, or is not known."""
+
+    code = "invalid_request"
+    exit_code = 2
+
+
+class RequestFileError(RequestError):
+    """The request file does not exist, cannot be read (``file_not_found``) or is not JSON (``invalid_json``)."""
+
+    code = "file_not_found"
+
+
+class IntakeError(RequestError):
+    """Screening answers that cannot be screened: an unknown rule or region, or an incomplete screen."""
+
+    code = "invalid_request"

@@ -1,0 +1,142 @@
+"""The user's settings: a small TOML file in the user's config directory, shared by the front ends.
+
+On Linux the file is ``$XDG_CONFIG_HOME/unknot/config.toml`` (``~/.config/unknot/config.toml``); elsewhere
+platformdirs says where. Only ``emergency_number`` exists so far. The number to call is, first found: the
+command-line flag, the config file, the country of the locale (``LC_ALL``, ``LC_TELEPHONE``,
+``LC_MESSAGES``, ``LANG``), the content's default (112).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from unknot.errors import ConfigError
+from unknot.model import Catalog
+
+__all__ = [
+    "Settings",
+    "config_path",
+    "emergency_number",
+    "load_settings",
+    "locale_country",
+    "save_settings",
+    "update_settings",
+    "validate_emergency_number",
+]
+
+_NUMBER = re.compile(r"^[0-9]{2,6}$")
+_LOCALE = re.compile(r"^[a-zA-Z]{2,3}_([A-Z]{2})\b")
+_LOCALE_VARS = ("LC_ALL", "LC_TELEPHONE", "LC_MESSAGES", "LANG")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the user has set once, for every session."""
+
+    emergency_number: str | None = None
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the config file lives (it may not exist yet)."""
+    env = os.environ if environ is None else environ
+    if sys.platform.startswith("linux"):
+        # platformdirs' answer on Linux, without its import cost on the start-up path.
+        base = env.get("XDG_CONFIG_HOME", "").strip()
+        root = Path(base) if base and os.path.isabs(base) else Path.home() / ".config"
+        return root / "unknot" / "config.toml"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("unknot", appauthor=False)) / "config.toml"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the config file; a missing file means defaults. Raises ``ConfigError`` when it is malformed."""
+    path = path or config_path()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
+    import tomllib
+
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"the config file {path} is not valid TOML ({exc}); fix it or delete it") from None
+    known = {f.name for f in fields(Settings)}
+    for key in doc:
+        if key not in known:
+            raise ConfigError(
+                f"the config file {path} has the unknown setting '{key}'; the settings are: {', '.join(sorted(known))}"
+            )
+    number = doc.get("emergency_number")
+    if number is not None:
+        if not isinstance(number, str):
+            number = str(number)
+        validate_emergency_number(number, where=f"in {path}")
+    return Settings(emergency_number=number)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write ``settings`` to the config file (atomically) and return its path."""
+    path = path or config_path()
+    lines = ["# unknot settings: `unknot config set NAME VALUE` writes this file.\n"]
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if value is not None:
+            lines.append(f'{f.name} = "{value}"\n')
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text("".join(lines), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the config file {path}: {exc.strerror}") from None
+    return path
+
+
+def update_settings(settings: Settings, **changes: str | None) -> Settings:
+    """``settings`` with ``changes`` applied (values already validated)."""
+    return replace(settings, **changes)
+
+
+def validate_emergency_number(number: str, *, where: str = "") -> str:
+    """Return ``number`` if it is 2 to 6 digits, else raise ``ConfigError``."""
+    if not _NUMBER.match(number):
+        place = f" {where}" if where else ""
+        raise ConfigError(
+            f"emergency number '{number}'{place} is not a phone number: give 2 to 6 digits, such as 112, 999 or 911"
+        )
+    return number
+
+
+def locale_country(environ: Mapping[str, str] | None = None) -> str | None:
+    """The country of the user's locale (``en_GB.UTF-8`` gives ``GB``), or None."""
+    env = os.environ if environ is None else environ
+    for var in _LOCALE_VARS:
+        value = env.get(var, "")
+        if value:
+            match = _LOCALE.match(value)
+            return match.group(1) if match else None
+    return None
+
+
+def emergency_number(
+    catalog: Catalog,
+    explicit: str | None = None,
+    settings: Settings | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """The number to call: the flag, else the config file, else the locale's country, else the default."""
+    if explicit is not None:
+        return validate_emergency_number(explicit.strip(), where="given with --emergency-number")
+    settings = settings if settings is not None else load_settings(config_path(environ))
+    if settings.emergency_number:
+        return settings.emergency_number
+    return catalog.emergency_numbers.for_country(locale_country(environ))
