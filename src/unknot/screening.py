@@ -118,7 +118,7 @@ def _reason(catalog: Catalog, rule: Rule, finding: Finding, cleared: frozenset[s
     message = rule.message
     if is_cleared:
         limits = [r.meaning for x in rule.restrictions if (r := catalog.restriction(x)) is not None]
-        message = f"{rule.label}: {catalog.cleared_note}" + (f" Limits: {' '.join(limits)}" if limits else "")
+        message = catalog.cleared_note + (f" Limits: {' '.join(limits)}" if limits else "")
     unsure = finding.answer is Answer.UNSURE
     if unsure:
         message = f"{message} {catalog.unsure_note}"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from unknot.model import Catalog
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from rich.text import Text
 
 # Seen from behind: the receiver's left is on the left of the picture. Each slot is two characters wide:
@@ -60,3 +61,20 @@ def back_picture(catalog: Catalog, highlight: Collection[str] = ()) -> Text:
         pos = match.end()
     text.append(template[pos:], style="dim")
     return text
+
+
+def regions_beside_picture(catalog: Catalog, highlight: Collection[str] = ()) -> RenderableType:
+    """The picture with a numbered list of the region names beside it (one beneath the other if narrow)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    names = Text()
+    for region in catalog.regions:
+        style = "bold reverse yellow" if region.id in highlight else "bold cyan"
+        names.append(f"{region.number:>2}", style=style)
+        names.append(f"  {region.name}\n")
+    grid = Table.grid(padding=(0, 4))
+    grid.add_column(no_wrap=True)
+    grid.add_column(vertical="middle")
+    grid.add_row(back_picture(catalog, highlight), names)
+    return grid

@@ -8,14 +8,14 @@ whether a professional has cleared them. Ctrl-C cancels; nothing is saved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from unknot.cli.backmap import back_picture
+from unknot.cli.backmap import regions_beside_picture
 from unknot.cli.console import stdout
 from unknot.cli.verdict_view import render_emergency, render_verdict
 from unknot.content import load_catalog
@@ -42,122 +42,153 @@ class Ticked:
 
 def run_interview(emergency_flag: str | None) -> int:
     """Run the screen in the terminal; return the exit status (130 on Ctrl-C)."""
-    console = stdout()
     catalog = load_catalog()
-    number = emergency_number(catalog, emergency_flag)
+    interview = Interview(stdout(), catalog, emergency_number(catalog, emergency_flag))
     try:
-        return _interview(console, catalog, number)
+        return interview.run()
     except KeyboardInterrupt:
-        console.print("\n[yellow]Screen cancelled; nothing was saved.[/] Run [bold]unknot screen[/] to start again.")
+        interview.console.print(
+            "\n[yellow]Screen cancelled; nothing was saved.[/] Run [bold]unknot screen[/] to start again."
+        )
         return 130
     except EndOfInput:
-        console.print("\n[red]The input ended before the screen was finished; nothing was saved.[/]")
+        interview.console.print("\n[red]The input ended before the screen was finished; nothing was saved.[/]")
         return 1
 
 
-def _interview(console: Console, catalog: Catalog, number: str) -> int:
-    console.print(
-        Panel(
-            Text.assemble(
-                ("Safety screen", "bold"),
-                " · a few quick questions before any massage.\n",
-                "Answer ",
-                ("y", "bold"),
-                " (yes), ",
-                ("n", "bold"),
-                " (no) or ",
-                ("?", "bold"),
-                " (not sure). Not sure counts as yes: a safety screen never settles a doubt in favour of massage.",
-            ),
-            border_style="cyan",
+@dataclass
+class Interview:
+    """One run of the screen in a terminal."""
+
+    console: Console
+    catalog: Catalog
+    number: str
+    ticked: list[Ticked] = field(default_factory=list)
+
+    def run(self) -> int:
+        """Ask every group, then the details; print the verdict. Returns the exit status."""
+        self._introduce()
+        groups = self.catalog.groups
+        for index, group in enumerate(groups, start=1):
+            answer = self._ask_group(group, index, len(groups))
+            if answer is Answer.NO:
+                continue
+            emergency = group.id == groups[0].id
+            try:
+                picked = self._ask_which(group, answer)
+            except (KeyboardInterrupt, EndOfInput):
+                if emergency:  # they said something in the emergency list applies: never leave without the number
+                    self.console.print(
+                        f"\n[bold white on red] You said one of these applies: call {self.number} now. [/]"
+                    )
+                raise
+            self.ticked += picked
+            if emergency:
+                verdict = screen(self._intake(complete=False), self.catalog, emergency_number=self.number)
+                render_emergency(self.console, verdict, self.catalog)
+                return 0
+        regions = {t.rule.id: self._ask_regions(t.rule) for t in self.ticked if t.rule.is_local}
+        cleared = {
+            t.rule.id
+            for t in self.ticked
+            if t.rule.category is Category.CONSULT_FIRST and t.answer is Answer.YES and self._ask_cleared(t.rule)
+        }
+        verdict = screen(self._intake(regions, cleared), self.catalog, emergency_number=self.number)
+        render_verdict(self.console, verdict, self.catalog)
+        return 0
+
+    def _intake(
+        self, regions: dict[str, tuple[str, ...]] | None = None, cleared: set[str] | None = None, complete: bool = True
+    ) -> Intake:
+        regions = regions or {}
+        findings = tuple(Finding(t.rule.id, t.answer, regions.get(t.rule.id, ())) for t in self.ticked)
+        return Intake(findings=findings, cleared=frozenset(cleared or ()), complete=complete)
+
+    def _introduce(self) -> None:
+        self.console.print(
+            Panel(
+                Text.assemble(
+                    ("Safety screen", "bold"),
+                    " · a few quick questions before any massage.\n",
+                    "Answer ",
+                    ("y", "bold"),
+                    " (yes), ",
+                    ("n", "bold"),
+                    " (no) or ",
+                    ("?", "bold"),
+                    " (not sure). Not sure counts as yes: a safety screen never settles a doubt in favour of massage.",
+                ),
+                border_style="cyan",
+            )
         )
-    )
-    ticked: list[Ticked] = []
-    groups = catalog.groups
-    for index, group in enumerate(groups, start=1):
-        picked = _ask_group(console, catalog, group, index, len(groups))
-        ticked += picked
-        if any(t.rule.category is Category.EMERGENCY for t in picked):
-            verdict = screen(_intake(picked, {}, set(), complete=False), catalog, emergency_number=number)
-            render_emergency(console, verdict, catalog)
-            return 0
-    regions = {t.rule.id: _ask_regions(console, catalog, t.rule) for t in ticked if t.rule.is_local}
-    cleared = {
-        t.rule.id
-        for t in ticked
-        if t.rule.category is Category.CONSULT_FIRST and t.answer is Answer.YES and _ask_cleared(console, t.rule)
-    }
-    verdict = screen(_intake(ticked, regions, cleared, complete=True), catalog, emergency_number=number)
-    render_verdict(console, verdict, catalog)
-    return 0
 
+    def _rules(self, group: ScreenGroup) -> list[Rule]:
+        return [r for rid in group.rules if (r := self.catalog.rule(rid)) is not None]
 
-def _intake(ticked: list[Ticked], regions: dict[str, tuple[str, ...]], cleared: set[str], *, complete: bool) -> Intake:
-    findings = tuple(Finding(t.rule.id, t.answer, regions.get(t.rule.id, ())) for t in ticked)
-    return Intake(findings=findings, cleared=frozenset(cleared), complete=complete)
+    def _ask_group(self, group: ScreenGroup, index: int, total: int) -> Answer:
+        console = self.console
+        console.print()
+        console.rule(f"[bold]Step {index} of {total}[/] · {escape(group.title)}", align="left", style="cyan")
+        console.print(f"[bold]{escape(group.prompt)}[/]")
+        for i, rule in enumerate(self._rules(group), start=1):
+            console.print(f"  [cyan]{i:>2}.[/] {escape(rule.label)}")
+        while True:
+            reply = self._read("[bold]y[/] / [bold]n[/] / [bold]?[/] (not sure) › ").lower()
+            if reply in NO:
+                return Answer.NO
+            if reply in YES:
+                return Answer.YES
+            if reply in UNSURE:
+                return Answer.UNSURE
+            console.print("[yellow]Please answer y (yes), n (no) or ? (not sure).[/]")
 
+    def _ask_which(self, group: ScreenGroup, answer: Answer) -> list[Ticked]:
+        rules = self._rules(group)
+        if len(rules) == 1:
+            return [Ticked(rules[0], answer)]
+        which = "Which ones?" if answer is Answer.YES else "Which ones are you not sure about?"
+        picked = self._ask_numbers(f"{which} Type their numbers, such as 1 3 › ", len(rules))
+        return [Ticked(rules[i - 1], answer) for i in picked]
 
-def _ask_group(console: Console, catalog: Catalog, group: ScreenGroup, index: int, total: int) -> list[Ticked]:
-    rules = [r for rid in group.rules if (r := catalog.rule(rid)) is not None]
-    console.print()
-    console.rule(f"[bold]Step {index} of {total}[/] · {escape(group.title)}", align="left", style="cyan")
-    console.print(f"[bold]{escape(group.prompt)}[/]")
-    for i, rule in enumerate(rules, start=1):
-        console.print(f"  [cyan]{i:>2}.[/] {escape(rule.label)}")
-    while True:
-        reply = _read(console, "[bold]y[/] / [bold]n[/] / [bold]?[/] (not sure) › ").lower()
-        if reply in NO:
-            return []
-        if reply in YES or reply in UNSURE:
-            answer = Answer.YES if reply in YES else Answer.UNSURE
-            break
-        console.print("[yellow]Please answer y (yes), n (no) or ? (not sure).[/]")
-    if len(rules) == 1:
-        return [Ticked(rules[0], answer)]
-    which = "Which ones?" if answer is Answer.YES else "Which ones are you not sure about?"
-    picked = _ask_numbers(console, f"{which} Type their numbers, such as 1 3 › ", len(rules))
-    return [Ticked(rules[i - 1], answer) for i in picked]
+    def _ask_regions(self, rule: Rule) -> tuple[str, ...]:
+        self.console.print()
+        self.console.print(f"[bold]Where?[/] {escape(rule.label)}")
+        self.console.print(regions_beside_picture(self.catalog))
+        picked = self._ask_numbers("Type the numbers of the areas, such as 6 7 › ", len(self.catalog.regions))
+        by_number = {r.number: r.id for r in self.catalog.regions}
+        return tuple(by_number[n] for n in picked)
 
+    def _ask_cleared(self, rule: Rule) -> bool:
+        self.console.print()
+        self.console.print(f"[bold]{escape(rule.label)}[/]")
+        while True:
+            reply = self._read(
+                "Has a doctor or physical therapist cleared you for massage with this? [bold]y[/] / [bold]n[/] › "
+            ).lower()
+            if reply in YES:
+                return True
+            if reply in NO:
+                return False
+            if reply in UNSURE:
+                self.console.print("[dim]Not sure counts as not cleared.[/]")
+                return False
+            self.console.print("[yellow]Please answer y (yes) or n (no).[/]")
 
-def _ask_regions(console: Console, catalog: Catalog, rule: Rule) -> tuple[str, ...]:
-    console.print()
-    console.print(f"[bold]Where?[/] {escape(rule.label)}")
-    console.print(back_picture(catalog))
-    for region in catalog.regions:
-        console.print(f"  [cyan]{region.number:>2}.[/] {escape(region.name)} [dim]· {escape(region.where)}[/]")
-    picked = _ask_numbers(console, "Type the numbers of the areas, such as 6 7 › ", len(catalog.regions))
-    by_number = {r.number: r.id for r in catalog.regions}
-    return tuple(by_number[n] for n in picked)
+    def _ask_numbers(self, prompt: str, count: int) -> list[int]:
+        while True:
+            reply = self._read(prompt).replace(",", " ")
+            if reply.lower() == "all":
+                return list(range(1, count + 1))
+            words = reply.split()
+            # ASCII digits only: '²'.isdigit() is true, but int('²') fails.
+            if words and all(w.isascii() and w.isdigit() and 1 <= int(w) <= count for w in words):
+                return sorted({int(w) for w in words})
+            self.console.print(
+                f"[yellow]Type one or more numbers from 1 to {count}, separated by spaces (or 'all').[/]"
+            )
 
-
-def _ask_cleared(console: Console, rule: Rule) -> bool:
-    console.print()
-    console.print(f"[bold]{escape(rule.label)}[/]")
-    while True:
-        reply = _read(
-            console,
-            "Has a doctor or physical therapist cleared you for massage with this? [bold]y[/] / [bold]n[/] › ",
-        ).lower()
-        if reply in YES:
-            return True
-        if reply in NO or reply in UNSURE:
-            return False
-        console.print("[yellow]Please answer y (yes) or n (no).[/]")
-
-
-def _ask_numbers(console: Console, prompt: str, count: int) -> list[int]:
-    while True:
-        reply = _read(console, prompt).replace(",", " ")
-        if reply.lower() == "all":
-            return list(range(1, count + 1))
-        words = reply.split()
-        if words and all(w.isdigit() and 1 <= int(w) <= count for w in words):
-            return sorted({int(w) for w in words})
-        console.print(f"[yellow]Type one or more numbers from 1 to {count}, separated by spaces (or 'all').[/]")
-
-
-def _read(console: Console, prompt: str) -> str:
-    try:
-        return console.input(prompt).strip()
-    except EOFError:
-        raise EndOfInput from None
+    def _read(self, prompt: str) -> str:
+        try:
+            return self.console.input(prompt).strip()
+        except EOFError:
+            raise EndOfInput from None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from unknot.errors import RequestFileError, UnknotError
+from unknot.errors import ConfigError, RequestFileError, UnknotError
 
 HELP = """Answer today's safety questions before you massage.
 
@@ -72,8 +72,15 @@ def run_json(source: str, emergency_flag: str | None) -> int:
         text = read_request(source)
         intake = intake_from_json(parse_json(text, name=_name(source)))
         catalog = load_catalog()
-        number = emergency_number(catalog, emergency_flag)
+        number: str | None = None
+        bad_number: ConfigError | None = None
+        try:
+            number = emergency_number(catalog, emergency_flag)
+        except ConfigError as exc:  # reported after the request: the contract checks the request first
+            bad_number = exc
         verdict = screen(intake, catalog, emergency_number=number)
+        if bad_number is not None:
+            raise bad_number
     except UnknotError as exc:
         sys.stdout.write(json.dumps(error_to_json(exc), ensure_ascii=False) + "\n")
         sys.stderr.write(f"unknot: error: {exc.message}\n")

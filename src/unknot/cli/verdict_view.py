@@ -8,6 +8,7 @@ from unknot.model import Catalog, Category, Verdict
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.text import Text
 
 STYLE = {
     Category.EMERGENCY: "bold white on red",
@@ -75,37 +76,53 @@ def _body(verdict: Verdict, catalog: Catalog, *, with_advice: bool = True) -> Re
     if with_advice:
         parts.append(Text(verdict.advice))
     if verdict.avoid_regions:
-        names = ", ".join(_region_name(catalog, r) for r in verdict.avoid_regions)
+        names = "; ".join(_region_name(catalog, r) for r in verdict.avoid_regions)
         parts.append(Text.assemble(("\nKeep away from: ", "bold"), names))
     if verdict.restrictions:
-        limits = Text("\nLimits today:", style="bold")
-        for rid in verdict.restrictions:
-            restriction = catalog.restriction(rid)
-            limits.append(f"\n  • {restriction.meaning if restriction else rid}", style="")
-        parts.append(limits)
+        parts.append(Text("\nLimits today:", style="bold"))
+        parts.append(_bullets([Text(_meaning(catalog, rid)) for rid in verdict.restrictions]))
     if verdict.reasons:
-        why = Text("\nWhy:", style="bold")
+        parts.append(Text("\nWhy:", style="bold"))
+        items = []
         for reason in verdict.reasons:
             rule = catalog.rule(reason.rule)
-            tag = LABEL[reason.category].lower()
-            why.append(f"\n  • [{tag}] ", style=STYLE[reason.category])
-            why.append(rule.label if rule else reason.rule, style="bold")
+            item = Text()
+            item.append(f"[{LABEL[reason.category].lower()}] ", style=STYLE[reason.category])
+            item.append(rule.label if rule else reason.rule, style="bold")
             if reason.regions:
-                why.append(f" ({', '.join(_region_name(catalog, r) for r in reason.regions)})")
+                item.append(f" ({'; '.join(_region_name(catalog, r) for r in reason.regions)})")
             if reason.unsure:
-                why.append(" (not sure)", style="italic")
-            why.append(f"\n    {reason.message}")
-            why.append(f"\n    Sources: {', '.join(s.key for s in reason.sources)}", style="dim")
-        parts.append(why)
+                item.append(" (not sure)", style="italic")
+            item.append(f"\n{reason.message}")
+            item.append(f"\nSources: {', '.join(s.key for s in reason.sources)}", style="dim")
+            items.append(item)
+        parts.append(_bullets(items))
         keys = list(dict.fromkeys(s for r in verdict.reasons for s in r.sources))
-        refs = Text("\nSources:", style="bold dim")
-        for source in keys:
-            refs.append(f"\n  {source.key}: {source.reference()}", style="dim")
-        parts.append(refs)
+        parts.append(Text("\nSources:", style="bold dim"))
+        parts.append(
+            _bullets([Text(f"{s.key}: {s.reference()}", style="dim", overflow="fold") for s in keys], bullet=" ")
+        )
     parts.append(Text.assemble(("\nWhat to do next: ", "bold"), verdict.next_step))
     return Group(*parts)
 
 
+def _bullets(items: list[Text], bullet: str = "•") -> RenderableType:
+    """A list whose wrapped lines stay indented under their first line."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right")
+    grid.add_column()
+    for item in items:
+        grid.add_row(bullet, item)
+    return grid
+
+
+def _meaning(catalog: Catalog, restriction_id: str) -> str:
+    restriction = catalog.restriction(restriction_id)
+    return restriction.meaning if restriction else restriction_id
+
+
 def _region_name(catalog: Catalog, region_id: str) -> str:
     region = catalog.region(region_id)
-    return region.name.lower() if region else region_id
+    return region.name if region else region_id

@@ -1,0 +1,144 @@
+"""`unknot screen --json`: the contract's answers and every error code that applies to `screen`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunUnknot
+
+OK = {"findings": [], "all_others_answered_no": True}
+
+
+def test_a_healthy_screen_from_a_file(unknot: RunUnknot, tmp_path: Path) -> None:
+    request = tmp_path / "ok.json"
+    request.write_text(json.dumps(OK))
+    run = unknot("screen", "--json", str(request))
+    assert run.code == 0, run.err
+    out = run.json()
+    assert (out["verdict"], out["may_massage"], out["avoid_regions"], out["restrictions"]) == ("ok", True, [], [])
+    assert out["reasons"] == [] and out["advice"]
+    assert run.err == ""
+
+
+def test_the_contracts_example_from_standard_input(unknot: RunUnknot) -> None:
+    request = {
+        "findings": [{"rule": "bruise", "regions": ["rhomboid_left"]}, "anticoagulants"],
+        "unsure": ["fever", {"rule": "skin_condition", "regions": ["scapula_right"]}],
+        "cleared": ["cancer"],
+        "all_others_answered_no": True,
+    }
+    out = unknot("screen", "--json", "-", input=json.dumps(request)).json()
+    assert out["verdict"] == "stop_today" and out["may_massage"] is False
+    assert out["avoid_regions"] == ["rhomboid_left", "scapula_right"]
+    assert out["restrictions"] == ["light_pressure", "no_tools_point"]
+    assert [(r["rule"], r["category"]) for r in out["reasons"]] == [
+        ("fever", "stop_today"),
+        ("anticoagulants", "caution"),
+        ("bruise", "avoid_area"),
+        ("skin_condition", "avoid_area"),
+    ]
+    fever = out["reasons"][0]
+    assert fever["unsure"] is True and fever["sources"] and fever["message"]
+    assert out["reasons"][1]["restrictions"] == ["light_pressure", "no_tools_point"]
+
+
+def test_an_emergency_gives_the_number(unknot: RunUnknot) -> None:
+    out = unknot("screen", "--json", "-", "--emergency-number", "999", input='{"findings": ["chest_pain"]}').json()
+    assert out["verdict"] == "emergency" and out["emergency_number"] == "999" and "999" in out["advice"]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "code", "in_message"),
+    [
+        pytest.param('{"findings": [}', "invalid_json", "line 1, column 15", id="invalid_json"),
+        pytest.param(
+            '{\n  "findings": [],\n  "all_others_answered_no": tru\n}', "invalid_json", "line 3", id="json-line"
+        ),
+        pytest.param("[]", "invalid_request", "JSON object", id="not-an-object"),
+        pytest.param('{"findings": [], "extra": 1}', "invalid_request", "unknown field 'extra'", id="unknown-field"),
+        pytest.param('{"findings": "fever"}', "invalid_request", "'findings' must be a list", id="findings-type"),
+        pytest.param('{"findings": [3]}', "invalid_request", "'findings' item 1", id="item-type"),
+        pytest.param('{"unsure": [{"regions": []}]}', "invalid_request", "needs 'rule'", id="item-without-rule"),
+        pytest.param('{"findings": [{"rule": "bruise", "where": []}]}', "invalid_request", "'where'", id="item-field"),
+        pytest.param(
+            '{"findings": [{"rule": "bruise", "regions": "x"}]}', "invalid_request", "'regions'", id="regions"
+        ),
+        pytest.param('{"all_others_answered_no": "yes"}', "invalid_request", "true or false", id="bool-type"),
+        pytest.param(
+            '{"cleared": "cancer", "all_others_answered_no": true}', "invalid_request", "'cleared'", id="cleared"
+        ),
+        pytest.param(
+            '{"findings": ["sore_knee"], "all_others_answered_no": true}',
+            "unknown_rule",
+            "chest_pain",
+            id="unknown_rule",
+        ),
+        pytest.param(
+            '{"findings": [{"rule": "bruise", "regions": ["lower_back"]}], "all_others_answered_no": true}',
+            "unknown_region",
+            "neck_base",
+            id="unknown_region",
+        ),
+        pytest.param(
+            '{"findings": ["bruise"], "all_others_answered_no": true}',
+            "regions_required",
+            "bruise",
+            id="regions_required",
+        ),
+        pytest.param(
+            '{"findings": [{"rule": "fever", "regions": ["scapula_left"]}], "all_others_answered_no": true}',
+            "regions_not_allowed",
+            "fever",
+            id="regions_not_allowed",
+        ),
+        pytest.param(
+            '{"findings": [], "cleared": ["fever"], "all_others_answered_no": true}',
+            "not_clearable",
+            "dvt",
+            id="not_clearable",
+        ),
+        pytest.param('{"findings": ["fever"]}', "incomplete_screen", "all_others_answered_no", id="incomplete_screen"),
+    ],
+)
+def test_a_wrong_request_gives_its_code_and_exit_2(
+    unknot: RunUnknot, request_text: str, code: str, in_message: str
+) -> None:
+    run = unknot("screen", "--json", "-", input=request_text)
+    assert run.code == 2
+    error = run.json()["error"]
+    assert error["code"] == code
+    assert in_message in error["message"]
+    assert run.err.count("\n") == 1 and run.err.startswith("unknot: error: ")
+    assert "Traceback" not in run.out + run.err
+
+
+def test_a_missing_file(unknot: RunUnknot, tmp_path: Path) -> None:
+    run = unknot("screen", "--json", str(tmp_path / "nope.json"))
+    assert (run.code, run.json()["error"]["code"]) == (2, "file_not_found")
+    assert "nope.json" in run.json()["error"]["message"]
+
+
+def test_a_directory_is_not_a_file(unknot: RunUnknot, tmp_path: Path) -> None:
+    run = unknot("screen", "--json", str(tmp_path))
+    assert (run.code, run.json()["error"]["code"]) == (2, "file_not_found")
+
+
+def test_a_binary_file_is_not_json(unknot: RunUnknot, tmp_path: Path) -> None:
+    request = tmp_path / "image.json"
+    request.write_bytes(b"\xff\xd8\xff\xe0binary")
+    run = unknot("screen", "--json", str(request))
+    assert (run.code, run.json()["error"]["code"]) == (2, "invalid_json")
+
+
+def test_the_request_is_checked_before_the_emergency_number(unknot: RunUnknot) -> None:
+    run = unknot("screen", "--json", "-", "--emergency-number", "help!", input='{"findings": ["sore_knee"]}')
+    assert (run.code, run.json()["error"]["code"]) == (2, "unknown_rule")
+
+
+def test_a_bad_emergency_number_is_one_clear_error(unknot: RunUnknot) -> None:
+    run = unknot("screen", "--json", "-", "--emergency-number", "help!", input=json.dumps(OK))
+    assert run.code == 2
+    assert "help!" in run.json()["error"]["message"] and "Traceback" not in run.err

@@ -1,0 +1,70 @@
+"""Shared fixtures: the real `unknot` entry point in a subprocess, with a private config directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# CI machines are small and shared: no per-example deadline, the same number of examples everywhere.
+settings.register_profile("unknot", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("unknot")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+UNKNOT = Path(sys.executable).with_name("unknot")
+
+
+def in_ci() -> bool:
+    """Whether this is a CI run, where a missing prerequisite fails instead of skipping."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@dataclass
+class Run:
+    """A finished `unknot` process."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        """Standard output, decoded as JSON."""
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """An environment with a private, empty config directory and a locale without a country."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "UNKNOT_"))}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), LANG="C.UTF-8", COLUMNS="100", NO_COLOR="1")
+    return env
+
+
+RunUnknot = Callable[..., Run]
+
+
+@pytest.fixture
+def unknot(cli_env: dict[str, str]) -> Iterator[RunUnknot]:
+    """Run the installed `unknot` console script: ``unknot("screen", "--json", "-", input="{}")``."""
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
+        proc = subprocess.run(
+            [str(UNKNOT), *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env={**cli_env, **(env or {})},
+            timeout=timeout,
+        )
+        return Run(proc.returncode, proc.stdout, proc.stderr)
+
+    yield run

@@ -1,0 +1,265 @@
+"""The screen: one test per rule row against a hand-written table, and the properties of a verdict."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unknot import Answer, Category, Finding, Intake, IntakeError, load_catalog, screen
+from unknot.model import Catalog, Rule
+
+CATALOG = load_catalog()
+
+# Written by hand from shared/clinical/screening-rules.md, so that a content edit cannot silently move a rule.
+EXPECTED: dict[str, Category] = {
+    "chest_pain": Category.EMERGENCY,
+    "tearing_pain": Category.EMERGENCY,
+    "breathless": Category.EMERGENCY,
+    "major_trauma": Category.EMERGENCY,
+    "cauda_signs": Category.EMERGENCY,
+    "both_legs_neuro": Category.EMERGENCY,
+    "stroke_signs": Category.EMERGENCY,
+    "cancer_neuro": Category.EMERGENCY,
+    "fever": Category.STOP_TODAY,
+    "contagious": Category.STOP_TODAY,
+    "severe_undiagnosed": Category.STOP_TODAY,
+    "intoxicated": Category.STOP_TODAY,
+    "dvt": Category.CONSULT_FIRST,
+    "high_bp": Category.CONSULT_FIRST,
+    "cancer": Category.CONSULT_FIRST,
+    "bleeding_disorder": Category.CONSULT_FIRST,
+    "heart_condition": Category.CONSULT_FIRST,
+    "recent_surgery_fracture": Category.CONSULT_FIRST,
+    "cancer_history_new_pain": Category.SEE_PROFESSIONAL,
+    "sharp_pain": Category.SEE_PROFESSIONAL,
+    "radiating_arm": Category.SEE_PROFESSIONAL,
+    "numbness_weakness": Category.SEE_PROFESSIONAL,
+    "night_pain": Category.SEE_PROFESSIONAL,
+    "weight_loss_unwell": Category.SEE_PROFESSIONAL,
+    "age_new_onset": Category.SEE_PROFESSIONAL,
+    "new_unassessed_pain": Category.SEE_PROFESSIONAL,
+    "cough_worse": Category.SEE_PROFESSIONAL,
+    "fragility_fracture": Category.SEE_PROFESSIONAL,
+    "infection_risk": Category.SEE_PROFESSIONAL,
+    "no_improvement": Category.SEE_PROFESSIONAL,
+    "lump": Category.SEE_PROFESSIONAL,
+    "recent_strain": Category.AVOID_AREA,
+    "open_wound": Category.AVOID_AREA,
+    "bruise": Category.AVOID_AREA,
+    "inflammation": Category.AVOID_AREA,
+    "skin_condition": Category.AVOID_AREA,
+    "surgical_site": Category.AVOID_AREA,
+    "anticoagulants": Category.CAUTION,
+    "osteoporosis": Category.CAUTION,
+    "pregnancy": Category.CAUTION,
+    "reduced_sensation": Category.CAUTION,
+    "painkillers_today": Category.CAUTION,
+    "connective_tissue": Category.CAUTION,
+    "controlled_bp": Category.CAUTION,
+    "scoliosis": Category.CAUTION,
+}
+# Restrictions a caution rule puts on the routine, and a consult-first rule once cleared (same source).
+EXPECTED_RESTRICTIONS: dict[str, tuple[str, ...]] = {
+    "cancer": ("light_pressure",),
+    "bleeding_disorder": ("light_pressure", "no_tools_point"),
+    "anticoagulants": ("light_pressure", "no_tools_point"),
+    "osteoporosis": ("light_pressure", "no_spine_rolling", "no_floor_ball"),
+    "pregnancy": ("no_prone", "no_floor_work"),
+    "reduced_sensation": ("light_pressure",),
+    "painkillers_today": ("no_firm",),
+    "connective_tissue": ("no_firm",),
+    "scoliosis": ("no_firm",),
+}
+
+
+def finding(rule: Rule, answer: Answer = Answer.YES, regions: tuple[str, ...] = ("rhomboid_left",)) -> Finding:
+    return Finding(rule.id, answer, regions if rule.is_local else ())
+
+
+def test_the_table_names_every_rule_of_the_content() -> None:
+    assert set(EXPECTED) == set(CATALOG.rule_ids)
+
+
+@pytest.mark.parametrize("rule", CATALOG.rules, ids=lambda r: r.id)
+def test_a_yes_gives_the_rules_category(rule: Rule) -> None:
+    verdict = screen(Intake((finding(rule),)))
+    assert verdict.category is EXPECTED[rule.id]
+    assert verdict.may_massage is (EXPECTED[rule.id] in {Category.CAUTION, Category.AVOID_AREA, Category.OK})
+    assert [r.rule for r in verdict.reasons] == [rule.id]
+    assert verdict.reasons[0].sources, "every reason cites its sources"
+    if rule.is_local:
+        assert verdict.avoid_regions == ("rhomboid_left",)
+    if EXPECTED[rule.id] is Category.CAUTION:
+        assert set(verdict.restrictions) == set(EXPECTED_RESTRICTIONS.get(rule.id, ()))
+    else:
+        assert verdict.restrictions == ()
+
+
+@pytest.mark.parametrize("rule", [r for r in CATALOG.rules if r.category is Category.CONSULT_FIRST], ids=lambda r: r.id)
+def test_a_cleared_consult_first_rule_counts_as_caution_with_its_restrictions(rule: Rule) -> None:
+    verdict = screen(Intake((finding(rule),), cleared=frozenset({rule.id})))
+    assert verdict.category is Category.CAUTION
+    assert verdict.may_massage
+    assert set(verdict.restrictions) == set(EXPECTED_RESTRICTIONS.get(rule.id, ()))
+    assert verdict.reasons[0].cleared
+
+
+def test_no_findings_is_ok() -> None:
+    verdict = screen(Intake())
+    assert (verdict.category, verdict.may_massage, verdict.reasons) == (Category.OK, True, ())
+
+
+def test_a_clearance_for_a_rule_not_found_changes_nothing() -> None:
+    assert screen(Intake(cleared=frozenset({"dvt"}))).category is Category.OK
+
+
+def test_a_blocking_rule_lists_no_restrictions_of_its_own() -> None:
+    verdict = screen(Intake((Finding("bleeding_disorder"), Finding("painkillers_today"))))
+    assert verdict.category is Category.CONSULT_FIRST
+    assert verdict.restrictions == ("no_firm",)
+
+
+def test_a_lump_blocks_and_also_avoids_its_region() -> None:
+    verdict = screen(Intake((Finding("lump", regions=("scapula_right",)),)))
+    assert (verdict.category, verdict.may_massage) == (Category.SEE_PROFESSIONAL, False)
+    assert verdict.avoid_regions == ("scapula_right",)
+
+
+def test_repeated_findings_merge_and_yes_beats_not_sure() -> None:
+    verdict = screen(
+        Intake(
+            (
+                Finding("bruise", Answer.UNSURE, ("scapula_left",)),
+                Finding("bruise", Answer.YES, ("rhomboid_left",)),
+            )
+        )
+    )
+    (reason,) = verdict.reasons
+    assert not reason.unsure
+    assert reason.regions == ("rhomboid_left", "scapula_left")  # the order of regions.md
+
+
+def test_reasons_come_strongest_first() -> None:
+    verdict = screen(Intake((Finding("bruise", regions=("scapula_left",)), Finding("fever"), Finding("scoliosis"))))
+    assert [r.category for r in verdict.reasons] == [Category.STOP_TODAY, Category.CAUTION, Category.AVOID_AREA]
+
+
+def test_not_sure_says_so_in_the_message() -> None:
+    (reason,) = screen(Intake((Finding("fever", Answer.UNSURE),))).reasons
+    assert reason.unsure
+    assert "not sure" in reason.message
+
+
+def test_the_advice_gives_the_number_to_call() -> None:
+    verdict = screen(Intake((Finding("chest_pain"),)), emergency_number="999")
+    assert "999" in verdict.advice
+    assert verdict.emergency_number == "999"
+
+
+def test_an_incomplete_screen_is_refused() -> None:
+    with pytest.raises(IntakeError) as err:
+        screen(Intake((Finding("bruise", regions=("scapula_left",)),), complete=False))
+    assert err.value.code == "incomplete_screen"
+
+
+@pytest.mark.parametrize("answer", [Answer.YES, Answer.UNSURE])
+def test_an_emergency_decides_an_incomplete_screen(answer: Answer) -> None:
+    verdict = screen(Intake((Finding("tearing_pain", answer),), complete=False))
+    assert verdict.category is Category.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    ("intake", "code"),
+    [
+        pytest.param(Intake((Finding("sore_knee"),)), "unknown_rule", id="unknown_rule"),
+        pytest.param(Intake((Finding("bruise", regions=("lower_back",)),)), "unknown_region", id="unknown_region"),
+        pytest.param(Intake((Finding("bruise"),)), "regions_required", id="regions_required"),
+        pytest.param(Intake((Finding("fever", regions=("scapula_left",)),)), "regions_not_allowed", id="not_allowed"),
+        pytest.param(Intake(cleared=frozenset({"fever"})), "not_clearable", id="not_clearable"),
+        pytest.param(Intake(cleared=frozenset({"nope"})), "unknown_rule", id="unknown_cleared_rule"),
+    ],
+)
+def test_bad_intakes_raise_with_their_code(intake: Intake, code: str) -> None:
+    with pytest.raises(IntakeError) as err:
+        screen(intake)
+    assert err.value.code == code
+    assert err.value.exit_code == 2
+
+
+def test_an_unknown_region_lists_the_valid_ones() -> None:
+    with pytest.raises(IntakeError, match="choose one of: neck_base, upper_trapezius_left"):
+        screen(Intake((Finding("bruise", regions=("lower_back",)),)))
+
+
+# --- properties --------------------------------------------------------------------------------------------
+
+CONSULT = [r.id for r in CATALOG.rules if r.category is Category.CONSULT_FIRST]
+
+
+@st.composite
+def findings(draw: st.DrawFn, catalog: Catalog = CATALOG) -> Finding:
+    rule = draw(st.sampled_from(catalog.rules))
+    answer = draw(st.sampled_from([Answer.YES, Answer.UNSURE]))
+    regions: tuple[str, ...] = ()
+    if rule.is_local:
+        regions = tuple(draw(st.lists(st.sampled_from(catalog.region_ids), min_size=1, max_size=4, unique=True)))
+    return Finding(rule.id, answer, regions)
+
+
+intakes = st.builds(
+    Intake,
+    findings=st.lists(findings(), max_size=6).map(tuple),
+    cleared=st.frozensets(st.sampled_from(CONSULT), max_size=3),
+    complete=st.just(True),
+)
+
+
+def effective(f: Finding, cleared: frozenset[str]) -> Category:
+    rule = CATALOG.rule(f.rule)
+    assert rule is not None
+    return Category.CAUTION if f.rule in cleared and rule.category is Category.CONSULT_FIRST else rule.category
+
+
+@given(intakes, findings())
+def test_adding_a_finding_never_weakens_the_verdict(intake: Intake, extra: Finding) -> None:
+    before = screen(intake)
+    after = screen(Intake((*intake.findings, extra), intake.cleared))
+    assert after.category.strength >= before.category.strength
+    assert not (after.may_massage and not before.may_massage)
+    assert set(before.avoid_regions) <= set(after.avoid_regions)
+
+
+@given(intakes, st.sampled_from([r for r in CATALOG.rules if r.category is Category.AVOID_AREA]), st.data())
+def test_an_avoid_area_finding_never_blocks(intake: Intake, rule: Rule, data: st.DataObject) -> None:
+    regions = tuple(data.draw(st.lists(st.sampled_from(CATALOG.region_ids), min_size=1, unique=True)))
+    before = screen(intake)
+    after = screen(Intake((*intake.findings, Finding(rule.id, regions=regions)), intake.cleared))
+    assert after.may_massage == before.may_massage
+    assert after.category.strength == max(before.category.strength, Category.AVOID_AREA.strength)
+    assert set(regions) <= set(after.avoid_regions)
+
+
+@given(intakes)
+def test_the_verdict_is_the_strongest_category(intake: Intake) -> None:
+    verdict = screen(intake)
+    categories = [effective(f, intake.cleared) for f in intake.findings]
+    expected = max(categories, key=lambda c: c.strength, default=Category.OK)
+    assert verdict.category is expected
+    assert verdict.may_massage is expected.allows_massage
+    local = {r for f in intake.findings for r in f.regions}
+    assert set(verdict.avoid_regions) == local
+
+
+@given(intakes)
+def test_not_sure_is_the_same_as_yes(intake: Intake) -> None:
+    yes = Intake(tuple(Finding(f.rule, Answer.YES, f.regions) for f in intake.findings), intake.cleared)
+    unsure = Intake(tuple(Finding(f.rule, Answer.UNSURE, f.regions) for f in intake.findings), intake.cleared)
+    a, b = screen(yes), screen(unsure)
+    assert (a.category, a.may_massage, a.avoid_regions, a.restrictions) == (
+        b.category,
+        b.may_massage,
+        b.avoid_regions,
+        b.restrictions,
+    )
+    assert all(r.unsure for r in b.reasons)

@@ -1,0 +1,95 @@
+"""Settings: the emergency number from the flag, the config file, the locale or the default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunUnknot
+from unknot import ConfigError, load_catalog
+from unknot.settings import Settings, config_path, emergency_number, load_settings, locale_country, save_settings
+
+CATALOG = load_catalog()
+
+
+@pytest.mark.parametrize(
+    ("env", "country"),
+    [
+        ({"LANG": "en_GB.UTF-8"}, "GB"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "de_DE.UTF-8"}, "DE"),
+        ({"LANG": "en_GB.UTF-8", "LC_TELEPHONE": "en_AU.UTF-8"}, "AU"),
+        ({"LANG": "C.UTF-8"}, None),
+        ({"LANG": "fr_CA"}, "CA"),
+        ({}, None),
+    ],
+)
+def test_the_locales_country(env: dict[str, str], country: str | None) -> None:
+    assert locale_country(env) == country
+
+
+def test_the_flag_beats_the_file_beats_the_locale(tmp_path: Path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path), "LANG": "en_US.UTF-8"}
+    assert emergency_number(CATALOG, environ=env) == "911"
+    save_settings(Settings(emergency_number="999"), config_path(env))
+    assert emergency_number(CATALOG, environ=env) == "999"
+    assert emergency_number(CATALOG, "112", environ=env) == "112"
+
+
+def test_config_path_follows_xdg(tmp_path: Path) -> None:
+    assert config_path({"XDG_CONFIG_HOME": str(tmp_path)}) == tmp_path / "unknot" / "config.toml"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("emergency_number = ", "not valid TOML"),
+        ('colour = "red"', "unknown setting 'colour'"),
+        ('emergency_number = "call mum"', "not a phone number"),
+    ],
+)
+def test_a_malformed_config_file_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(path)
+
+
+def test_a_missing_config_file_means_defaults(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "none.toml") == Settings()
+
+
+def test_config_commands_round_trip(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
+    assert "(default)" in unknot("config", "show").out
+    run = unknot("config", "set", "emergency-number", "999")
+    assert run.code == 0 and "999" in run.out
+    assert Path(cli_env["XDG_CONFIG_HOME"], "unknot", "config.toml").exists()
+    assert "emergency-number = 999    (config file)" in unknot("config", "show").out
+    assert unknot("config", "unset", "emergency-number").code == 0
+    assert "emergency-number = 112" in unknot("config", "show").out
+    assert unknot("config", "path").out.strip().endswith("unknot/config.toml")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["config", "set", "emergency-number", "abc"], "emergency number 'abc' is not a phone number"),
+        (["config", "set", "colour", "red"], "'colour' is not a setting"),
+        (["rules", "sore_knee"], "rule 'sore_knee' does not exist"),
+        (["rules", "--category", "urgent"], "category 'urgent' does not exist"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(unknot: RunUnknot, args: list[str], message: str) -> None:
+    run = unknot(*args)
+    assert run.code == 2
+    assert run.err == f"unknot: error: {run.err.removeprefix('unknot: error: ')}"
+    assert message in run.err and run.err.count("\n") == 1
+
+
+def test_a_broken_config_file_does_not_crash_the_screen(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
+    path = Path(cli_env["XDG_CONFIG_HOME"], "unknot", "config.toml")
+    path.parent.mkdir(parents=True)
+    path.write_text("emergency_number = [")
+    run = unknot("screen", "--json", "-", input='{"findings": [], "all_others_answered_no": true}')
+    assert run.code == 2 and run.json()["error"]["code"] == "config_error"
+    assert "not valid TOML" in run.json()["error"]["message"]
