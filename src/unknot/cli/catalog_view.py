@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from rich.console import Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -35,9 +38,7 @@ def show_rules(catalog: Catalog, rules: list[Rule]) -> None:
     console.print(table)
     keys = list(dict.fromkeys(k for r in rules for k in r.sources))
     console.print("\n[bold]Sources[/]")
-    for key in keys:
-        source = catalog.source(key)
-        console.print(f"  [bold]{escape(key)}[/] [dim]\\[{escape(source.mark)}][/] {escape(source.reference())}")
+    console.print(_sources(catalog, keys))
     console.print(
         "\n[dim]Marks: S read; S* seen only through a copy; K known, not seen. `unknot rules RULE` for one rule.[/]"
     )
@@ -51,17 +52,27 @@ def show_rule(catalog: Catalog, rule: Rule) -> None:
     body.append("Why we ask: ", style="bold")
     body.append(rule.why + "\n")
     body.append("If yes: ", style="bold")
-    body.append(f"{rule.category.value} — {rule.message}\n", style="")
+    body.append(f"{rule.category.value} — {rule.message}\n")
     body.append("Scope: ", style="bold")
     body.append("asks where on the back (local)\n" if rule.is_local else "the whole person (global)\n")
     if rule.restrictions:
         body.append("Restrictions when allowed or cleared: ", style="bold")
         body.append(", ".join(rule.restrictions) + "\n")
     body.append("Sources:", style="bold")
-    for key in rule.sources:
+    panel = Group(body, _sources(catalog, rule.sources))
+    stdout().print(Panel(panel, title=f"[bold]{rule.id}[/]", title_align="left", border_style=STYLE[rule.category]))
+
+
+def _sources(catalog: Catalog, keys: Iterable[str]) -> Table:
+    """Source keys and their full references; wrapped lines stay under the reference."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(overflow="fold")
+    for key in keys:
         source = catalog.source(key)
-        body.append(f"\n  {key} [{source.mark}] {source.reference()}")
-    stdout().print(Panel(body, title=f"[bold]{rule.id}[/]", title_align="left", border_style=STYLE[rule.category]))
+        grid.add_row(f"  {key}", f"[{source.mark}]", source.reference())
+    return grid
 
 
 def show_regions(catalog: Catalog) -> None:
