@@ -1,9 +1,10 @@
-"""The JSON contract of ``unknot screen --json`` (``shared/contracts/README.md``), as pure functions.
+"""The JSON contracts of ``unknot screen --json`` and ``unknot plan --json`` (``shared/contracts/README.md``).
 
-``parse_json`` turns text into data (``invalid_json`` with line and column), ``intake_from_json`` checks the
-request's shape (``invalid_request``: wrong type, unknown field) and builds an ``Intake``; ``screen`` then
-checks the ids. ``verdict_to_json`` and ``error_to_json`` build the answers. Fields may be added, never renamed
-or dropped.
+Pure functions: ``parse_json`` turns text into data (``invalid_json`` with line and column);
+``intake_from_json`` and ``plan_request_from_json`` check a request's shape (``invalid_request``: wrong type,
+missing or unknown field) and build the core's request; ``screen`` and ``plan`` then check the ids.
+``verdict_to_json``, ``routine_to_json`` and ``error_to_json`` build the answers. Fields may be added, never
+renamed or dropped.
 """
 
 from __future__ import annotations
@@ -11,10 +12,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from unknot.errors import RequestError, RequestFileError, UnknotError
-from unknot.model import Answer, Finding, Intake, Reason, Verdict
+from unknot.errors import PlanError, RequestError, RequestFileError, UnknotError
+from unknot.model import Answer, Category, Finding, Intake, Mode, PlanRequest, Reason, Routine, Step, Verdict
 
-__all__ = ["error_to_json", "intake_from_json", "parse_json", "verdict_to_json"]
+__all__ = [
+    "error_to_json",
+    "intake_from_json",
+    "parse_json",
+    "plan_request_from_json",
+    "routine_to_json",
+    "verdict_to_json",
+]
 
 SCREEN_FIELDS = ("findings", "unsure", "cleared", "all_others_answered_no")
 _ITEM_FIELDS = ("rule", "regions")
@@ -87,7 +95,7 @@ def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
         "title": verdict.title,
         "next_step": verdict.next_step,
     }
-    if not verdict.may_massage and verdict.category.value == "emergency":
+    if verdict.category is Category.EMERGENCY:
         out["emergency_number"] = verdict.emergency_number
     return out
 
@@ -112,3 +120,121 @@ def _reason_to_json(reason: Reason) -> dict[str, Any]:
 def error_to_json(error: UnknotError) -> dict[str, Any]:
     """The contract's error answer: ``{"error": {"code": ..., "message": ...}}``."""
     return {"error": {"code": error.code, "message": error.message}}
+
+
+PLAN_FIELDS = ("mode", "tools", "minutes", "focus", "avoid", "restrictions", "screen", "seed")
+
+
+def plan_request_from_json(data: Any) -> tuple[PlanRequest, Verdict | None]:
+    """Build a ``PlanRequest`` (and the screen's verdict, when the request carries one) from decoded JSON."""
+    if not isinstance(data, dict):
+        raise RequestError(f"the request must be a JSON object with the fields {', '.join(PLAN_FIELDS)}")
+    unknown = [k for k in data if k not in PLAN_FIELDS]
+    if unknown:
+        raise RequestError(
+            f"unknown field '{unknown[0]}' in the plan request; the fields are: {', '.join(PLAN_FIELDS)}"
+        )
+    for required in ("mode", "minutes"):
+        if required not in data:
+            raise RequestError(f'the plan request needs \'{required}\'; for example {{"mode": "self", "minutes": 10}}')
+    mode = data["mode"]
+    if not isinstance(mode, str):
+        raise RequestError(f'\'mode\' must be "partner" or "self", not {json.dumps(mode)}')
+    if mode not in {m.value for m in Mode}:
+        raise PlanError(f"mode '{mode}' is not known; choose partner or self", code="unknown_mode")
+    minutes = data["minutes"]
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float):
+        raise RequestError(f"'minutes' must be a whole number from 3 to 60, not {json.dumps(minutes)}")
+    if not isinstance(minutes, int):
+        raise PlanError(f"minutes must be a whole number from 3 to 60, not {minutes}", code="minutes_out_of_range")
+    seed = data.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise RequestError(f"'seed' must be a whole number, not {json.dumps(seed)}")
+    request = PlanRequest(
+        mode=Mode(mode),
+        minutes=minutes,
+        tools=_ids(data, "tools"),
+        focus=_ids(data, "focus"),
+        avoid=_ids(data, "avoid"),
+        restrictions=_ids(data, "restrictions"),
+        seed=seed,
+    )
+    return request, _screen(data.get("screen"))
+
+
+def _ids(data: dict[str, Any], field: str) -> tuple[str, ...]:
+    value = data.get(field, [])
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise RequestError(f"'{field}' must be a list of ids, for example [\"rhomboid_left\"]")
+    return tuple(dict.fromkeys(value))
+
+
+def _screen(screen: Any) -> Verdict | None:
+    """The parts of a screen's verdict the planner uses; the rest of a whole screen answer is ignored."""
+    if screen is None:
+        return None
+    if not isinstance(screen, dict):
+        raise RequestError("'screen' must be the JSON object `unknot screen --json` printed")
+    category: Category | None = None
+    if "verdict" in screen:
+        if screen["verdict"] not in {c.value for c in Category}:
+            raise RequestError(f"'screen.verdict' {json.dumps(screen['verdict'])} is not a verdict category")
+        category = Category(screen["verdict"])
+    may_massage = screen.get("may_massage", category.allows_massage if category else None)
+    if not isinstance(may_massage, bool):
+        raise RequestError("'screen' needs 'may_massage' (true or false), as `unknot screen --json` prints it")
+    avoid = screen.get("avoid_regions", [])
+    restrictions = screen.get("restrictions", [])
+    for name, value in (("avoid_regions", avoid), ("restrictions", restrictions)):
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise RequestError(f"'screen.{name}' must be a list of ids")
+    advice = screen.get("advice", "")
+    return Verdict(
+        category=category or (Category.OK if may_massage else Category.STOP_TODAY),
+        may_massage=may_massage,
+        avoid_regions=tuple(avoid),
+        restrictions=tuple(restrictions),
+        reasons=(),
+        title="",
+        advice=advice if isinstance(advice, str) else "",
+        next_step="",
+        emergency_number="",
+    )
+
+
+def routine_to_json(routine: Routine) -> dict[str, Any]:
+    """The contract's answer for ``routine``."""
+    return {
+        "mode": routine.mode.value,
+        "position": routine.position,
+        "total_seconds": routine.total_seconds,
+        "steps": [_step_to_json(s) for s in routine.steps],
+        "focus": list(routine.focus),
+        "avoid": list(routine.avoid),
+        "restrictions": list(routine.restrictions),
+        "notes": list(routine.notes),
+    }
+
+
+def _step_to_json(step: Step) -> dict[str, Any]:
+    if not step.is_technique:
+        return {
+            "kind": "transition",
+            "name": step.name,
+            "seconds": step.seconds,
+            "position": step.position,
+            "cue": step.cue,
+        }
+    out: dict[str, Any] = {
+        "kind": "technique",
+        "technique": step.technique,
+        "region": step.region,
+    }
+    if step.regions:
+        out["regions"] = list(step.regions)
+    out.update(tool=step.tool, position=step.position, seconds=step.seconds)
+    out["pressure"] = step.pressure.value if step.pressure else "light"
+    if step.hold_seconds is not None:
+        out["hold_seconds"] = step.hold_seconds
+    out["cue"] = step.cue
+    return out

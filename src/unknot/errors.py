@@ -7,7 +7,8 @@ The hierarchy::
     ├── ConfigError             the user's config file or a setting is wrong
     └── RequestError            a request from a user or a program is wrong (exit 2 in the CLI)
         ├── RequestFileError    the request file is missing, unreadable or not JSON
-        └── IntakeError         the screening answers name unknown rules or regions, or are incomplete
+        ├── IntakeError         the screening answers name unknown rules or regions, or are incomplete
+        └── PlanError           a routine cannot be built as asked (or today's screen forbids one: exit 3)
 
 Each error carries a ``code``: the machine-readable id of the JSON contracts (``../shared/contracts``), so a
 front end in ``--json`` mode can print ``{"error": {"code": ..., "message": ...}}``. A message names the value,
@@ -20,6 +21,7 @@ __all__ = [
     "ConfigError",
     "ContentError",
     "IntakeError",
+    "PlanError",
     "RequestError",
     "RequestFileError",
     "UnknotError",
@@ -70,3 +72,14 @@ class IntakeError(RequestError):
     """Screening answers that cannot be screened: an unknown rule or region, or an incomplete screen."""
 
     code = "invalid_request"
+
+
+class PlanError(RequestError):
+    """A routine cannot be built as asked: the message says what to change. ``screen_forbids`` exits 3."""
+
+    code = "invalid_request"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        if self.code == "screen_forbids":
+            self.exit_code = 3

@@ -18,16 +18,32 @@ __all__ = [
     "CategoryInfo",
     "EmergencyNumbers",
     "Finding",
+    "Dose",
+    "Hold",
     "Intake",
+    "Mode",
+    "Position",
+    "PrepItem",
+    "PlanRequest",
+    "Pressure",
     "Reason",
     "Region",
     "Restriction",
+    "Routine",
     "Rule",
     "Scope",
     "ScreenGroup",
     "Source",
+    "Step",
+    "Technique",
+    "Tool",
+    "Transition",
     "Verdict",
 ]
+
+
+# Pydantic reads this from standard dataclasses when it validates content: an unknown field is an error.
+_STRICT = {"extra": "forbid"}
 
 
 class Category(StrEnum):
@@ -62,6 +78,26 @@ class Scope(StrEnum):
     LOCAL = "local"
 
 
+class Mode(StrEnum):
+    """Who gives the massage."""
+
+    PARTNER = "partner"  # someone else's hands
+    SELF = "self"  # your own hands and tools
+
+
+class Pressure(StrEnum):
+    """How hard, lightest first."""
+
+    LIGHT = "light"
+    MEDIUM = "medium"
+    FIRM = "firm"
+
+    @property
+    def level(self) -> int:
+        """0 for light, 2 for firm."""
+        return tuple(Pressure).index(self)
+
+
 class Answer(StrEnum):
     """An answer to a screening question. ``unsure`` counts as ``yes``."""
 
@@ -73,6 +109,8 @@ class Answer(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Source:
     """A reference the content cites by ``key``."""
+
+    __pydantic_config__ = _STRICT
 
     key: str
     citation: str
@@ -89,25 +127,42 @@ class Source:
 class Region:
     """A region of the upper back (``shared/clinical/regions.md``); ids are a public contract."""
 
+    __pydantic_config__ = _STRICT
+
     id: str
     name: str
     where: str
     side: str
     techniques: str
     number: int
+    spoken: str
 
 
 @dataclass(frozen=True, slots=True)
 class Restriction:
-    """A limit a ``caution`` finding puts on the routine, such as ``light_pressure``."""
+    """A limit a ``caution`` finding puts on the routine, such as ``light_pressure``.
+
+    What it removes is data (``restrictions.yaml``, tabled in the plan contract): ``techniques``, ``tools``
+    (tools or body parts) and ``positions`` by id, every point technique when ``point`` is true, and any
+    pressure above ``max_pressure``.
+    """
+
+    __pydantic_config__ = _STRICT
 
     id: str
     meaning: str
+    techniques: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+    positions: tuple[str, ...] = ()
+    point: bool = False
+    max_pressure: Pressure | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One screening question and what a *yes* to it means."""
+
+    __pydantic_config__ = _STRICT
 
     id: str
     category: Category
@@ -129,6 +184,8 @@ class Rule:
 class CategoryInfo:
     """What a verdict category means for the user."""
 
+    __pydantic_config__ = _STRICT
+
     id: Category
     may_massage: bool
     title: str
@@ -139,6 +196,8 @@ class CategoryInfo:
 @dataclass(frozen=True, slots=True)
 class ScreenGroup:
     """Questions asked together ("Do any of these apply today?"), details only for what was ticked."""
+
+    __pydantic_config__ = _STRICT
 
     id: str
     title: str
@@ -164,6 +223,116 @@ class EmergencyNumbers:
 
 
 @dataclass(frozen=True, slots=True)
+class Dose:
+    """A duration in seconds, with its basis: source keys, or a design choice said in words."""
+
+    __pydantic_config__ = _STRICT
+
+    default: int
+    min: int
+    max: int
+    sources: tuple[str, ...] = ()
+    design_choice: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """How a compression is held: at most ``max_seconds``, released over ``release_seconds``."""
+
+    __pydantic_config__ = _STRICT
+
+    max_seconds: int
+    release_seconds: int
+    max_per_spot: int
+    sources: tuple[str, ...] = ()
+    design_choice: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Technique:
+    """A massage technique: who does it, where it may go, with what, for how long, and what to say."""
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    name: str
+    mode: Mode
+    kind: str
+    positions: tuple[str, ...]
+    regions: tuple[str, ...]
+    tools: tuple[str, ...]
+    pressures: tuple[Pressure, ...]
+    pressure: Pressure
+    seconds: Dose
+    description: str
+    how: tuple[str, ...]
+    cues: tuple[str, ...]
+    mistakes: tuple[str, ...]
+    stop_signs: tuple[str, ...]
+    sources: tuple[str, ...]
+    hold: Hold | None = None
+
+    @property
+    def is_point(self) -> bool:
+        """Point pressure (ball, cane, thumb, knuckle, elbow) rather than broad strokes."""
+        return self.kind == "point"
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """Something held or leaned on: a ball, a foam roller, a cane."""
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    name: str
+    firmness: str
+    description: str
+    tips: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """How the receiver is placed, and what supports the head and chest."""
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    name: str
+    description: str
+    supports: tuple[str, ...]
+    on_floor: bool
+    cue: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PrepItem:
+    """One line of the preparation checklist; empty ``modes`` or ``positions`` means every one."""
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    text: str
+    why: str
+    modes: tuple[Mode, ...] = ()
+    positions: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A step between techniques: get ready, reposition, switch side, rest, pain check."""
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    seconds: Dose
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """All of unknot's content, validated and cross-checked. Look-ups by id are methods."""
 
@@ -176,11 +345,20 @@ class Catalog:
     emergency_numbers: EmergencyNumbers
     unsure_note: str
     cleared_note: str
+    techniques: tuple[Technique, ...]
+    tools: tuple[Tool, ...]
+    positions: tuple[Position, ...]
+    preparation: tuple[PrepItem, ...]
+    transitions: tuple[Transition, ...]
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _regions: dict[str, Region] = field(init=False, repr=False, compare=False)
     _sources: dict[str, Source] = field(init=False, repr=False, compare=False)
     _categories: dict[Category, CategoryInfo] = field(init=False, repr=False, compare=False)
     _restrictions: dict[str, Restriction] = field(init=False, repr=False, compare=False)
+    _techniques: dict[str, Technique] = field(init=False, repr=False, compare=False)
+    _tools: dict[str, Tool] = field(init=False, repr=False, compare=False)
+    _positions: dict[str, Position] = field(init=False, repr=False, compare=False)
+    _transitions: dict[str, Transition] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Frozen: the look-up tables are derived once, here.
@@ -189,6 +367,10 @@ class Catalog:
         object.__setattr__(self, "_sources", {s.key: s for s in self.sources})
         object.__setattr__(self, "_categories", {c.id: c for c in self.categories})
         object.__setattr__(self, "_restrictions", {r.id: r for r in self.restrictions})
+        object.__setattr__(self, "_techniques", {t.id: t for t in self.techniques})
+        object.__setattr__(self, "_tools", {t.id: t for t in self.tools})
+        object.__setattr__(self, "_positions", {p.id: p for p in self.positions})
+        object.__setattr__(self, "_transitions", {t.id: t for t in self.transitions})
 
     def rule(self, rule_id: str) -> Rule | None:
         """The rule with this id, or None."""
@@ -209,6 +391,22 @@ class Catalog:
     def restriction(self, restriction_id: str) -> Restriction | None:
         """The restriction with this id, or None."""
         return self._restrictions.get(restriction_id)
+
+    def technique(self, technique_id: str) -> Technique | None:
+        """The technique with this id, or None."""
+        return self._techniques.get(technique_id)
+
+    def tool(self, tool_id: str) -> Tool | None:
+        """The tool with this id, or None."""
+        return self._tools.get(tool_id)
+
+    def position(self, position_id: str) -> Position | None:
+        """The position with this id, or None."""
+        return self._positions.get(position_id)
+
+    def transition(self, transition_id: str) -> Transition:
+        """The transition with this id (the loader checks that every one the planner uses exists)."""
+        return self._transitions[transition_id]
 
     @property
     def region_ids(self) -> tuple[str, ...]:
@@ -271,3 +469,56 @@ class Verdict:
     advice: str
     next_step: str
     emergency_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    """What a routine is built for: who is there, what is at hand, how long, and what to favour or avoid."""
+
+    mode: Mode
+    minutes: int
+    tools: tuple[str, ...] = ()
+    focus: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    restrictions: tuple[str, ...] = ()
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One timed step of a routine: a technique on a region, or a transition (``name``) between them."""
+
+    kind: str
+    seconds: int
+    cue: str
+    position: str
+    name: str = ""
+    technique: str = ""
+    region: str = ""
+    regions: tuple[str, ...] = ()
+    tool: str = ""
+    pressure: Pressure | None = None
+    hold_seconds: int | None = None
+
+    @property
+    def is_technique(self) -> bool:
+        """Whether this step works a region (rather than moving between steps)."""
+        return self.kind == "technique"
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    """A timed routine: its steps sum to ``total_seconds``; ``notes`` say what was adapted and why."""
+
+    mode: Mode
+    position: str
+    steps: tuple[Step, ...]
+    avoid: tuple[str, ...] = ()
+    restrictions: tuple[str, ...] = ()
+    focus: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total_seconds(self) -> int:
+        """The length of the routine, in seconds."""
+        return sum(step.seconds for step in self.steps)

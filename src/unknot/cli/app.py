@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from unknot._version import __version__
-from unknot.cli import config, reference, screen
+from unknot.cli import config, plan, reference, screen
 
 app = typer.Typer(
     name="unknot",
@@ -53,5 +53,6 @@ def root(
 
 
 screen.register(app)
+plan.register(app)
 reference.register(app)
 config.register(app)

@@ -70,7 +70,7 @@ def run_json(source: str, emergency_flag: str | None) -> int:
 
     try:
         text = read_request(source)
-        intake = intake_from_json(parse_json(text, name=_name(source)))
+        intake = intake_from_json(parse_json(text, name=source_name(source)))
         catalog = load_catalog()
         number: str | None = None
         bad_number: ConfigError | None = None
@@ -111,5 +111,6 @@ def read_request(source: str) -> str:
         raise RequestFileError(f"the file '{source}' cannot be read: {exc.strerror}") from None
 
 
-def _name(source: str) -> str:
+def source_name(source: str) -> str:
+    """How an error names the request's source."""
     return "standard input" if source == "-" else f"the file '{source}'"

@@ -3,8 +3,9 @@
 ``load_catalog()`` returns the validated ``Catalog``, once per process. Validating the YAML takes PyYAML and
 pydantic, which together cost more start-up time than the whole ``unknot screen --json`` budget, so the
 validated catalog is kept in a pickle beside the files (in ``__pycache__``, as Python keeps bytecode) and
-reused while the files' sizes and modification times and unknot's version are unchanged. A cache that
-cannot be read or written is ignored: the files are always the truth.
+reused while unknot's version and the sizes and modification times of the files, and of the code that
+defines and validates the catalog, are unchanged. A cache that cannot be read or written is ignored: the
+files are always the truth.
 """
 
 from __future__ import annotations
@@ -29,9 +30,13 @@ CONTENT_FILES = (
     "rules.yaml",
     "groups.yaml",
     "emergency_numbers.yaml",
+    "tools.yaml",
+    "positions.yaml",
+    "techniques.yaml",
+    "preparation.yaml",
+    "transitions.yaml",
 )
-# Bump when the shape of the cached objects changes without a version change (during development).
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 @cache
@@ -54,14 +59,18 @@ def load_catalog_from(directory: Path) -> Catalog:
     return build_catalog(directory)
 
 
+# The code whose change changes the cached objects' shape or meaning.
+_CODE = (Path(__file__).resolve(), CONTENT_DIR / "_validate.py", CONTENT_DIR.parent / "model.py")
+
+
 def _cache_key(directory: Path) -> tuple[object, ...]:
     stats = []
-    for name in CONTENT_FILES:
+    for path in (*(directory / name for name in CONTENT_FILES), *_CODE):
         try:
-            st = os.stat(directory / name)
+            st = os.stat(path)
         except OSError:
             return ()  # a missing file: never a cache hit, the loader will say what is missing
-        stats.append((name, st.st_mtime_ns, st.st_size))
+        stats.append((path.name, st.st_mtime_ns, st.st_size))
     return (_CACHE_FORMAT, __version__, str(directory), *stats)
 
 

@@ -21,12 +21,19 @@ from unknot.model import (
     Catalog,
     Category,
     CategoryInfo,
+    Dose,
     EmergencyNumbers,
+    Hold,
+    Position,
+    PrepItem,
     Region,
     Restriction,
     Rule,
     ScreenGroup,
     Source,
+    Technique,
+    Tool,
+    Transition,
 )
 
 T = TypeVar("T")
@@ -42,6 +49,11 @@ def build_catalog(directory: Path) -> Catalog:
     categories = _entries(directory, "categories.yaml", "categories", CategoryInfo)
     rules = _entries(directory, "rules.yaml", "rules", Rule)
     groups = _entries(directory, "groups.yaml", "groups", ScreenGroup)
+    tools = _entries(directory, "tools.yaml", "tools", Tool)
+    positions = _entries(directory, "positions.yaml", "positions", Position)
+    techniques = _entries(directory, "techniques.yaml", "techniques", Technique)
+    preparation = _entries(directory, "preparation.yaml", "preparation", PrepItem)
+    transitions = _entries(directory, "transitions.yaml", "transitions", Transition)
     notes = _mapping(_read(directory, "categories.yaml"), "categories.yaml", "notes")
     numbers_doc = _read(directory, "emergency_numbers.yaml")
 
@@ -49,6 +61,23 @@ def build_catalog(directory: Path) -> Catalog:
     _check_categories(categories)
     _check_rules(rules, {s.key for s in sources}, {r.id for r in restrictions})
     _check_groups(groups, rules)
+    source_keys = {s.key for s in sources}
+    _check_techniques(
+        techniques, {r.id for r in regions}, {t.id for t in tools}, {p.id for p in positions}, source_keys
+    )
+    _check_sourced("tools.yaml", tools, source_keys)
+    _check_sourced("positions.yaml", positions, source_keys)
+    _check_sourced("preparation.yaml", preparation, source_keys)
+    for item in preparation:
+        _known(
+            f"preparation.yaml, entry '{item.id}'",
+            "positions",
+            item.positions,
+            {p.id for p in positions},
+            "positions.yaml",
+        )
+    _check_transitions(transitions, source_keys)
+    _check_restrictions(restrictions, techniques, {p.id for p in positions}, {t.id for t in tools})
     return Catalog(
         regions=tuple(regions),
         rules=tuple(rules),
@@ -59,6 +88,11 @@ def build_catalog(directory: Path) -> Catalog:
         emergency_numbers=_emergency_numbers(numbers_doc),
         unsure_note=_text(notes, "categories.yaml", "notes", "unsure"),
         cleared_note=_text(notes, "categories.yaml", "notes", "cleared"),
+        techniques=tuple(techniques),
+        tools=tuple(tools),
+        positions=tuple(positions),
+        preparation=tuple(preparation),
+        transitions=tuple(transitions),
     )
 
 
@@ -238,3 +272,79 @@ def _emergency_numbers(doc: Any) -> EmergencyNumbers:
     if not isinstance(note, str) or not note.strip():
         raise ContentError(f"{name}, field 'note': a non-empty text is required")
     return EmergencyNumbers(default=default, by_country=tuple(pairs), note=note.strip())
+
+
+BODY_PARTS = ("hands", "palm", "fingers", "thumb", "knuckle", "elbow", "forearm")
+TRANSITIONS = ("get_ready", "reposition", "switch_side", "rest", "pain_check")
+# A spoken cue stays short enough to follow with oily hands or lying on a roller (issue 4).
+MAX_CUE_WORDS = 15
+
+
+def _check_dose(where: str, dose: Dose | Hold, source_keys: set[str]) -> None:
+    if not dose.sources and not dose.design_choice.strip():
+        raise ContentError(f"{where}: every dose needs its sources or a design_choice saying why")
+    _known(where, "sources", dose.sources, source_keys, "sources.yaml")
+    if isinstance(dose, Dose) and not (5 <= dose.min <= dose.default <= dose.max):
+        raise ContentError(f"{where}: seconds must satisfy 5 <= min <= default <= max, got {dose}")
+    if isinstance(dose, Hold) and not (5 <= dose.max_seconds <= 30 and dose.release_seconds >= 1):
+        raise ContentError(f"{where}: a hold lasts 5 to 30 s (SEED) and needs a release, got {dose}")
+
+
+def _check_techniques(
+    techniques: list[Technique], regions: set[str], tools: set[str], positions: set[str], source_keys: set[str]
+) -> None:
+    for t in techniques:
+        where = f"techniques.yaml, entry '{t.id}'"
+        _known(where, "regions", t.regions, regions, "regions.yaml")
+        _known(where, "tools", t.tools, tools | set(BODY_PARTS), "tools.yaml (or a body part)")
+        _known(where, "positions", t.positions, positions, "positions.yaml")
+        _known(where, "sources", t.sources, source_keys, "sources.yaml")
+        if t.kind not in ("broad", "point"):
+            raise ContentError(f"{where}, field 'kind': '{t.kind}' is not broad or point")
+        if t.pressure not in t.pressures:
+            raise ContentError(f"{where}, field 'pressure': the default {t.pressure} is not one of its pressures")
+        _check_dose(f"{where}, field 'seconds'", t.seconds, source_keys)
+        if t.hold is not None:
+            _check_dose(f"{where}, field 'hold'", t.hold, source_keys)
+            if t.hold.max_seconds + t.hold.release_seconds > t.seconds.max and t.hold.max_seconds > t.seconds.max:
+                raise ContentError(f"{where}, field 'hold': a hold must fit in a step")
+        if len(t.cues) < 2:
+            raise ContentError(f"{where}, field 'cues': give at least two variants, so a routine does not repeat")
+        for cue in t.cues:
+            _check_cue(where, cue, placeholder="{region}")
+
+
+def _check_cue(where: str, cue: str, placeholder: str | None) -> None:
+    if placeholder is not None and cue.count(placeholder) != 1:
+        raise ContentError(f"{where}, field 'cues': '{cue}' must name {placeholder} exactly once")
+    words = cue.replace("{region}", "muscles left of the spine").split()
+    if len(words) > MAX_CUE_WORDS:
+        raise ContentError(f"{where}, field 'cues': '{cue}' has {len(words)} words; keep cues to {MAX_CUE_WORDS}")
+
+
+def _check_sourced(name: str, entries: list[Tool] | list[Position] | list[PrepItem], source_keys: set[str]) -> None:
+    for entry in entries:
+        _known(f"{name}, entry '{entry.id}'", "sources", entry.sources, source_keys, "sources.yaml")
+
+
+def _check_restrictions(
+    restrictions: list[Restriction], techniques: list[Technique], positions: set[str], tools: set[str]
+) -> None:
+    for r in restrictions:
+        where = f"restrictions.yaml, entry '{r.id}'"
+        _known(where, "techniques", r.techniques, {t.id for t in techniques}, "techniques.yaml")
+        _known(where, "positions", r.positions, positions, "positions.yaml")
+        _known(where, "tools", r.tools, tools | set(BODY_PARTS), "tools.yaml (or a body part)")
+
+
+def _check_transitions(transitions: list[Transition], source_keys: set[str]) -> None:
+    ids = [t.id for t in transitions]
+    if sorted(ids) != sorted(TRANSITIONS):
+        raise ContentError(f"transitions.yaml: expected exactly {', '.join(TRANSITIONS)}; got {', '.join(ids)}")
+    for t in transitions:
+        where = f"transitions.yaml, entry '{t.id}'"
+        _check_dose(f"{where}, field 'seconds'", t.seconds, source_keys)
+        if not t.cues:
+            raise ContentError(f"{where}, field 'cues': at least one cue is required")
+        for cue in t.cues:
+            _check_cue(where, cue, "{side}" if t.id == "switch_side" else None)

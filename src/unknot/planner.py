@@ -1,0 +1,692 @@
+"""The routine planner: a ``PlanRequest`` (and today's verdict) becomes a timed ``Routine``. Pure and deterministic.
+
+How a routine is built:
+
+1. *What may be used*: the techniques of the mode, less those a restriction removes, each with the tools at hand,
+   a position that is allowed, a pressure under the cap, and the regions that are not avoided.
+2. *Blocks*, in the order of the routine: a technique on a pair of mirrored regions (left and right share one
+   time slot, so the sides stay even) or on one region. Partner routines follow the seed article's arc: warm-up
+   effleurage, petrissage of the upper trapezius, rhomboid access, trigger-point holds (a rest between, a pain
+   check after), closing effleurage. Self routines go seated, then at the wall, then on the floor, so the user
+   gets up and down once. More rounds are added until the blocks can fill the time; trigger-point holds stop
+   at the per-spot cap of the content.
+3. *Fit*: while the blocks' minimum durations (with the transitions between them) exceed the time, the block
+   of lowest priority goes (later rounds first, then the regions a desk worker needs least, never the opening
+   and closing strokes). With a focus, blocks away from it go first until it holds at least half the time.
+4. *Time*: the seconds left after the transitions are shared by weight (each technique's default duration,
+   three times as much on focus regions) within each step's minimum and maximum, then rounded to whole
+   seconds so that the steps sum exactly to the minutes asked.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from unknot.content import load_catalog
+from unknot.errors import PlanError
+from unknot.model import (
+    Catalog,
+    Mode,
+    PlanRequest,
+    Pressure,
+    Routine,
+    Step,
+    Technique,
+    Verdict,
+)
+
+__all__ = ["MAX_MINUTES", "MIN_MINUTES", "plan"]
+
+MIN_MINUTES = 3
+MAX_MINUTES = 60
+BODY_PARTS = frozenset({"hands", "palm", "fingers", "thumb", "knuckle", "elbow", "forearm"})
+
+# Design choices (not doses): the order in which muscles are offered, most often knotted by desk work first.
+MUSCLES = ("upper_trapezius", "rhomboid", "scapula", "paraspinal", "lower_trapezius")
+# A roller lies across the back: it presses on everything at its level, so a band with an avoided region is out.
+ROLLER_BANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("upper back", ("thoracic_spine", "rhomboid_left", "rhomboid_right", "paraspinal_left", "paraspinal_right")),
+    ("shoulder blades", ("thoracic_spine", "scapula_left", "scapula_right", "rhomboid_left", "rhomboid_right")),
+    (
+        "mid-back",
+        ("thoracic_spine", "lower_trapezius_left", "lower_trapezius_right", "paraspinal_left", "paraspinal_right"),
+    ),
+)
+# Effleurage sweeps from the lower neck down to the shoulder blades and out to the shoulders (SEED).
+SWEEP = (
+    "neck_base",
+    "upper_trapezius_left",
+    "upper_trapezius_right",
+    "thoracic_spine",
+    "rhomboid_left",
+    "rhomboid_right",
+    "scapula_left",
+    "scapula_right",
+    "paraspinal_left",
+    "paraspinal_right",
+    "lower_trapezius_left",
+    "lower_trapezius_right",
+)
+SELF_POSITIONS = ("seated", "standing_wall", "supine_floor")  # up and down once
+FOCUS_WEIGHT = 3.0
+FOCUS_SHARE = 0.55  # the contract asks for half; keep a margin for rounding
+MANDATORY = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Usable:
+    """A technique as today allows it: tools at hand, position, pressure, regions not avoided."""
+
+    technique: Technique
+    tools: tuple[str, ...]
+    position: str
+    pressure: Pressure  # the technique's default, under today's cap
+    strongest: Pressure  # the most today allows for it
+    regions: tuple[str, ...]
+
+
+@dataclass
+class Item:
+    """A step in the making: a technique step with its bounds, or a transition of fixed length."""
+
+    technique: str = ""
+    name: str = ""
+    region: str = ""
+    regions: tuple[str, ...] = ()
+    spoken: str = ""
+    tool: str = ""
+    position: str = ""
+    pressure: Pressure | None = None
+    low: int = 5
+    high: int = 5
+    aim: int = 5  # the technique's default duration: blocks are dropped until these fit
+    weight: float = 1.0
+    unit: int = -1  # technique steps of one unit get the same seconds; -1: a transition of fixed length
+    hold_max: int = 0
+    release: int = 0
+    focus: bool = False
+    side: str = ""
+    seconds: int = 0
+
+
+@dataclass
+class Block:
+    """Steps kept or dropped together; the block of lowest ``priority`` is dropped first."""
+
+    key: tuple[object, ...]
+    items: list[Item]
+    priority: int
+    focus: bool = False
+    kneads: bool = False  # petrissage: trigger points may only follow one
+    presses: bool = False  # trigger points
+
+
+@dataclass
+class Plan:
+    """The state of one planning run."""
+
+    catalog: Catalog
+    request: PlanRequest
+    avoid: frozenset[str]
+    restrictions: frozenset[str]
+    rng: random.Random
+    usable: dict[str, Usable] = field(default_factory=dict)
+    focus: frozenset[str] = frozenset()
+    notes: list[str] = field(default_factory=list)
+    right_first: bool = False
+    focus_rounds: bool = True  # later rounds repeat only the focus (while that can fill the time)
+    units: int = 0
+
+    def unit(self) -> int:
+        """A new allocation unit id (0 is the get-ready step's)."""
+        self.units += 1
+        return self.units
+
+
+Builder = Callable[[Plan, int], list[Block]]
+
+
+def plan(request: PlanRequest, screen: Verdict | None = None, catalog: Catalog | None = None) -> Routine:
+    """Build the routine for ``request``, within what ``screen`` (today's verdict, if given) allows.
+
+    Raises ``PlanError``: ``unknown_*`` and ``minutes_out_of_range`` for a wrong request, ``focus_avoided`` when
+    a region is both focused and avoided, ``screen_forbids`` (exit 3) when the screen allows no massage, and
+    ``nothing_to_work`` when no technique can reach a region with the tools given.
+    """
+    catalog = catalog or load_catalog()
+    _check_request(request, catalog)
+    avoid = frozenset(request.avoid) | frozenset(screen.avoid_regions if screen else ())
+    restrictions = frozenset(request.restrictions) | frozenset(screen.restrictions if screen else ())
+    both = [r for r in request.focus if r in avoid]
+    if both:
+        raise PlanError(
+            f"region '{both[0]}' is both a focus and avoided (by the request or today's screen); drop it from focus",
+            code="focus_avoided",
+        )
+    if screen is not None and not screen.may_massage:
+        raise PlanError(
+            f"today's screen ({screen.category.value}) does not allow massage: {screen.advice or 'no routine today'}",
+            code="screen_forbids",
+        )
+    state = Plan(catalog, request, avoid, restrictions, random.Random(request.seed))
+    state.usable = _usable(state)
+    reachable = {r for u in state.usable.values() for r in u.regions}
+    if not reachable:
+        raise PlanError(_nothing_to_work(state), code="nothing_to_work")
+    state.focus = frozenset(r for r in request.focus if r in reachable)
+    for region in request.focus:
+        if region not in reachable:
+            state.notes.append(f"focus {region}: no technique reaches it with the tools given, so it is not favoured")
+    steps = _fit(state, _partner_blocks if request.mode is Mode.PARTNER else _self_blocks)
+    first = next(s for s in steps if s.is_technique)
+    return Routine(
+        mode=request.mode,
+        position=first.position,
+        steps=tuple(steps),
+        avoid=tuple(r for r in catalog.region_ids if r in avoid),
+        restrictions=tuple(r.id for r in catalog.restrictions if r.id in restrictions),
+        focus=tuple(r for r in catalog.region_ids if r in state.focus),
+        notes=tuple(state.notes),
+    )
+
+
+def _check_request(request: PlanRequest, catalog: Catalog) -> None:
+    if not MIN_MINUTES <= request.minutes <= MAX_MINUTES:
+        raise PlanError(
+            f"minutes must be a whole number from {MIN_MINUTES} to {MAX_MINUTES}, not {request.minutes}",
+            code="minutes_out_of_range",
+        )
+    tools = [t.id for t in catalog.tools]
+    for tool in request.tools:
+        if tool not in tools:
+            raise PlanError(
+                f"tool '{tool}' is not known; the tools are: {', '.join(tools)} (hands are always there)",
+                code="unknown_tool",
+            )
+    for region in (*request.focus, *request.avoid):
+        if catalog.region(region) is None:
+            raise PlanError(
+                f"region '{region}' is not an upper-back region; choose one of: {', '.join(catalog.region_ids)}",
+                code="unknown_region",
+            )
+    for restriction in request.restrictions:
+        if catalog.restriction(restriction) is None:
+            known = ", ".join(r.id for r in catalog.restrictions)
+            raise PlanError(
+                f"restriction '{restriction}' is not known; choose from: {known}", code="unknown_restriction"
+            )
+
+
+def _usable(state: Plan) -> dict[str, Usable]:
+    catalog, request = state.catalog, state.request
+    limits = [r for r in catalog.restrictions if r.id in state.restrictions]
+    no_tech = {t for r in limits for t in r.techniques}
+    no_tools = {t for r in limits for t in r.tools}
+    no_positions = {p for r in limits for p in r.positions}
+    no_point = any(r.point for r in limits)
+    cap = min((r.max_pressure.level for r in limits if r.max_pressure is not None), default=Pressure.FIRM.level)
+    usable: dict[str, Usable] = {}
+    for t in catalog.techniques:
+        if t.mode is not request.mode or t.id in no_tech or (no_point and t.is_point):
+            continue
+        tools = tuple(x for x in t.tools if (x in BODY_PARTS or x in request.tools) and x not in no_tools)
+        positions = [p for p in t.positions if p not in no_positions]
+        allowed = [p for p in t.pressures if p.level <= cap]
+        pressures = [p for p in allowed if p.level <= t.pressure.level]
+        regions = tuple(r for r in t.regions if r not in state.avoid)
+        if t.id == "foam_roller":
+            regions = tuple(r for r in regions if any(r in band for _, band in _bands(state)))
+        if tools and positions and pressures and regions:
+            usable[t.id] = Usable(t, tools, positions[0], pressures[-1], allowed[-1], regions)
+    return usable
+
+
+def _bands(state: Plan) -> list[tuple[str, tuple[str, ...]]]:
+    return [(name, band) for name, band in ROLLER_BANDS if not any(r in state.avoid for r in band)]
+
+
+def _nothing_to_work(state: Plan) -> str:
+    have = ", ".join(state.request.tools) or "hands only"
+    limits = ", ".join(sorted(state.restrictions)) or "none"
+    avoided = ", ".join(r for r in state.catalog.region_ids if r in state.avoid) or "none"
+    return (
+        f"nothing left to work: with {have}, today's limits ({limits}) and the avoided regions ({avoided}), no "
+        f"{state.request.mode.value} technique reaches a region; add a tool (such as a tennis ball or a foam "
+        "roller), or avoid fewer regions"
+    )
+
+
+# --- blocks ---------------------------------------------------------------------------------------------------
+
+
+def _pairs(regions: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The regions as mirrored pairs (or singles), most-needed muscles first, midline regions last."""
+    out: list[tuple[str, ...]] = []
+    for muscle in MUSCLES:
+        pair = tuple(r for r in (f"{muscle}_left", f"{muscle}_right") if r in regions)
+        if pair:
+            out.append(pair)
+    out += [(r,) for r in regions if not r.endswith(("_left", "_right"))]
+    return out
+
+
+def _item(state: Plan, use: Usable, region: str, *, tool: str = "", regions: tuple[str, ...] = ()) -> Item:
+    t = use.technique
+    spoken = state.catalog.region(region).spoken if state.catalog.region(region) else region  # type: ignore[union-attr]
+    return Item(
+        technique=t.id,
+        region=region,
+        regions=regions,
+        spoken=spoken,
+        tool=tool or use.tools[0],
+        position=use.position,
+        pressure=use.pressure,
+        low=t.seconds.min,
+        high=t.seconds.max,
+        aim=t.seconds.default,
+        weight=float(t.seconds.default) * (FOCUS_WEIGHT if region in state.focus else 1.0),
+        hold_max=t.hold.max_seconds if t.hold else 0,
+        release=t.hold.release_seconds if t.hold else 0,
+        focus=region in state.focus,
+    )
+
+
+def _pair_block(
+    state: Plan, use: Usable, pair: tuple[str, ...], priority: int, round_: int, tool: str = "", hold: bool = True
+) -> Block:
+    """A technique on one region or a mirrored pair; a pair with the same focus shares one time unit."""
+    items = [_item(state, use, region, tool=tool) for region in _sided(state, pair)]
+    if not hold:
+        for it in items:
+            it.hold_max = 0
+    if len(items) == 2 and items[0].focus == items[1].focus:
+        items[0].unit = items[1].unit = state.unit()
+    else:
+        for it in items:
+            it.unit = state.unit()
+    focus = any(it.focus for it in items)
+    return Block((round_, use.technique.id, pair), items, priority + (500 if focus else 0), focus=focus)
+
+
+def _sided(state: Plan, pair: tuple[str, ...]) -> tuple[str, ...]:
+    """Left first or right first: the seed decides, once per routine."""
+    if len(pair) == 2 and state.right_first:
+        return (pair[1], pair[0])
+    return pair
+
+
+def _transition(state: Plan, name: str, position: str, **fmt: str) -> Item:
+    t = state.catalog.transition(name)
+    length = t.seconds.default
+    return Item(name=name, position=position, low=length, high=length, aim=length, side=fmt.get("side", ""))
+
+
+def _keep(state: Plan, block: Block, round_: int) -> bool:
+    """Later rounds repeat only the focus, while that can fill the time."""
+    return round_ == 0 or not (state.focus and state.focus_rounds) or block.focus
+
+
+def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
+    u = state.usable
+    sweep = u.get("effleurage")
+    if sweep is None:  # effleurage is broad and no restriction removes it; guarded all the same
+        raise PlanError(_nothing_to_work(state), code="nothing_to_work")
+    covered = tuple(r for r in SWEEP if r in sweep.regions)
+    main = next((r for r in covered if r in state.focus), covered[0])
+
+    def stroke(key: tuple[object, ...], priority: int, pressure: Pressure) -> Block:
+        it = _item(state, sweep, main, regions=covered)
+        it.spoken = "whole upper back" if len(covered) > 3 else it.spoken
+        it.pressure = pressure
+        it.unit = state.unit()
+        return Block(key, [it], priority, focus=it.focus)
+
+    firmer = Pressure.MEDIUM if Pressure.MEDIUM.level <= sweep.strongest.level else sweep.pressure
+    blocks = [stroke(("open",), MANDATORY, sweep.pressure)]  # warm-up, light
+    holds: dict[str, int] = {}
+    kneaded = False
+    for n in range(rounds):
+        base = 400 - 100 * n
+        candidates: list[Block] = []
+        if n:
+            candidates.append(stroke(("flush", n), base + 60, firmer))  # a flush between rounds
+            candidates[-1].focus = True  # it carries the routine between focus rounds
+        if "petrissage" in u:
+            pairs = _pairs(u["petrissage"].regions)
+            for i, pair in enumerate(_arc_first(state, pairs)):
+                b = _pair_block(state, u["petrissage"], pair, base + 50 - 5 * i, n)
+                b.kneads = True
+                if not kneaded and _keep(state, b, n):  # the first kneading stays while any trigger point does
+                    b.priority = MANDATORY - 1
+                    kneaded = True
+                candidates.append(b)
+        if "rhomboid_access" in u:
+            for pair in _pairs(u["rhomboid_access"].regions):
+                candidates.append(_pair_block(state, u["rhomboid_access"], pair, base + 30, n))
+        tp = u.get("trigger_point")
+        if tp is not None and tp.technique.hold is not None:
+            for i, pair in enumerate(_pairs(tp.regions)):
+                if any(holds.get(r, 0) >= tp.technique.hold.max_per_spot for r in pair):
+                    continue  # at most so many holds per spot in a session (content: hold.max_per_spot)
+                b = _pair_block(state, tp, pair, base + 20 - 5 * i, n)
+                if not _keep(state, b, n):
+                    continue
+                for r in pair:
+                    holds[r] = holds.get(r, 0) + 1
+                for it in b.items:
+                    it.tool = _press_tool(tp, it.region)
+                b.presses = True
+                b.items = _with_checks(state, b.items, tp.position)
+                candidates.append(b)
+        blocks += [b for b in candidates if _keep(state, b, n)]
+    blocks.append(stroke(("close",), MANDATORY, sweep.pressure))
+    return blocks
+
+
+def _arc_first(state: Plan, pairs: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The upper trapezius first (the seed article's arc), then the focus, then the rest."""
+    head = [p for p in pairs if p[0].startswith("upper_trapezius")]
+    focus = [p for p in pairs if p not in head and any(r in state.focus for r in p)]
+    return head + focus + [p for p in pairs if p not in head and p not in focus]
+
+
+def _press_tool(use: Usable, region: str) -> str:
+    # The seed article leans in with body weight: the elbow suits the thick upper trapezius; thumb elsewhere.
+    if region.startswith("upper_trapezius") and "elbow" in use.tools:
+        return "elbow"
+    return "thumb" if "thumb" in use.tools else use.tools[0]
+
+
+def _with_checks(state: Plan, items: list[Item], position: str) -> list[Item]:
+    """Holds on a pair: a rest between the two sides, a pain check after (screening-rules.md: check-ins)."""
+    out: list[Item] = []
+    for i, it in enumerate(items):
+        if i:
+            out.append(_transition(state, "rest", position))
+        out.append(it)
+    out.append(_transition(state, "pain_check", position))
+    return out
+
+
+def _self_blocks(state: Plan, rounds: int) -> list[Block]:
+    u = state.usable
+    balls = [t for t in ("tennis_ball", "lacrosse_ball") if t in state.request.tools]
+    order = {p: i for i, p in enumerate(SELF_POSITIONS)}
+    techniques = sorted(u, key=lambda t: order.get(u[t].position, len(order)))
+    by_position: dict[str, list[Block]] = {}
+    for n in range(rounds):
+        base = 400 - 100 * n
+        for tid in techniques:
+            use = u[tid]
+            tier = 40 if tid in ("ball_wall", "foam_roller", "cane") else 0
+            if tid == "ball_floor" and "ball_wall" in u and "foam_roller" not in u:
+                continue  # the wall does the same without getting down on the floor
+            hold = use.technique.hold
+            holding = hold is None or n < hold.max_per_spot  # past the cap: roll, no more holds on the spot
+            found: list[Block] = []
+            if tid == "foam_roller":
+                for i, (name, band) in enumerate(_bands(state)):
+                    region = next((r for r in band if r in state.focus), band[0])
+                    it = _item(state, use, region, regions=band)
+                    it.spoken = name
+                    it.unit = state.unit()
+                    priority = base + tier - 5 * i + (500 if it.focus else 0)
+                    found.append(Block((n, tid, band), [it], priority, focus=it.focus))
+            else:
+                tool = balls[min(n, len(balls) - 1)] if balls and tid.startswith("ball") else ""
+                for i, pair in enumerate(_pairs(use.regions)):
+                    found.append(_pair_block(state, use, pair, base + tier - 5 * i, n, tool=tool, hold=holding))
+            by_position.setdefault(use.position, []).extend(b for b in found if _keep(state, b, n))
+    blocks = [b for position in SELF_POSITIONS for b in by_position.get(position, [])]
+    return _checked_in(state, blocks)
+
+
+def _checked_in(state: Plan, blocks: list[Block]) -> list[Block]:
+    """A pain check after the first point-pressure block at each position."""
+    seen: set[str] = set()
+    for b in blocks:
+        first = b.items[0]
+        t = state.catalog.technique(first.technique)
+        if t is not None and t.is_point and first.position not in seen:
+            seen.add(first.position)
+            b.items = [*b.items, _transition(state, "pain_check", first.position)]
+    return blocks
+
+
+# --- fitting the time -----------------------------------------------------------------------------------------
+
+MAX_ROUNDS = 60
+
+
+def _fit(state: Plan, build: Builder) -> list[Step]:
+    """Choose the rounds and the blocks, then share the seconds; see the module's docstring."""
+    total = state.request.minutes * 60
+    state.right_first = state.rng.random() < 0.5
+    rounds = _rounds(state, build, total)
+    dropped: set[tuple[object, ...]] = set()
+    while True:
+        state.units = 0
+        blocks = [b for b in build(state, rounds) if b.key not in dropped]
+        if _span(_assemble(state, blocks))[1] < total:
+            if rounds < MAX_ROUNDS:
+                rounds += 1
+                continue
+            if state.focus_rounds and state.focus:
+                state.focus_rounds = False  # the focus alone cannot fill the time: every region, in turn
+                state.notes.append("the focus alone cannot fill the time, so the other regions share it")
+                rounds, dropped = _rounds(state, build, total), set()
+                continue
+            raise PlanError(
+                f"{state.request.minutes} minutes is more than today's limits leave to do; ask for fewer minutes,"
+                " add a tool or avoid fewer regions",
+                code="nothing_to_work",
+            )
+        kept = _drop_until_fits(state, blocks, total)
+        items = _assemble(state, kept)
+        if not _allocate(items, total):  # pragma: no cover - the span checks above leave room
+            raise PlanError(f"cannot share {total} s among the steps", code="nothing_to_work")
+        if _focus_holds(state, items):
+            return _steps(state, items)
+        spare = [b for b in kept if b.priority < MANDATORY - 1 and not b.focus]
+        if not spare:
+            return _steps(state, items)  # the best the tools allow: the notes say why
+        dropped.add(min(reversed(spare), key=lambda b: b.priority).key)
+
+
+def _rounds(state: Plan, build: Builder, total: int) -> int:
+    """How many rounds fill ``total`` at their longest: measured on one and two rounds, then extrapolated."""
+    state.units = 0
+    one = _span(_assemble(state, build(state, 1)))[1]
+    if one >= total:
+        return 1
+    state.units = 0
+    two = _span(_assemble(state, build(state, 2)))[1]
+    per_round = max(two - one, 1)
+    return min(MAX_ROUNDS, 2 + max(0, -(-(total - two) // per_round)))
+
+
+def _span(items: list[Item]) -> tuple[int, int]:
+    return sum(it.low for it in items), sum(it.high for it in items)
+
+
+def _aim(items: list[Item]) -> int:
+    return sum(it.aim for it in items)
+
+
+def _drop_until_fits(state: Plan, blocks: list[Block], total: int) -> list[Block]:
+    """Keep the blocks that fit at their default durations, dropping the lowest priority (the later of equals).
+
+    Fewer steps near their default dose beat many short ones (about 90 s per area is the useful minimum for a
+    ball or roller, HUGH). If that leaves too little to fill the time, the last dropped come back.
+    """
+    index = {id(b): i for i, b in enumerate(blocks)}
+    kept = list(blocks)
+    dropped: list[Block] = []
+
+    def drop(measure: Callable[[list[Item]], int]) -> None:
+        while measure(_assemble(state, kept)) > total:
+            droppable = [b for b in kept if b.priority < MANDATORY - 1]
+            if not droppable:
+                return
+            victim = min(reversed(droppable), key=lambda b: b.priority)
+            kept.remove(victim)
+            dropped.append(victim)
+
+    drop(_aim)
+    while dropped and _span(_assemble(state, kept))[1] < total:
+        kept.append(dropped.pop())
+        kept.sort(key=lambda b: index[id(b)])
+    drop(lambda items: _span(items)[0])
+    if not any(b.kneads for b in kept):  # trigger points only after kneading
+        kept = [b for b in kept if not b.presses]
+    return kept
+
+
+def _assemble(state: Plan, blocks: list[Block]) -> list[Item]:
+    """The blocks' items in order, with get-ready, reposition and switch-side transitions between them."""
+    out: list[Item] = []
+    last: Item | None = None
+    for b in blocks:
+        for it in b.items:
+            if it.technique:
+                if last is None:
+                    out.append(_ready(state, it.position))
+                elif it.position != last.position:
+                    out.append(_transition(state, "reposition", it.position))
+                elif it.technique == last.technique and _mirrored(it.region, last.region) and out[-1] is last:
+                    out.append(_transition(state, "switch_side", it.position, side=it.region.rsplit("_", 1)[1]))
+                last = it
+            out.append(it)
+    return out
+
+
+def _ready(state: Plan, position: str) -> Item:
+    """The get-ready step; it takes the odd seconds a pair of sides cannot."""
+    t = state.catalog.transition("get_ready")
+    return Item(
+        name="get_ready",
+        position=position,
+        low=t.seconds.min,
+        high=t.seconds.max,
+        aim=t.seconds.default,
+        weight=0.01,
+        unit=0,
+    )
+
+
+def _mirrored(a: str, b: str) -> bool:
+    return a != b and a.endswith(("_left", "_right")) and a.rsplit("_", 1)[0] == b.rsplit("_", 1)[0]
+
+
+def _allocate(items: list[Item], total: int) -> bool:
+    """Share ``total`` seconds exactly: transitions fixed, the units by weight within their bounds."""
+    fixed = sum(it.low for it in items if it.unit < 0)
+    units: dict[int, list[Item]] = {}
+    for it in items:
+        if it.unit >= 0:
+            units.setdefault(it.unit, []).append(it)
+    groups = list(units.values())
+    budget = total - fixed
+    if not sum(len(g) * g[0].low for g in groups) <= budget <= sum(len(g) * g[0].high for g in groups):
+        return False
+    value = _water_fill(groups, float(budget))
+    whole = [int(v) for v in value]
+    left = budget - sum(len(g) * w for g, w in zip(groups, whole, strict=True))
+    by_remainder = sorted(range(len(groups)), key=lambda i: value[i] - whole[i], reverse=True)
+    while left:
+        step = 1 if left > 0 else -1
+        moved = False
+        for i in by_remainder:
+            size = len(groups[i])
+            if size <= abs(left) and groups[i][0].low <= whole[i] + step <= groups[i][0].high:
+                whole[i] += step
+                left -= step * size
+                moved = True
+                if not left:
+                    break
+        if not moved:
+            return False
+    for g, w in zip(groups, whole, strict=True):
+        for it in g:
+            it.seconds = w
+    for it in items:
+        if it.unit < 0:
+            it.seconds = it.low
+    return True
+
+
+def _water_fill(groups: list[list[Item]], budget: float) -> list[float]:
+    """Seconds per unit in proportion to weight, each held within its bounds, summing to ``budget``."""
+    value: dict[int, float] = {}
+    free = list(range(len(groups)))
+    while free:
+        weight = sum(len(groups[i]) * groups[i][0].weight for i in free)
+        share = budget / weight
+        low = [i for i in free if share * groups[i][0].weight < groups[i][0].low]
+        high = [] if low else [i for i in free if share * groups[i][0].weight > groups[i][0].high]
+        if not low and not high:
+            for i in free:
+                value[i] = share * groups[i][0].weight
+            break
+        for i in low:
+            value[i] = groups[i][0].low
+        for i in high:
+            value[i] = groups[i][0].high
+        budget -= sum(len(groups[i]) * value[i] for i in (*low, *high))
+        free = [i for i in free if i not in value]
+    return [value[i] for i in range(len(groups))]
+
+
+def _focus_holds(state: Plan, items: list[Item]) -> bool:
+    if not state.focus:
+        return True
+    work = [it for it in items if it.technique]
+    on = sum(it.seconds for it in work if it.region in state.focus)
+    return on >= FOCUS_SHARE * sum(it.seconds for it in work)
+
+
+def _steps(state: Plan, items: list[Item]) -> list[Step]:
+    counters: dict[str, int] = {}
+    offset = state.rng.randrange(1_000)
+    steps: list[Step] = []
+    for it in items:
+        seconds = it.seconds
+        if it.technique:
+            technique = state.usable[it.technique].technique
+            cue = _pick(technique.cues, counters, it.technique, offset).format(region=it.spoken)
+            hold = None
+            if it.hold_max:
+                if it.technique == "trigger_point":
+                    hold = max(5, min(it.hold_max, seconds - it.release))
+                else:
+                    hold = min(it.hold_max, seconds)
+            steps.append(
+                Step(
+                    kind="technique",
+                    seconds=seconds,
+                    cue=cue,
+                    position=it.position,
+                    technique=it.technique,
+                    region=it.region,
+                    regions=it.regions if len(it.regions) > 1 else (),
+                    tool=it.tool,
+                    pressure=it.pressure,
+                    hold_seconds=hold,
+                )
+            )
+        else:
+            tr = state.catalog.transition(it.name)
+            cue = _pick(tr.cues, counters, it.name, offset).format(side=it.side)
+            if it.name in ("get_ready", "reposition"):
+                position = state.catalog.position(it.position)
+                cue = f"{cue} {position.cue}" if position else cue
+            steps.append(Step(kind="transition", seconds=seconds, cue=cue, position=it.position, name=it.name))
+    return steps
+
+
+def _pick(variants: tuple[str, ...], counters: dict[str, int], key: str, offset: int) -> str:
+    n = counters.get(key, 0)
+    counters[key] = n + 1
+    return variants[(offset + n) % len(variants)]
