@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import time
@@ -17,6 +18,7 @@ class Case:
     argv: Sequence[str]
     aim: float | None = None
     stdin: bytes | None = None
+    env: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class Result:
 def time_once(case: Case) -> float:
     """Wall time of one run of ``case``, in seconds; a failing command is an error, not a fast result."""
     start = time.perf_counter()
-    proc = subprocess.run(case.argv, input=case.stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {**os.environ, **case.env} if case.env else None
+    proc = subprocess.run(case.argv, input=case.stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{case.name} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from unknot import Answer, Category, Finding, Intake, IntakeError, load_catalog,
 from unknot.model import Catalog, Rule
 
 CATALOG = load_catalog()
+full = partial(Intake, complete=True)  # every question asked; the rest answered no
 
 # Written by hand from shared/clinical/screening-rules.md, so that a content edit cannot silently move a rule.
 EXPECTED: dict[str, Category] = {
@@ -83,7 +86,7 @@ def test_the_table_names_every_rule_of_the_content() -> None:
 
 @pytest.mark.parametrize("rule", CATALOG.rules, ids=lambda r: r.id)
 def test_a_yes_gives_the_rules_category(rule: Rule) -> None:
-    verdict = screen(Intake((finding(rule),)))
+    verdict = screen(full((finding(rule),)))
     assert verdict.category is EXPECTED[rule.id]
     assert verdict.may_massage is (EXPECTED[rule.id] in {Category.CAUTION, Category.AVOID_AREA, Category.OK})
     assert [r.rule for r in verdict.reasons] == [rule.id]
@@ -98,7 +101,7 @@ def test_a_yes_gives_the_rules_category(rule: Rule) -> None:
 
 @pytest.mark.parametrize("rule", [r for r in CATALOG.rules if r.category is Category.CONSULT_FIRST], ids=lambda r: r.id)
 def test_a_cleared_consult_first_rule_counts_as_caution_with_its_restrictions(rule: Rule) -> None:
-    verdict = screen(Intake((finding(rule),), cleared=frozenset({rule.id})))
+    verdict = screen(full((finding(rule),), cleared=frozenset({rule.id})))
     assert verdict.category is Category.CAUTION
     assert verdict.may_massage
     assert set(verdict.restrictions) == set(EXPECTED_RESTRICTIONS.get(rule.id, ()))
@@ -106,29 +109,29 @@ def test_a_cleared_consult_first_rule_counts_as_caution_with_its_restrictions(ru
 
 
 def test_no_findings_is_ok() -> None:
-    verdict = screen(Intake())
+    verdict = screen(full())
     assert (verdict.category, verdict.may_massage, verdict.reasons) == (Category.OK, True, ())
 
 
 def test_a_clearance_for_a_rule_not_found_changes_nothing() -> None:
-    assert screen(Intake(cleared=frozenset({"dvt"}))).category is Category.OK
+    assert screen(full(cleared=frozenset({"dvt"}))).category is Category.OK
 
 
 def test_a_blocking_rule_lists_no_restrictions_of_its_own() -> None:
-    verdict = screen(Intake((Finding("bleeding_disorder"), Finding("painkillers_today"))))
+    verdict = screen(full((Finding("bleeding_disorder"), Finding("painkillers_today"))))
     assert verdict.category is Category.CONSULT_FIRST
     assert verdict.restrictions == ("no_firm",)
 
 
 def test_a_lump_blocks_and_also_avoids_its_region() -> None:
-    verdict = screen(Intake((Finding("lump", regions=("scapula_right",)),)))
+    verdict = screen(full((Finding("lump", regions=("scapula_right",)),)))
     assert (verdict.category, verdict.may_massage) == (Category.SEE_PROFESSIONAL, False)
     assert verdict.avoid_regions == ("scapula_right",)
 
 
 def test_repeated_findings_merge_and_yes_beats_not_sure() -> None:
     verdict = screen(
-        Intake(
+        full(
             (
                 Finding("bruise", Answer.UNSURE, ("scapula_left",)),
                 Finding("bruise", Answer.YES, ("rhomboid_left",)),
@@ -141,43 +144,43 @@ def test_repeated_findings_merge_and_yes_beats_not_sure() -> None:
 
 
 def test_reasons_come_strongest_first() -> None:
-    verdict = screen(Intake((Finding("bruise", regions=("scapula_left",)), Finding("fever"), Finding("scoliosis"))))
+    verdict = screen(full((Finding("bruise", regions=("scapula_left",)), Finding("fever"), Finding("scoliosis"))))
     assert [r.category for r in verdict.reasons] == [Category.STOP_TODAY, Category.CAUTION, Category.AVOID_AREA]
 
 
 def test_not_sure_says_so_in_the_message() -> None:
-    (reason,) = screen(Intake((Finding("fever", Answer.UNSURE),))).reasons
+    (reason,) = screen(full((Finding("fever", Answer.UNSURE),))).reasons
     assert reason.unsure
     assert "not sure" in reason.message
 
 
 def test_the_advice_gives_the_number_to_call() -> None:
-    verdict = screen(Intake((Finding("chest_pain"),)), emergency_number="999")
+    verdict = screen(full((Finding("chest_pain"),)), emergency_number="999")
     assert "999" in verdict.advice
     assert verdict.emergency_number == "999"
 
 
 def test_an_incomplete_screen_is_refused() -> None:
     with pytest.raises(IntakeError) as err:
-        screen(Intake((Finding("bruise", regions=("scapula_left",)),), complete=False))
+        screen(full((Finding("bruise", regions=("scapula_left",)),), complete=False))
     assert err.value.code == "incomplete_screen"
 
 
 @pytest.mark.parametrize("answer", [Answer.YES, Answer.UNSURE])
 def test_an_emergency_decides_an_incomplete_screen(answer: Answer) -> None:
-    verdict = screen(Intake((Finding("tearing_pain", answer),), complete=False))
+    verdict = screen(full((Finding("tearing_pain", answer),), complete=False))
     assert verdict.category is Category.EMERGENCY
 
 
 @pytest.mark.parametrize(
     ("intake", "code"),
     [
-        pytest.param(Intake((Finding("sore_knee"),)), "unknown_rule", id="unknown_rule"),
-        pytest.param(Intake((Finding("bruise", regions=("lower_back",)),)), "unknown_region", id="unknown_region"),
-        pytest.param(Intake((Finding("bruise"),)), "regions_required", id="regions_required"),
-        pytest.param(Intake((Finding("fever", regions=("scapula_left",)),)), "regions_not_allowed", id="not_allowed"),
-        pytest.param(Intake(cleared=frozenset({"fever"})), "not_clearable", id="not_clearable"),
-        pytest.param(Intake(cleared=frozenset({"nope"})), "unknown_rule", id="unknown_cleared_rule"),
+        pytest.param(full((Finding("sore_knee"),)), "unknown_rule", id="unknown_rule"),
+        pytest.param(full((Finding("bruise", regions=("lower_back",)),)), "unknown_region", id="unknown_region"),
+        pytest.param(full((Finding("bruise"),)), "regions_required", id="regions_required"),
+        pytest.param(full((Finding("fever", regions=("scapula_left",)),)), "regions_not_allowed", id="not_allowed"),
+        pytest.param(full(cleared=frozenset({"fever"})), "not_clearable", id="not_clearable"),
+        pytest.param(full(cleared=frozenset({"nope"})), "unknown_rule", id="unknown_cleared_rule"),
     ],
 )
 def test_bad_intakes_raise_with_their_code(intake: Intake, code: str) -> None:
@@ -189,7 +192,7 @@ def test_bad_intakes_raise_with_their_code(intake: Intake, code: str) -> None:
 
 def test_an_unknown_region_lists_the_valid_ones() -> None:
     with pytest.raises(IntakeError, match="choose one of: neck_base, upper_trapezius_left"):
-        screen(Intake((Finding("bruise", regions=("lower_back",)),)))
+        screen(full((Finding("bruise", regions=("lower_back",)),)))
 
 
 # --- properties --------------------------------------------------------------------------------------------
@@ -215,16 +218,25 @@ intakes = st.builds(
 )
 
 
-def effective(f: Finding, cleared: frozenset[str]) -> Category:
-    rule = CATALOG.rule(f.rule)
-    assert rule is not None
-    return Category.CAUTION if f.rule in cleared and rule.category is Category.CONSULT_FIRST else rule.category
+def effective(intake: Intake) -> list[Category]:
+    """Each rule's category as the rules say: repeated findings merge (yes beats not sure), and a clearance
+    turns a consult-first rule answered yes into caution."""
+    answers: dict[str, Answer] = {}
+    for f in intake.findings:
+        answers[f.rule] = Answer.YES if Answer.YES in (answers.get(f.rule), f.answer) else Answer.UNSURE
+    out = []
+    for rule_id, answer in answers.items():
+        rule = CATALOG.rule(rule_id)
+        assert rule is not None
+        cleared = rule_id in intake.cleared and answer is Answer.YES and rule.category is Category.CONSULT_FIRST
+        out.append(Category.CAUTION if cleared else rule.category)
+    return out
 
 
 @given(intakes, findings())
 def test_adding_a_finding_never_weakens_the_verdict(intake: Intake, extra: Finding) -> None:
     before = screen(intake)
-    after = screen(Intake((*intake.findings, extra), intake.cleared))
+    after = screen(full((*intake.findings, extra), intake.cleared))
     assert after.category.strength >= before.category.strength
     assert not (after.may_massage and not before.may_massage)
     assert set(before.avoid_regions) <= set(after.avoid_regions)
@@ -234,7 +246,7 @@ def test_adding_a_finding_never_weakens_the_verdict(intake: Intake, extra: Findi
 def test_an_avoid_area_finding_never_blocks(intake: Intake, rule: Rule, data: st.DataObject) -> None:
     regions = tuple(data.draw(st.lists(st.sampled_from(CATALOG.region_ids), min_size=1, unique=True)))
     before = screen(intake)
-    after = screen(Intake((*intake.findings, Finding(rule.id, regions=regions)), intake.cleared))
+    after = screen(full((*intake.findings, Finding(rule.id, regions=regions)), intake.cleared))
     assert after.may_massage == before.may_massage
     assert after.category.strength == max(before.category.strength, Category.AVOID_AREA.strength)
     assert set(regions) <= set(after.avoid_regions)
@@ -243,7 +255,7 @@ def test_an_avoid_area_finding_never_blocks(intake: Intake, rule: Rule, data: st
 @given(intakes)
 def test_the_verdict_is_the_strongest_category(intake: Intake) -> None:
     verdict = screen(intake)
-    categories = [effective(f, intake.cleared) for f in intake.findings]
+    categories = effective(intake)
     expected = max(categories, key=lambda c: c.strength, default=Category.OK)
     assert verdict.category is expected
     assert verdict.may_massage is expected.allows_massage
@@ -253,8 +265,8 @@ def test_the_verdict_is_the_strongest_category(intake: Intake) -> None:
 
 @given(intakes)
 def test_not_sure_is_the_same_as_yes(intake: Intake) -> None:
-    yes = Intake(tuple(Finding(f.rule, Answer.YES, f.regions) for f in intake.findings), intake.cleared)
-    unsure = Intake(tuple(Finding(f.rule, Answer.UNSURE, f.regions) for f in intake.findings), intake.cleared)
+    yes = full(tuple(Finding(f.rule, Answer.YES, f.regions) for f in intake.findings))
+    unsure = full(tuple(Finding(f.rule, Answer.UNSURE, f.regions) for f in intake.findings))
     a, b = screen(yes), screen(unsure)
     assert (a.category, a.may_massage, a.avoid_regions, a.restrictions) == (
         b.category,
@@ -263,3 +275,28 @@ def test_not_sure_is_the_same_as_yes(intake: Intake) -> None:
         b.restrictions,
     )
     assert all(r.unsure for r in b.reasons)
+
+
+@given(intakes)
+def test_with_a_clearance_not_sure_is_never_weaker_than_yes(intake: Intake) -> None:
+    yes = full(tuple(Finding(f.rule, Answer.YES, f.regions) for f in intake.findings), intake.cleared)
+    unsure = full(tuple(Finding(f.rule, Answer.UNSURE, f.regions) for f in intake.findings), intake.cleared)
+    a, b = screen(yes), screen(unsure)
+    assert b.category.strength >= a.category.strength
+    assert not (b.may_massage and not a.may_massage)
+
+
+def test_a_clearance_does_not_cover_a_not_sure() -> None:
+    verdict = screen(full((Finding("dvt", Answer.UNSURE),), frozenset({"dvt"})))
+    assert verdict.category is Category.CONSULT_FIRST and not verdict.reasons[0].cleared
+
+
+def test_the_library_default_is_an_incomplete_screen() -> None:
+    with pytest.raises(IntakeError) as err:
+        screen(Intake((Finding("fever"),)))
+    assert err.value.code == "incomplete_screen"
+
+
+def test_every_region_avoided_says_there_is_nothing_left() -> None:
+    verdict = screen(full((Finding("bruise", regions=CATALOG.region_ids),)))
+    assert verdict.may_massage and "nothing left to massage" in verdict.advice

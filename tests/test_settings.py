@@ -77,6 +77,7 @@ def test_config_commands_round_trip(unknot: RunUnknot, cli_env: dict[str, str]) 
         (["config", "set", "colour", "red"], "'colour' is not a setting"),
         (["rules", "sore_knee"], "rule 'sore_knee' does not exist"),
         (["rules", "--category", "urgent"], "category 'urgent' does not exist"),
+        (["rules", "bruise", "--category", "emergency"], "rule 'bruise' is avoid_area, not emergency"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(unknot: RunUnknot, args: list[str], message: str) -> None:
@@ -86,10 +87,33 @@ def test_bad_input_is_one_line_and_exit_2(unknot: RunUnknot, args: list[str], me
     assert message in run.err and run.err.count("\n") == 1
 
 
-def test_a_broken_config_file_does_not_crash_the_screen(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
+def write_config(cli_env: dict[str, str], text: str) -> Path:
     path = Path(cli_env["XDG_CONFIG_HOME"], "unknot", "config.toml")
-    path.parent.mkdir(parents=True)
-    path.write_text("emergency_number = [")
-    run = unknot("screen", "--json", "-", input='{"findings": [], "all_others_answered_no": true}')
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_a_broken_config_file_never_hides_an_emergency(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
+    write_config(cli_env, 'emergency_number = "abc"')
+    run = unknot("screen", "--json", "-", input='{"findings": ["chest_pain"]}', env={"LANG": "en_GB.UTF-8"})
+    assert run.code == 0
+    out = run.json()
+    assert (out["verdict"], out["emergency_number"]) == ("emergency", "999")
+    assert run.err.startswith("unknot: warning: emergency number 'abc'")
+    assert "using the emergency number of your locale" in run.err
+
+
+def test_a_broken_config_file_can_be_repaired_from_the_cli(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
+    path = write_config(cli_env, "emergency_number = [")
+    show = unknot("config", "show")
+    assert show.code == 0 and "not valid TOML" in show.err and "emergency-number = 112" in show.out
+    fixed = unknot("config", "set", "emergency-number", "999")
+    assert fixed.code == 0 and "replaced" in fixed.err
+    assert 'emergency_number = "999"' in path.read_text()
+    assert "emergency-number = 999    (config file)" in unknot("config", "show").out
+
+
+def test_a_bad_flag_is_still_an_error(unknot: RunUnknot) -> None:
+    run = unknot("screen", "--json", "-", "--emergency-number", "x1", input='{"findings": ["chest_pain"]}')
     assert run.code == 2 and run.json()["error"]["code"] == "config_error"
-    assert "not valid TOML" in run.json()["error"]["message"]

@@ -8,10 +8,12 @@ times a bare Python start-up on our machines, more than the whole budget of ``un
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
+    "PHONE_NUMBER",
     "Answer",
     "Catalog",
     "Category",
@@ -41,6 +43,9 @@ __all__ = [
     "Verdict",
 ]
 
+
+#: An emergency phone number: 2 to 6 digits (112, 999, 911, 000...).
+PHONE_NUMBER = re.compile(r"^[0-9]{2,6}$")
 
 # Pydantic reads this from standard dataclasses when it validates content: an unknown field is an error.
 _STRICT = {"extra": "forbid"}
@@ -345,6 +350,7 @@ class Catalog:
     emergency_numbers: EmergencyNumbers
     unsure_note: str
     cleared_note: str
+    all_avoided_note: str
     techniques: tuple[Technique, ...]
     tools: tuple[Tool, ...]
     positions: tuple[Position, ...]
@@ -434,12 +440,13 @@ class Intake:
 
     ``findings`` holds the rules answered yes or not sure; a rule not listed was answered no when
     ``complete`` is true (every question was asked), and was not asked otherwise. ``cleared`` holds the
-    ``consult_first`` rules a professional has cleared for massage.
+    ``consult_first`` rules a professional has cleared for massage. ``complete`` defaults to false: only a
+    caller that really asked every question may say the rest were answered no.
     """
 
     findings: tuple[Finding, ...] = ()
     cleared: frozenset[str] = frozenset()
-    complete: bool = True
+    complete: bool = False
 
 
 @dataclass(frozen=True, slots=True)

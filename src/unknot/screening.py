@@ -5,7 +5,8 @@ module only applies them:
 
 * the verdict is the strongest category among the findings, ``ok`` when there are none;
 * "not sure" counts as yes, and the reason says so;
-* a ``consult_first`` rule a professional has cleared counts as ``caution`` with its restrictions;
+* a ``consult_first`` rule a professional has cleared counts as ``caution`` with its restrictions (not when
+  the answer was "not sure": a clearance is for a condition one knows one has);
 * every region of a local finding is avoided, whatever the finding's category;
 * the restrictions are those of the ``caution`` findings (cleared ones included);
 * an incomplete screen gives no verdict, unless an emergency finding decides it on its own.
@@ -42,6 +43,9 @@ def screen(intake: Intake, catalog: Catalog | None = None, *, emergency_number: 
     info = catalog.category(category)
     number = emergency_number or catalog.emergency_numbers.default
     avoid = {region for r in reasons for region in r.regions}
+    advice = info.advice.format(emergency_number=number)
+    if category.allows_massage and len(avoid) == len(catalog.regions):
+        advice = catalog.all_avoided_note
     restrictions = {x for r in reasons if r.category is Category.CAUTION for x in r.restrictions}
     return Verdict(
         category=category,
@@ -50,7 +54,7 @@ def screen(intake: Intake, catalog: Catalog | None = None, *, emergency_number: 
         restrictions=tuple(r.id for r in catalog.restrictions if r.id in restrictions),
         reasons=tuple(reasons),
         title=info.title,
-        advice=info.advice.format(emergency_number=number),
+        advice=advice,
         next_step=info.next_step.format(emergency_number=number),
         emergency_number=number,
     )
@@ -113,7 +117,8 @@ def _rule(catalog: Catalog, rule_id: str) -> Rule:
 
 
 def _reason(catalog: Catalog, rule: Rule, finding: Finding, cleared: frozenset[str]) -> Reason:
-    is_cleared = rule.category is Category.CONSULT_FIRST and rule.id in cleared
+    # A clearance covers a condition the user has, not one they are unsure of: "not sure" stays consult-first.
+    is_cleared = rule.category is Category.CONSULT_FIRST and rule.id in cleared and finding.answer is Answer.YES
     category = Category.CAUTION if is_cleared else rule.category
     message = rule.message
     if is_cleared:

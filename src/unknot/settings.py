@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from unknot.errors import ConfigError
-from unknot.model import Catalog
+from unknot.model import PHONE_NUMBER, Catalog
 
 __all__ = [
     "Settings",
@@ -29,7 +29,6 @@ __all__ = [
     "validate_emergency_number",
 ]
 
-_NUMBER = re.compile(r"^[0-9]{2,6}$")
 _LOCALE = re.compile(r"^[a-zA-Z]{2,3}_([A-Z]{2})\b")
 _LOCALE_VARS = ("LC_ALL", "LC_TELEPHONE", "LC_MESSAGES", "LANG")
 
@@ -108,7 +107,7 @@ def update_settings(settings: Settings, **changes: str | None) -> Settings:
 
 def validate_emergency_number(number: str, *, where: str = "") -> str:
     """Return ``number`` if it is 2 to 6 digits, else raise ``ConfigError``."""
-    if not _NUMBER.match(number):
+    if not PHONE_NUMBER.match(number):
         place = f" {where}" if where else ""
         raise ConfigError(
             f"emergency number '{number}'{place} is not a phone number: give 2 to 6 digits, such as 112, 999 or 911"
@@ -132,11 +131,22 @@ def emergency_number(
     explicit: str | None = None,
     settings: Settings | None = None,
     environ: Mapping[str, str] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> str:
-    """The number to call: the flag, else the config file, else the locale's country, else the default."""
+    """The number to call: the flag, else the config file, else the locale's country, else the default.
+
+    A malformed config file never stands between the user and the number to call: ``warn`` is told, and the
+    locale's number is used.
+    """
     if explicit is not None:
         return validate_emergency_number(explicit.strip(), where="given with --emergency-number")
-    settings = settings if settings is not None else load_settings(config_path(environ))
+    if settings is None:
+        try:
+            settings = load_settings(config_path(environ))
+        except ConfigError as exc:
+            if warn is not None:
+                warn(f"{exc.message}; using the emergency number of your locale meanwhile")
+            settings = Settings()
     if settings.emergency_number:
         return settings.emergency_number
     return catalog.emergency_numbers.for_country(locale_country(environ))

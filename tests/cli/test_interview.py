@@ -329,3 +329,28 @@ def test_emergency_number_comes_from_flag_then_config_then_locale(
     assert f"CALL {number} NOW" in text
     assert f"What to do next: Call {number} now." in text
     assert "CALL 112 NOW" not in text
+
+
+def test_none_takes_back_a_yes(start: StartScreen) -> None:
+    screen = start()
+    screen.answer(GROUP_PROMPT, "y")
+    screen.answer(WHICH, "none")
+    screen.wait_for("None ticked: the question again.")
+    assert "Step 2 of 5" not in screen.wait_for(GROUP_PROMPT)
+    screen.child.sendline("n")
+    answer_no(screen, 4)
+    assert screen.finish() == 0
+    assert "OK · Go ahead" in screen.text and "CALL" not in screen.text
+
+
+def test_a_narrow_terminal_still_lists_every_region(start: StartScreen) -> None:
+    screen = start(env={"COLUMNS": "40"})
+    answer_no(screen, 4)
+    screen.answer(GROUP_PROMPT, "y")
+    screen.answer(WHICH, BRUISE)
+    before = screen.wait_for("Type the numbers of the areas")
+    for number, name in [(3, "Upper trapezius, right"), (7, "Shoulder blade, right"), (11, "Mid-back, right")]:
+        assert f"{number:>2}  {name}" in before
+    screen.child.sendline("7")
+    assert screen.finish() == 0
+    assert "Shoulder blade, right" in screen.text.split("AVOID AREAS", 1)[1]

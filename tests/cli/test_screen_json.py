@@ -142,3 +142,20 @@ def test_a_bad_emergency_number_is_one_clear_error(unknot: RunUnknot) -> None:
     run = unknot("screen", "--json", "-", "--emergency-number", "help!", input=json.dumps(OK))
     assert run.code == 2
     assert "help!" in run.json()["error"]["message"] and "Traceback" not in run.err
+
+
+def test_a_file_with_a_byte_order_mark_is_read(unknot: RunUnknot, tmp_path: Path) -> None:
+    request = tmp_path / "bom.json"
+    request.write_bytes(b"\xef\xbb\xbf" + json.dumps(OK).encode())
+    assert unknot("screen", "--json", str(request)).json()["verdict"] == "ok"
+
+
+def test_empty_input_says_it_is_empty(unknot: RunUnknot) -> None:
+    run = unknot("screen", "--json", "-", input="  \n")
+    assert (run.code, run.json()["error"]["code"]) == (2, "invalid_json")
+    assert "standard input is empty" in run.json()["error"]["message"]
+
+
+def test_a_category_is_not_case_sensitive(unknot: RunUnknot) -> None:
+    run = unknot("rules", "--category", "Emergency", "--json")
+    assert run.code == 0 and {r["category"] for r in run.json()} == {"emergency"}

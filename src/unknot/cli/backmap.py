@@ -63,8 +63,12 @@ def back_picture(catalog: Catalog, highlight: Collection[str] = ()) -> Text:
     return text
 
 
-def regions_beside_picture(catalog: Catalog, highlight: Collection[str] = ()) -> RenderableType:
-    """The picture with a numbered list of the region names beside it (one beneath the other if narrow)."""
+PICTURE_WIDTH = max(len(line) for line in TEMPLATE.splitlines())
+
+
+def regions_beside_picture(catalog: Catalog, highlight: Collection[str] = (), width: int = 100) -> RenderableType:
+    """The picture with a numbered list of the region names beside it (beneath it when ``width`` is narrow)."""
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
@@ -73,6 +77,8 @@ def regions_beside_picture(catalog: Catalog, highlight: Collection[str] = ()) ->
         style = "bold reverse yellow" if region.id in highlight else "bold cyan"
         names.append(f"{region.number:>2}", style=style)
         names.append(f"  {region.name}\n")
+    if width < PICTURE_WIDTH + 30:
+        return Group(back_picture(catalog, highlight), names) if width >= PICTURE_WIDTH else names
     grid = Table.grid(padding=(0, 4))
     grid.add_column(no_wrap=True)
     grid.add_column(vertical="middle")

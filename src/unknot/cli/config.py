@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from unknot.settings import Settings
 
 CONFIG_HELP = """Show or change your settings, kept in a small file in your config directory.
 
@@ -32,10 +37,16 @@ def show() -> None:
     Example:
       unknot config show
     """
+    from unknot.cli.console import print_warning
     from unknot.content import load_catalog
-    from unknot.settings import config_path, emergency_number, load_settings, locale_country
+    from unknot.errors import ConfigError
+    from unknot.settings import Settings, config_path, emergency_number, load_settings, locale_country
 
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print_warning(f"{exc.message}; `unknot config set` rewrites it")
+        settings = Settings()
     catalog = load_catalog()
     number = emergency_number(catalog, settings=settings)
     if settings.emergency_number:
@@ -59,11 +70,11 @@ def set_(
     Example:
       unknot config set emergency-number 999
     """
-    from unknot.settings import load_settings, save_settings, update_settings, validate_emergency_number
+    from unknot.settings import save_settings, update_settings, validate_emergency_number
 
     field = _field(key)
     value = validate_emergency_number(value.strip())
-    path = save_settings(update_settings(load_settings(), **{field: value}))
+    path = save_settings(update_settings(_current(), **{field: value}))
     typer.echo(f"{key} = {value}  (saved in {path})")
 
 
@@ -75,10 +86,10 @@ def unset(key: str = typer.Argument(..., metavar="NAME", help="The setting: emer
     Example:
       unknot config unset emergency-number
     """
-    from unknot.settings import load_settings, save_settings, update_settings
+    from unknot.settings import save_settings, update_settings
 
     field = _field(key)
-    path = save_settings(update_settings(load_settings(), **{field: None}))
+    path = save_settings(update_settings(_current(), **{field: None}))
     typer.echo(f"{key} is back to its default  (saved in {path})")
 
 
@@ -93,6 +104,19 @@ def path() -> None:
     from unknot.settings import config_path
 
     typer.echo(str(config_path()))
+
+
+def _current() -> Settings:
+    """The settings to change: a malformed file is replaced (and the user told), not a dead end."""
+    from unknot.cli.console import print_warning
+    from unknot.errors import ConfigError
+    from unknot.settings import Settings, load_settings
+
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        print_warning(f"{exc.message}; it will be replaced")
+        return Settings()
 
 
 def _field(key: str) -> str:

@@ -25,3 +25,14 @@ def print_error(message: str) -> None:
         Console(stderr=True, highlight=False).print(f"[bold red]unknot: error:[/] {escape(message)}")
     else:
         sys.stderr.write(f"unknot: error: {message}\n")
+
+
+def print_warning(message: str) -> None:
+    """One yellow line on stderr: ``unknot: warning: ...``."""
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.markup import escape
+
+        Console(stderr=True, highlight=False).print(f"[bold yellow]unknot: warning:[/] {escape(message)}")
+    else:
+        sys.stderr.write(f"unknot: warning: {message}\n")

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from unknot.cli.backmap import regions_beside_picture
-from unknot.cli.console import stdout
+from unknot.cli.console import print_warning, stdout
 from unknot.cli.verdict_view import render_emergency, render_verdict
 from unknot.content import load_catalog
 from unknot.model import Answer, Catalog, Category, Finding, Intake, Rule, ScreenGroup
@@ -43,7 +43,7 @@ class Ticked:
 def run_interview(emergency_flag: str | None) -> int:
     """Run the screen in the terminal; return the exit status (130 on Ctrl-C)."""
     catalog = load_catalog()
-    interview = Interview(stdout(), catalog, emergency_number(catalog, emergency_flag))
+    interview = Interview(stdout(), catalog, emergency_number(catalog, emergency_flag, warn=print_warning))
     try:
         return interview.run()
     except KeyboardInterrupt:
@@ -70,20 +70,10 @@ class Interview:
         self._introduce()
         groups = self.catalog.groups
         for index, group in enumerate(groups, start=1):
-            answer = self._ask_group(group, index, len(groups))
-            if answer is Answer.NO:
-                continue
             emergency = group.id == groups[0].id
-            try:
-                picked = self._ask_which(group, answer)
-            except (KeyboardInterrupt, EndOfInput):
-                if emergency:  # they said something in the emergency list applies: never leave without the number
-                    self.console.print(
-                        f"\n[bold white on red] You said one of these applies: call {self.number} now. [/]"
-                    )
-                raise
+            picked = self._ask_group_until_settled(group, index, len(groups), emergency)
             self.ticked += picked
-            if emergency:
+            if emergency and picked:
                 verdict = screen(self._intake(complete=False), self.catalog, emergency_number=self.number)
                 render_emergency(self.console, verdict, self.catalog)
                 return 0
@@ -96,6 +86,25 @@ class Interview:
         verdict = screen(self._intake(regions, cleared), self.catalog, emergency_number=self.number)
         render_verdict(self.console, verdict, self.catalog)
         return 0
+
+    def _ask_group_until_settled(self, group: ScreenGroup, index: int, total: int, emergency: bool) -> list[Ticked]:
+        """The group's question, then which ones; "none" at "which" takes the yes back and asks again."""
+        while True:
+            answer = self._ask_group(group, index, total)
+            if answer is Answer.NO:
+                return []
+            try:
+                picked = self._ask_which(group, answer)
+            except (KeyboardInterrupt, EndOfInput):
+                if emergency:  # they said one of the emergency list applies: never leave without the number
+                    may = "applies" if answer is Answer.YES else "may apply"
+                    self.console.print(
+                        f"\n[bold white on red] You said one of these {may}: call {self.number} now. [/]"
+                    )
+                raise
+            if picked:
+                return picked
+            self.console.print("[dim]None ticked: the question again.[/]")
 
     def _intake(
         self, regions: dict[str, tuple[str, ...]] | None = None, cleared: set[str] | None = None, complete: bool = True
@@ -147,13 +156,15 @@ class Interview:
         if len(rules) == 1:
             return [Ticked(rules[0], answer)]
         which = "Which ones?" if answer is Answer.YES else "Which ones are you not sure about?"
-        picked = self._ask_numbers(f"{which} Type their numbers, such as 1 3 › ", len(rules))
+        picked = self._ask_numbers(
+            f"{which} Type their numbers, such as 1 3 (none to go back) › ", len(rules), back=True
+        )
         return [Ticked(rules[i - 1], answer) for i in picked]
 
     def _ask_regions(self, rule: Rule) -> tuple[str, ...]:
         self.console.print()
         self.console.print(f"[bold]Where?[/] {escape(rule.label)}")
-        self.console.print(regions_beside_picture(self.catalog))
+        self.console.print(regions_beside_picture(self.catalog, width=self.console.width))
         picked = self._ask_numbers("Type the numbers of the areas, such as 6 7 › ", len(self.catalog.regions))
         by_number = {r.number: r.id for r in self.catalog.regions}
         return tuple(by_number[n] for n in picked)
@@ -174,11 +185,13 @@ class Interview:
                 return False
             self.console.print("[yellow]Please answer y (yes) or n (no).[/]")
 
-    def _ask_numbers(self, prompt: str, count: int) -> list[int]:
+    def _ask_numbers(self, prompt: str, count: int, back: bool = False) -> list[int]:
         while True:
             reply = self._read(prompt).replace(",", " ")
             if reply.lower() == "all":
                 return list(range(1, count + 1))
+            if back and reply.lower() in ("none", "0", "back"):
+                return []
             words = reply.split()
             # ASCII digits only: '²'.isdigit() is true, but int('²') fails.
             if words and all(w.isascii() and w.isdigit() and 1 <= int(w) <= count for w in words):

@@ -62,11 +62,15 @@ def rules_command(
             raise RequestError(f"rule '{rule_id}' does not exist; the rules are: {', '.join(catalog.rule_ids)}")
         rules = [rule]
     if category is not None:
+        category = category.lower()
         if category not in {c.value for c in Category}:
             raise RequestError(
                 f"category '{category}' does not exist; choose one of: {', '.join(c.value for c in Category)}"
             )
         rules = [r for r in rules if r.category == category]
+        if rule_id is not None and not rules:
+            rule = catalog.rule(rule_id)
+            raise RequestError(f"rule '{rule_id}' is {rule.category if rule else '?'}, not {category}")
     rules.sort(key=lambda r: -r.category.strength)
     if as_json:
         out = [

@@ -63,6 +63,7 @@ def screen_command(
 
 def run_json(source: str, emergency_flag: str | None) -> int:
     """Screen the JSON request in ``source`` (a path, or ``-``); print the answer; return the exit status."""
+    from unknot.cli.console import print_warning
     from unknot.content import load_catalog
     from unknot.contract import error_to_json, intake_from_json, parse_json, verdict_to_json
     from unknot.screening import screen
@@ -75,8 +76,8 @@ def run_json(source: str, emergency_flag: str | None) -> int:
         number: str | None = None
         bad_number: ConfigError | None = None
         try:
-            number = emergency_number(catalog, emergency_flag)
-        except ConfigError as exc:  # reported after the request: the contract checks the request first
+            number = emergency_number(catalog, emergency_flag, warn=print_warning)
+        except ConfigError as exc:  # a bad flag, reported after the request: the contract checks it first
             bad_number = exc
         verdict = screen(intake, catalog, emergency_number=number)
         if bad_number is not None:
@@ -92,13 +93,16 @@ def run_json(source: str, emergency_flag: str | None) -> int:
 def read_request(source: str) -> str:
     """The text of the request file, or of standard input for ``-``; ``RequestFileError`` if unreadable."""
     if source == "-":
+        if sys.stdin.isatty():
+            sys.stderr.write("unknot: reading JSON from standard input; end it with Ctrl-D\n")
         try:
-            return sys.stdin.read()
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise RequestFileError("standard input is not UTF-8 text", code="invalid_json") from None
+        return _not_empty(text, "standard input")
     path = Path(source)
     try:
-        return path.read_text(encoding="utf-8")
+        return _not_empty(path.read_text(encoding="utf-8-sig"), f"the file '{source}'")
     except FileNotFoundError:
         raise RequestFileError(f"the file '{source}' does not exist; check the path") from None
     except IsADirectoryError:
@@ -109,6 +113,12 @@ def read_request(source: str) -> str:
         raise RequestFileError(f"the file '{source}' is not UTF-8 text, so not JSON", code="invalid_json") from None
     except OSError as exc:
         raise RequestFileError(f"the file '{source}' cannot be read: {exc.strerror}") from None
+
+
+def _not_empty(text: str, name: str) -> str:
+    if not text.strip():
+        raise RequestFileError(f"{name} is empty: it should hold a JSON object", code="invalid_json")
+    return text
 
 
 def source_name(source: str) -> str:

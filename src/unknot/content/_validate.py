@@ -18,6 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from unknot.errors import ContentError
 from unknot.model import (
+    PHONE_NUMBER,
     Catalog,
     Category,
     CategoryInfo,
@@ -37,8 +38,6 @@ from unknot.model import (
 )
 
 T = TypeVar("T")
-
-_NUMBER = re.compile(r"^[0-9]{2,6}$")
 
 
 def build_catalog(directory: Path) -> Catalog:
@@ -88,6 +87,7 @@ def build_catalog(directory: Path) -> Catalog:
         emergency_numbers=_emergency_numbers(numbers_doc),
         unsure_note=_text(notes, "categories.yaml", "notes", "unsure"),
         cleared_note=_text(notes, "categories.yaml", "notes", "cleared"),
+        all_avoided_note=_text(notes, "categories.yaml", "notes", "all_avoided"),
         techniques=tuple(techniques),
         tools=tuple(tools),
         positions=tuple(positions),
@@ -256,7 +256,7 @@ def _emergency_numbers(doc: Any) -> EmergencyNumbers:
     if not isinstance(doc, dict):
         raise ContentError(f"{name}: expected a mapping with 'default', 'note' and 'by_country'")
     default = doc.get("default")
-    if not isinstance(default, str) or not _NUMBER.match(default):
+    if not isinstance(default, str) or not PHONE_NUMBER.match(default):
         raise ContentError(f"{name}, field 'default': a number of 2 to 6 digits, in quotes, is required")
     by_country = doc.get("by_country")
     if not isinstance(by_country, dict):
@@ -265,7 +265,7 @@ def _emergency_numbers(doc: Any) -> EmergencyNumbers:
     for country, number in by_country.items():
         if not (isinstance(country, str) and re.fullmatch(r"[A-Z]{2}", country)):
             raise ContentError(f"{name}, entry '{country}': a two-letter upper-case country code is required")
-        if not (isinstance(number, str) and _NUMBER.match(number)):
+        if not (isinstance(number, str) and PHONE_NUMBER.match(number)):
             raise ContentError(f"{name}, entry '{country}', field 'number': 2 to 6 digits, in quotes")
         pairs.append((country, number))
     note = doc.get("note")
