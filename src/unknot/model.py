@@ -100,7 +100,10 @@ class Pressure(StrEnum):
     @property
     def level(self) -> int:
         """0 for light, 2 for firm."""
-        return tuple(Pressure).index(self)
+        return _PRESSURE_LEVEL[self]
+
+
+_PRESSURE_LEVEL = {p: i for i, p in enumerate(Pressure)}
 
 
 class Answer(StrEnum):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from unknot.content import load_catalog
 from unknot.errors import PlanError
@@ -87,7 +88,7 @@ class Usable:
     regions: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A step in the making: a technique step with its bounds, or a transition of fixed length."""
 
@@ -109,6 +110,11 @@ class Item:
     focus: bool = False
     side: str = ""
     seconds: int = 0
+    base: str = ""  # the region without its side: mirrored steps share it
+
+    def mirrors(self, other: Item) -> bool:
+        """Whether ``other`` is the same technique on the other side."""
+        return bool(self.base) and self.base == other.base and self.region != other.region
 
 
 @dataclass
@@ -138,6 +144,7 @@ class Plan:
     right_first: bool = False
     focus_rounds: bool = True  # later rounds repeat only the focus (while that can fill the time)
     units: int = 0
+    lengths: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # transition: (min, default, max)
 
     def unit(self) -> int:
         """A new allocation unit id (0 is the get-ready step's)."""
@@ -172,6 +179,10 @@ def plan(request: PlanRequest, screen: Verdict | None = None, catalog: Catalog |
         )
     state = Plan(catalog, request, avoid, restrictions, random.Random(request.seed))
     state.usable = _usable(state)
+    state.lengths = {t.id: (t.seconds.min, t.seconds.default, t.seconds.max) for t in catalog.transitions}
+    for name, (_, length, _) in list(state.lengths.items()):
+        if name != "get_ready":  # only the get-ready step stretches; the others last their default
+            state.lengths[name] = (length, length, length)
     reachable = {r for u in state.usable.values() for r in u.regions}
     if not reachable:
         raise PlanError(_nothing_to_work(state), code="nothing_to_work")
@@ -261,7 +272,8 @@ def _nothing_to_work(state: Plan) -> str:
 # --- blocks ---------------------------------------------------------------------------------------------------
 
 
-def _pairs(regions: tuple[str, ...]) -> list[tuple[str, ...]]:
+@cache
+def _pairs(regions: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """The regions as mirrored pairs (or singles), most-needed muscles first, midline regions last."""
     out: list[tuple[str, ...]] = []
     for muscle in MUSCLES:
@@ -269,12 +281,13 @@ def _pairs(regions: tuple[str, ...]) -> list[tuple[str, ...]]:
         if pair:
             out.append(pair)
     out += [(r,) for r in regions if not r.endswith(("_left", "_right"))]
-    return out
+    return tuple(out)
 
 
 def _item(state: Plan, use: Usable, region: str, *, tool: str = "", regions: tuple[str, ...] = ()) -> Item:
     t = use.technique
-    spoken = state.catalog.region(region).spoken if state.catalog.region(region) else region  # type: ignore[union-attr]
+    found = state.catalog.region(region)
+    spoken = found.spoken if found else region
     return Item(
         technique=t.id,
         region=region,
@@ -290,7 +303,20 @@ def _item(state: Plan, use: Usable, region: str, *, tool: str = "", regions: tup
         hold_max=t.hold.max_seconds if t.hold else 0,
         release=t.hold.release_seconds if t.hold else 0,
         focus=region in state.focus,
+        base=region.rsplit("_", 1)[0] if region.endswith(("_left", "_right")) else "",
     )
+
+
+def _split(state: Plan, pairs: tuple[tuple[str, ...], ...] | list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Pairs whose sides differ in focus become two singles, the focused side first: only it is repeated."""
+    out: list[tuple[str, ...]] = []
+    for pair in pairs:
+        focused = [r for r in pair if r in state.focus]
+        if len(pair) == 2 and len(focused) == 1:
+            out += [(focused[0],), tuple(r for r in pair if r not in state.focus)]
+        else:
+            out.append(pair)
+    return out
 
 
 def _pair_block(
@@ -355,7 +381,7 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
             candidates[-1].focus = True  # it carries the routine between focus rounds
         if "petrissage" in u:
             pairs = _pairs(u["petrissage"].regions)
-            for i, pair in enumerate(_arc_first(state, pairs)):
+            for i, pair in enumerate(_split(state, _arc_first(state, pairs))):
                 b = _pair_block(state, u["petrissage"], pair, base + 50 - 5 * i, n)
                 b.kneads = True
                 if not kneaded and _keep(state, b, n):  # the first kneading stays while any trigger point does
@@ -363,11 +389,11 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
                     kneaded = True
                 candidates.append(b)
         if "rhomboid_access" in u:
-            for pair in _pairs(u["rhomboid_access"].regions):
+            for pair in _split(state, _pairs(u["rhomboid_access"].regions)):
                 candidates.append(_pair_block(state, u["rhomboid_access"], pair, base + 30, n))
         tp = u.get("trigger_point")
         if tp is not None and tp.technique.hold is not None:
-            for i, pair in enumerate(_pairs(tp.regions)):
+            for i, pair in enumerate(_split(state, _pairs(tp.regions))):
                 if any(holds.get(r, 0) >= tp.technique.hold.max_per_spot for r in pair):
                     continue  # at most so many holds per spot in a session (content: hold.max_per_spot)
                 b = _pair_block(state, tp, pair, base + 20 - 5 * i, n)
@@ -385,7 +411,7 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
     return blocks
 
 
-def _arc_first(state: Plan, pairs: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+def _arc_first(state: Plan, pairs: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
     """The upper trapezius first (the seed article's arc), then the focus, then the rest."""
     head = [p for p in pairs if p[0].startswith("upper_trapezius")]
     focus = [p for p in pairs if p not in head and any(r in state.focus for r in p)]
@@ -436,7 +462,7 @@ def _self_blocks(state: Plan, rounds: int) -> list[Block]:
                     found.append(Block((n, tid, band), [it], priority, focus=it.focus))
             else:
                 tool = balls[min(n, len(balls) - 1)] if balls and tid.startswith("ball") else ""
-                for i, pair in enumerate(_pairs(use.regions)):
+                for i, pair in enumerate(_split(state, _pairs(use.regions))):
                     found.append(_pair_block(state, use, pair, base + tier - 5 * i, n, tool=tool, hold=holding))
             by_position.setdefault(use.position, []).extend(b for b in found if _keep(state, b, n))
     blocks = [b for position in SELF_POSITIONS for b in by_position.get(position, [])]
@@ -464,81 +490,137 @@ def _fit(state: Plan, build: Builder) -> list[Step]:
     """Choose the rounds and the blocks, then share the seconds; see the module's docstring."""
     total = state.request.minutes * 60
     state.right_first = state.rng.random() < 0.5
-    rounds = _rounds(state, build, total)
-    dropped: set[tuple[object, ...]] = set()
+    built = _enough_rounds(state, build, total)
+    spare = sorted(
+        (i for i, b in enumerate(built) if b.priority < MANDATORY - 1 and not b.focus),
+        key=lambda i: (built[i].priority, -i),
+    )
+
+    def attempt(k: int) -> list[Item] | None:
+        """The routine without the ``k`` least-needed blocks away from the focus (None: the focus falls short)."""
+        gone = set(spare[:k])
+        kept = _drop_until_fits(state, [b for i, b in enumerate(built) if i not in gone], total)
+        items = _assemble(state, kept)
+        if not _allocate(items, total):  # pragma: no cover - the rounds leave room, the drops leave enough
+            raise PlanError(f"cannot share {total} s among the steps", code="nothing_to_work")
+        return items if _focus_holds(state, items) else None
+
+    items = attempt(0)
+    if items is None and spare and attempt(len(spare)) is not None:
+        lo, hi = 1, len(spare)  # the fewest blocks away from the focus to drop for it to hold half the time
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if attempt(mid) is None:
+                lo = mid + 1
+            else:
+                hi = mid
+        items = attempt(hi)  # again: the attempts share their items, and the last one set the seconds
+    if items is None:  # the best the tools allow: the notes say why
+        items = _assemble(state, _drop_until_fits(state, built, total))
+        if not _allocate(items, total):  # pragma: no cover - the rounds leave room
+            raise PlanError(f"cannot share {total} s among the steps", code="nothing_to_work")
+    return _steps(state, items)
+
+
+def _enough_rounds(state: Plan, build: Builder, total: int) -> list[Block]:
+    """The blocks of as many rounds as fill ``total`` at their longest: measured on one and two rounds, then
+    extrapolated. With a focus, the focus alone (with the opening and closing strokes) must fill it, so that
+    blocks away from it can go; when it cannot, every region takes its turn."""
+
+    def high(blocks: list[Block]) -> int:
+        if state.focus and state.focus_rounds:
+            blocks = [b for b in blocks if b.focus or b.priority >= MANDATORY - 1]
+        return _measure(state, blocks)[2]
+
     while True:
         state.units = 0
-        blocks = [b for b in build(state, rounds) if b.key not in dropped]
-        if _span(_assemble(state, blocks))[1] < total:
-            if rounds < MAX_ROUNDS:
-                rounds += 1
-                continue
-            if state.focus_rounds and state.focus:
-                state.focus_rounds = False  # the focus alone cannot fill the time: every region, in turn
-                state.notes.append("the focus alone cannot fill the time, so the other regions share it")
-                rounds, dropped = _rounds(state, build, total), set()
-                continue
-            raise PlanError(
-                f"{state.request.minutes} minutes is more than today's limits leave to do; ask for fewer minutes,"
-                " add a tool or avoid fewer regions",
-                code="nothing_to_work",
-            )
-        kept = _drop_until_fits(state, blocks, total)
-        items = _assemble(state, kept)
-        if not _allocate(items, total):  # pragma: no cover - the span checks above leave room
-            raise PlanError(f"cannot share {total} s among the steps", code="nothing_to_work")
-        if _focus_holds(state, items):
-            return _steps(state, items)
-        spare = [b for b in kept if b.priority < MANDATORY - 1 and not b.focus]
-        if not spare:
-            return _steps(state, items)  # the best the tools allow: the notes say why
-        dropped.add(min(reversed(spare), key=lambda b: b.priority).key)
-
-
-def _rounds(state: Plan, build: Builder, total: int) -> int:
-    """How many rounds fill ``total`` at their longest: measured on one and two rounds, then extrapolated."""
-    state.units = 0
-    one = _span(_assemble(state, build(state, 1)))[1]
-    if one >= total:
-        return 1
-    state.units = 0
-    two = _span(_assemble(state, build(state, 2)))[1]
-    per_round = max(two - one, 1)
-    return min(MAX_ROUNDS, 2 + max(0, -(-(total - two) // per_round)))
+        two = build(state, 2)
+        first = [b for b in two if b.key[0] != 1 and b.key[:2] != ("flush", 1)]
+        one_high, two_high = high(first), high(two)
+        if one_high >= total:
+            return first
+        if two_high >= total:
+            return two
+        rounds = min(MAX_ROUNDS, 2 + -(-(total - two_high) // max(two_high - one_high, 1)))
+        for _ in range(4):
+            state.units = 0
+            blocks = build(state, rounds)
+            if high(blocks) >= total:
+                return blocks
+            rounds = min(MAX_ROUNDS, rounds * 2)
+        if state.focus_rounds and state.focus:
+            state.focus_rounds = False
+            state.notes.append("the focus alone cannot fill the time, so the other regions share it")
+            continue
+        raise PlanError(
+            f"{state.request.minutes} minutes is more than today's limits leave to do; ask for fewer minutes,"
+            " add a tool or avoid fewer regions",
+            code="nothing_to_work",
+        )
 
 
 def _span(items: list[Item]) -> tuple[int, int]:
     return sum(it.low for it in items), sum(it.high for it in items)
 
 
-def _aim(items: list[Item]) -> int:
-    return sum(it.aim for it in items)
+def _measure(state: Plan, blocks: list[Block]) -> tuple[int, int, int]:
+    """(low, aim, high) of the blocks with the transitions ``_assemble`` would add, without building them."""
+    lengths = state.lengths
+    low = aim = high = 0
+    last: Item | None = None
+    previous: Item | None = None
+    for b in blocks:
+        for it in b.items:
+            if it.technique:
+                if last is None:
+                    ready = lengths["get_ready"]
+                    low, aim, high = low + ready[0], aim + ready[1], high + ready[2]
+                else:
+                    name = ""
+                    if it.position != last.position:
+                        name = "reposition"
+                    elif it.technique == last.technique and it.mirrors(last) and previous is last:
+                        name = "switch_side"
+                    if name:
+                        n = lengths[name][1]
+                        low, aim, high = low + n, aim + n, high + n
+                last = it
+            low, aim, high = low + it.low, aim + it.aim, high + it.high
+            previous = it
+    return low, aim, high
 
 
 def _drop_until_fits(state: Plan, blocks: list[Block], total: int) -> list[Block]:
     """Keep the blocks that fit at their default durations, dropping the lowest priority (the later of equals).
 
     Fewer steps near their default dose beat many short ones (about 90 s per area is the useful minimum for a
-    ball or roller, HUGH). If that leaves too little to fill the time, the last dropped come back.
+    ball or roller, HUGH). If that leaves too little to fill the time, the last dropped come back. The order of
+    dropping depends only on priorities, so how many to drop is found by bisection.
     """
-    index = {id(b): i for i, b in enumerate(blocks)}
-    kept = list(blocks)
-    dropped: list[Block] = []
+    order = sorted(
+        (i for i, b in enumerate(blocks) if b.priority < MANDATORY - 1),
+        key=lambda i: (blocks[i].priority, -i),
+    )
 
-    def drop(measure: Callable[[list[Item]], int]) -> None:
-        while measure(_assemble(state, kept)) > total:
-            droppable = [b for b in kept if b.priority < MANDATORY - 1]
-            if not droppable:
-                return
-            victim = min(reversed(droppable), key=lambda b: b.priority)
-            kept.remove(victim)
-            dropped.append(victim)
+    def without(k: int) -> list[Block]:
+        gone = set(order[:k])
+        return [b for i, b in enumerate(blocks) if i not in gone]
 
-    drop(_aim)
-    while dropped and _span(_assemble(state, kept))[1] < total:
-        kept.append(dropped.pop())
-        kept.sort(key=lambda b: index[id(b)])
-    drop(lambda items: _span(items)[0])
+    def fewest(which: int, start: int) -> int:
+        lo, hi = start, len(order)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if _measure(state, without(mid))[which] <= total:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    k = fewest(1, 0)  # the default durations fit
+    while k and _measure(state, without(k))[2] < total:
+        k -= 1  # too little left to fill the time: the last dropped come back
+    k = fewest(0, k)  # the minimum durations fit
+    kept = without(k)
     if not any(b.kneads for b in kept):  # trigger points only after kneading
         kept = [b for b in kept if not b.presses]
     return kept
@@ -555,7 +637,7 @@ def _assemble(state: Plan, blocks: list[Block]) -> list[Item]:
                     out.append(_ready(state, it.position))
                 elif it.position != last.position:
                     out.append(_transition(state, "reposition", it.position))
-                elif it.technique == last.technique and _mirrored(it.region, last.region) and out[-1] is last:
+                elif it.technique == last.technique and it.mirrors(last) and out[-1] is last:
                     out.append(_transition(state, "switch_side", it.position, side=it.region.rsplit("_", 1)[1]))
                 last = it
             out.append(it)
@@ -574,10 +656,6 @@ def _ready(state: Plan, position: str) -> Item:
         weight=0.01,
         unit=0,
     )
-
-
-def _mirrored(a: str, b: str) -> bool:
-    return a != b and a.endswith(("_left", "_right")) and a.rsplit("_", 1)[0] == b.rsplit("_", 1)[0]
 
 
 def _allocate(items: list[Item], total: int) -> bool:
