@@ -61,7 +61,10 @@ def run(runs: int = 21) -> tuple[str, list[Result]]:
     """Throughput against its aim, then `unknot plan --json` start-up against bare Python."""
     rate = throughput(mix())
     ok = "yes" if rate >= AIM_PLANS_PER_SECOND else "NO"
-    text = f"planner throughput, representative mix of 400 requests, best of 5\n  {rate:,.0f} plans/s   aim >= {AIM_PLANS_PER_SECOND:,}/s  {ok}\n\n"
+    text = (
+        "planner throughput, representative mix of 400 requests, best of 5\n"
+        f"  {rate:,.0f} plans/s   aim >= {AIM_PLANS_PER_SECOND:,}/s  {ok}\n\n"
+    )
     python = sys.executable
     unknot = str(Path(python).with_name("unknot"))
     request = json.dumps({"mode": "self", "tools": ["tennis_ball", "foam_roller"], "minutes": 15}).encode()

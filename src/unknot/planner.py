@@ -127,6 +127,8 @@ class Block:
     focus: bool = False
     kneads: bool = False  # petrissage: trigger points may only follow one
     presses: bool = False  # trigger points
+    sums: tuple[int, int, int] | None = None  # (low, aim, high) of its items and the switches inside it
+    ends: tuple[Item, Item] | None = None  # its first and last technique steps
 
 
 @dataclass
@@ -145,6 +147,7 @@ class Plan:
     focus_rounds: bool = True  # later rounds repeat only the focus (while that can fill the time)
     units: int = 0
     lengths: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # transition: (min, default, max)
+    words: dict[str, tuple[str, str]] = field(default_factory=dict)  # region: (spoken name, name without side)
 
     def unit(self) -> int:
         """A new allocation unit id (0 is the get-ready step's)."""
@@ -178,6 +181,9 @@ def plan(request: PlanRequest, screen: Verdict | None = None, catalog: Catalog |
             code="screen_forbids",
         )
     state = Plan(catalog, request, avoid, restrictions, random.Random(request.seed))
+    state.words = {
+        r.id: (r.spoken, r.id.rsplit("_", 1)[0] if r.id.endswith(("_left", "_right")) else "") for r in catalog.regions
+    }
     state.usable = _usable(state)
     state.lengths = {t.id: (t.seconds.min, t.seconds.default, t.seconds.max) for t in catalog.transitions}
     for name, (_, length, _) in list(state.lengths.items()):
@@ -286,24 +292,30 @@ def _pairs(regions: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 
 def _item(state: Plan, use: Usable, region: str, *, tool: str = "", regions: tuple[str, ...] = ()) -> Item:
     t = use.technique
-    found = state.catalog.region(region)
-    spoken = found.spoken if found else region
+    seconds = t.seconds
+    focus = region in state.focus
+    spoken, base = state.words[region]
+    hold = t.hold
     return Item(
-        technique=t.id,
-        region=region,
-        regions=regions,
-        spoken=spoken,
-        tool=tool or use.tools[0],
-        position=use.position,
-        pressure=use.pressure,
-        low=t.seconds.min,
-        high=t.seconds.max,
-        aim=t.seconds.default,
-        weight=float(t.seconds.default) * (FOCUS_WEIGHT if region in state.focus else 1.0),
-        hold_max=t.hold.max_seconds if t.hold else 0,
-        release=t.hold.release_seconds if t.hold else 0,
-        focus=region in state.focus,
-        base=region.rsplit("_", 1)[0] if region.endswith(("_left", "_right")) else "",
+        t.id,
+        "",
+        region,
+        regions,
+        spoken,
+        tool or use.tools[0],
+        use.position,
+        use.pressure,
+        seconds.min,
+        seconds.max,
+        seconds.default,
+        seconds.default * (FOCUS_WEIGHT if focus else 1.0),
+        -1,
+        hold.max_seconds if hold else 0,
+        hold.release_seconds if hold else 0,
+        focus,
+        "",
+        0,
+        base,
     )
 
 
@@ -533,16 +545,8 @@ def _enough_rounds(state: Plan, build: Builder, total: int) -> list[Block]:
         return _measure(state, blocks)[2]
 
     while True:
-        state.units = 0
-        two = build(state, 2)
-        first = [b for b in two if b.key[0] != 1 and b.key[:2] != ("flush", 1)]
-        one_high, two_high = high(first), high(two)
-        if one_high >= total:
-            return first
-        if two_high >= total:
-            return two
-        rounds = min(MAX_ROUNDS, 2 + -(-(total - two_high) // max(two_high - one_high, 1)))
-        for _ in range(4):
+        rounds = _estimate_rounds(state, total)
+        for _ in range(5):
             state.units = 0
             blocks = build(state, rounds)
             if high(blocks) >= total:
@@ -559,6 +563,23 @@ def _enough_rounds(state: Plan, build: Builder, total: int) -> list[Block]:
         )
 
 
+def _estimate_rounds(state: Plan, total: int) -> int:
+    """A first guess of the rounds needed, from the longest each usable technique may last on its regions
+    (only the focus, when later rounds repeat only it); the build is measured afterwards all the same."""
+    per_round = 0
+    for tid, use in state.usable.items():
+        regions = use.regions
+        if state.focus and state.focus_rounds:
+            regions = tuple(r for r in regions if r in state.focus)
+        if tid == "foam_roller":
+            per_round += use.technique.seconds.max * sum(1 for _, band in _bands(state) if set(band) & set(regions))
+        elif tid == "effleurage":
+            per_round += use.technique.seconds.max  # the flush between rounds
+        else:
+            per_round += use.technique.seconds.max * len(regions)
+    return max(1, min(MAX_ROUNDS, -(-total // max(per_round, 1))))
+
+
 def _span(items: list[Item]) -> tuple[int, int]:
     return sum(it.low for it in items), sum(it.high for it in items)
 
@@ -568,25 +589,40 @@ def _measure(state: Plan, blocks: list[Block]) -> tuple[int, int, int]:
     lengths = state.lengths
     low = aim = high = 0
     last: Item | None = None
-    previous: Item | None = None
+    ends_on_last = False
     for b in blocks:
-        for it in b.items:
-            if it.technique:
-                if last is None:
-                    ready = lengths["get_ready"]
-                    low, aim, high = low + ready[0], aim + ready[1], high + ready[2]
-                else:
-                    name = ""
-                    if it.position != last.position:
-                        name = "reposition"
-                    elif it.technique == last.technique and it.mirrors(last) and previous is last:
-                        name = "switch_side"
-                    if name:
-                        n = lengths[name][1]
-                        low, aim, high = low + n, aim + n, high + n
-                last = it
-            low, aim, high = low + it.low, aim + it.aim, high + it.high
-            previous = it
+        if b.sums is None:
+            b.sums = _inner(state, b)
+            work = [it for it in b.items if it.technique]
+            b.ends = (work[0], work[-1]) if work else None
+        if b.ends is not None:
+            first = b.ends[0]
+            name = ""
+            if last is None:
+                name = "get_ready"
+            elif first.position != last.position:
+                name = "reposition"
+            elif first.technique == last.technique and first.mirrors(last) and ends_on_last and b.items[0] is first:
+                name = "switch_side"
+            if name:
+                n = lengths[name]
+                low, aim, high = low + n[0], aim + n[1], high + n[2]
+            last = b.ends[1]
+            ends_on_last = b.items[-1] is last
+        low, aim, high = low + b.sums[0], aim + b.sums[1], high + b.sums[2]
+    return low, aim, high
+
+
+def _inner(state: Plan, block: Block) -> tuple[int, int, int]:
+    """A block's own (low, aim, high): its items and the switch-side steps between them."""
+    low = aim = high = 0
+    previous: Item | None = None
+    for it in block.items:
+        if it.technique and previous is not None and previous.technique == it.technique and it.mirrors(previous):
+            n = state.lengths["switch_side"]
+            low, aim, high = low + n[0], aim + n[1], high + n[2]
+        low, aim, high = low + it.low, aim + it.aim, high + it.high
+        previous = it
     return low, aim, high
 
 
