@@ -219,16 +219,14 @@ intakes = st.builds(
 
 
 def effective(intake: Intake) -> list[Category]:
-    """Each rule's category as the rules say: repeated findings merge (yes beats not sure), and a clearance
-    turns a consult-first rule answered yes into caution."""
-    answers: dict[str, Answer] = {}
-    for f in intake.findings:
-        answers[f.rule] = Answer.YES if Answer.YES in (answers.get(f.rule), f.answer) else Answer.UNSURE
+    """Each rule's category as the rules say: a clearance turns a consult-first rule into caution, unless any
+    answer to it was not sure."""
+    doubted = {f.rule for f in intake.findings if f.answer is Answer.UNSURE}
     out = []
-    for rule_id, answer in answers.items():
+    for rule_id in {f.rule for f in intake.findings}:
         rule = CATALOG.rule(rule_id)
         assert rule is not None
-        cleared = rule_id in intake.cleared and answer is Answer.YES and rule.category is Category.CONSULT_FIRST
+        cleared = rule_id in intake.cleared and rule_id not in doubted and rule.category is Category.CONSULT_FIRST
         out.append(Category.CAUTION if cleared else rule.category)
     return out
 

@@ -30,7 +30,9 @@ def screen(intake: Intake, catalog: Catalog | None = None, *, emergency_number: 
     """
     catalog = catalog or load_catalog()
     findings = validate_intake(intake, catalog)
-    reasons = [_reason(catalog, catalog_rule, finding, intake.cleared) for catalog_rule, finding in findings]
+    doubted = {f.rule for f in intake.findings if f.answer is Answer.UNSURE}
+    cleared = intake.cleared - doubted
+    reasons = [_reason(catalog, catalog_rule, finding, cleared) for catalog_rule, finding in findings]
     if not intake.complete and not any(r.category is Category.EMERGENCY for r in reasons):
         raise IntakeError(
             "the screen is incomplete: answer every other question and set all_others_answered_no to true"
@@ -118,7 +120,7 @@ def _rule(catalog: Catalog, rule_id: str) -> Rule:
 
 def _reason(catalog: Catalog, rule: Rule, finding: Finding, cleared: frozenset[str]) -> Reason:
     # A clearance covers a condition the user has, not one they are unsure of: "not sure" stays consult-first.
-    is_cleared = rule.category is Category.CONSULT_FIRST and rule.id in cleared and finding.answer is Answer.YES
+    is_cleared = rule.category is Category.CONSULT_FIRST and rule.id in cleared
     category = Category.CAUTION if is_cleared else rule.category
     message = rule.message
     if is_cleared:
