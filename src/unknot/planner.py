@@ -5,7 +5,8 @@ How a routine is built:
 1. *What may be used*: the techniques of the mode, less those a restriction removes, each with the tools at hand,
    a position that is allowed, a pressure under the cap, and the regions that are not avoided.
 2. *Blocks*, in the order of the routine: a technique on a pair of mirrored regions (left and right share one
-   time slot, so the sides stay even) or on one region. Partner routines follow the seed article's arc: warm-up
+   time slot, so the sides stay even) or on one region. When time is short the arc comes first: kneading the
+   upper trapezius, rhomboid access, holds on the upper trapezius and rhomboids, then kneading the rest. Partner routines follow the seed article's arc: warm-up
    effleurage, petrissage of the upper trapezius, rhomboid access, trigger-point holds (a rest between, a pain
    check after), closing effleurage. Self routines go seated, then at the wall, then on the floor, so the user
    gets up and down once. More rounds are added until the blocks can fill the time; trigger-point holds stop
@@ -394,7 +395,7 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
         if "petrissage" in u:
             pairs = _pairs(u["petrissage"].regions)
             for i, pair in enumerate(_split(state, _arc_first(state, pairs))):
-                b = _pair_block(state, u["petrissage"], pair, base + 50 - 5 * i, n)
+                b = _pair_block(state, u["petrissage"], pair, base + 35 - 5 * i, n)
                 b.kneads = True
                 if not kneaded and _keep(state, b, n):  # the first kneading stays while any trigger point does
                     b.priority = MANDATORY - 1
@@ -402,13 +403,13 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
                 candidates.append(b)
         if "rhomboid_access" in u:
             for pair in _split(state, _pairs(u["rhomboid_access"].regions)):
-                candidates.append(_pair_block(state, u["rhomboid_access"], pair, base + 30, n))
+                candidates.append(_pair_block(state, u["rhomboid_access"], pair, base + 48, n))
         tp = u.get("trigger_point")
         if tp is not None and tp.technique.hold is not None:
             for i, pair in enumerate(_split(state, _pairs(tp.regions))):
                 if any(holds.get(r, 0) >= tp.technique.hold.max_per_spot for r in pair):
                     continue  # at most so many holds per spot in a session (content: hold.max_per_spot)
-                b = _pair_block(state, tp, pair, base + 20 - 5 * i, n)
+                b = _pair_block(state, tp, pair, base + (46 - 3 * i if i < 2 else 20 - 5 * i), n)
                 if not _keep(state, b, n):
                     continue
                 for r in pair:

@@ -119,7 +119,6 @@ def _rule(catalog: Catalog, rule_id: str) -> Rule:
 
 
 def _reason(catalog: Catalog, rule: Rule, finding: Finding, cleared: frozenset[str]) -> Reason:
-    # A clearance covers a condition the user has, not one they are unsure of: "not sure" stays consult-first.
     is_cleared = rule.category is Category.CONSULT_FIRST and rule.id in cleared
     category = Category.CAUTION if is_cleared else rule.category
     message = rule.message

@@ -1,0 +1,336 @@
+"""The planner: every guarantee of the plan contract on random requests, the partner arc, restrictions, doses."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unknot import load_catalog
+from unknot.errors import PlanError
+from unknot.model import Category, Mode, PlanRequest, Pressure, Routine, Step, Verdict
+from unknot.planner import plan
+
+CATALOG = load_catalog()
+REGIONS = CATALOG.region_ids
+TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
+BODY = {"hands", "palm", "fingers", "thumb", "knuckle", "elbow", "forearm"}
+MUSCLES = {
+    f"{m}_{s}"
+    for m in ("upper_trapezius", "scapula", "rhomboid", "paraspinal", "lower_trapezius")
+    for s in ("left", "right")
+}
+# The contract's technique table, written out by hand (shared/contracts/README.md).
+TABLE: dict[str, tuple[Mode, set[str], bool, set[str]]] = {
+    "effleurage": (Mode.PARTNER, {"hands", "palm", "forearm"}, False, set(REGIONS)),
+    "petrissage": (Mode.PARTNER, {"hands", "fingers", "palm", "thumb"}, False, MUSCLES),
+    "rhomboid_access": (
+        Mode.PARTNER,
+        {"thumb", "knuckle", "fingers", "palm"},
+        True,
+        {"rhomboid_left", "rhomboid_right"},
+    ),
+    "trigger_point": (Mode.PARTNER, {"thumb", "knuckle", "elbow"}, True, MUSCLES),
+    "ball_wall": (Mode.SELF, {"tennis_ball", "lacrosse_ball"}, True, MUSCLES),
+    "ball_floor": (Mode.SELF, {"tennis_ball", "lacrosse_ball"}, True, MUSCLES),
+    "foam_roller": (
+        Mode.SELF,
+        {"foam_roller"},
+        False,
+        (MUSCLES - {"upper_trapezius_left", "upper_trapezius_right"}) | {"thoracic_spine"},
+    ),
+    "hand_kneading": (Mode.SELF, {"hands", "fingers"}, False, {"upper_trapezius_left", "upper_trapezius_right"}),
+    "cane": (Mode.SELF, {"massage_cane"}, True, MUSCLES),
+}
+POINT = {t for t, (_, _, point, _) in TABLE.items() if point}
+# What each restriction removes, as the contract tables it: (techniques, tools, positions, max pressure, any point).
+REMOVES: dict[str, tuple[set[str], set[str], set[str], Pressure | None, bool]] = {
+    "light_pressure": ({"trigger_point"}, {"elbow"}, set(), Pressure.LIGHT, False),
+    "no_firm": (set(), set(), set(), Pressure.MEDIUM, False),
+    "no_tools_point": (set(), {"elbow"}, set(), None, True),
+    "no_spine_rolling": ({"foam_roller"}, set(), set(), None, False),
+    "no_floor_ball": ({"ball_floor"}, set(), set(), None, False),
+    "no_floor_work": ({"foam_roller", "ball_floor"}, set(), {"supine_floor"}, None, False),
+    "no_prone": (set(), set(), {"prone"}, None, False),
+}
+
+
+def faults(request: PlanRequest, routine: Routine, screen: Verdict | None = None) -> list[str]:
+    """Every way ``routine`` breaks the plan contract's guarantees for ``request``."""
+    out: list[str] = []
+    steps = routine.steps
+    if routine.total_seconds != request.minutes * 60:
+        out.append(f"{routine.total_seconds} s for {request.minutes} min")
+    avoid = set(request.avoid) | set(screen.avoid_regions if screen else ())
+    limits = set(request.restrictions) | set(screen.restrictions if screen else ())
+    banned_t = {t for r in limits for t in REMOVES[r][0]} | (POINT if any(REMOVES[r][4] for r in limits) else set())
+    banned_tools = {t for r in limits for t in REMOVES[r][1]}
+    banned_pos = {p for r in limits for p in REMOVES[r][2]}
+    cap = min((REMOVES[r][3].level for r in limits if REMOVES[r][3]), default=Pressure.FIRM.level)
+    for i, s in enumerate(steps):
+        where = f"step {i} {s.technique or s.name} {s.region}"
+        if s.seconds < 5 or not s.cue.strip():
+            out.append(f"{where}: {s.seconds} s, cue {s.cue!r}")
+        if (s.position or routine.position) in banned_pos:
+            out.append(f"{where}: position {s.position}")
+        if not s.is_technique:
+            continue
+        mode, tools, _, regions = TABLE[s.technique]
+        covered = s.regions or (s.region,)
+        if mode is not request.mode:
+            out.append(f"{where}: a {mode} technique")
+        if s.region not in covered or not set(covered) <= regions or set(covered) & avoid:
+            out.append(f"{where}: regions {covered}")
+        if s.tool not in tools or (s.tool not in BODY and s.tool not in request.tools) or s.tool in banned_tools:
+            out.append(f"{where}: tool {s.tool}")
+        if s.technique in banned_t:
+            out.append(f"{where}: technique removed by {sorted(limits)}")
+        if s.pressure is None or s.pressure.level > cap:
+            out.append(f"{where}: pressure {s.pressure}")
+        if s.technique == "trigger_point" and s.hold_seconds is None:
+            out.append(f"{where}: no hold")
+        if s.hold_seconds is not None and not 0 < s.hold_seconds <= min(30, s.seconds):
+            out.append(f"{where}: hold {s.hold_seconds} s")
+    work = [s for s in steps if s.is_technique]
+    if request.mode is Mode.PARTNER and work:
+        names = [s.technique for s in work]
+        if names[0] != "effleurage" or names[-1] != "effleurage":
+            out.append("partner routine does not open and close with effleurage")
+        if "trigger_point" in names and (
+            "petrissage" not in names or names.index("petrissage") > names.index("trigger_point")
+        ):
+            out.append("trigger points before kneading")
+    if routine.focus:
+        on = sum(s.seconds for s in work if s.region in routine.focus)
+        if on < 0.5 * sum(s.seconds for s in work):
+            out.append(f"only {on} s on the focus {routine.focus}")
+    return out
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> PlanRequest:
+    avoid = draw(st.lists(st.sampled_from(REGIONS), max_size=6, unique=True))
+    focus = draw(st.lists(st.sampled_from([r for r in REGIONS if r not in avoid] or REGIONS), max_size=3, unique=True))
+    return PlanRequest(
+        mode=draw(st.sampled_from(list(Mode))),
+        minutes=draw(st.integers(3, 60)),
+        tools=tuple(draw(st.lists(st.sampled_from(TOOLS), unique=True))),
+        focus=tuple(r for r in focus if r not in avoid),
+        avoid=tuple(avoid),
+        restrictions=tuple(draw(st.lists(st.sampled_from(sorted(REMOVES)), max_size=3, unique=True))),
+        seed=draw(st.integers(0, 2**31)),
+    )
+
+
+@settings(max_examples=400)
+@given(requests())
+def test_every_guarantee_holds_and_the_seed_decides(request: PlanRequest) -> None:
+    try:
+        routine = plan(request)
+    except PlanError as err:
+        assert err.code == "nothing_to_work", err.message
+        return
+    assert faults(request, routine) == []
+    assert plan(request) == routine
+
+
+@given(requests(), st.sampled_from(sorted(REMOVES)), st.lists(st.sampled_from(REGIONS), max_size=2, unique=True))
+def test_a_screens_limits_are_applied(request: PlanRequest, restriction: str, avoid: list[str]) -> None:
+    avoid = [r for r in avoid if r not in request.focus]
+    screen = Verdict(Category.CAUTION, True, tuple(avoid), (restriction,), (), "", "", "", "112")
+    try:
+        routine = plan(request, screen)
+    except PlanError as err:
+        assert err.code == "nothing_to_work"
+        return
+    assert faults(request, routine, screen) == []
+
+
+def test_the_content_matches_the_contracts_technique_table() -> None:
+    assert {t.id for t in CATALOG.techniques} == set(TABLE)
+    for t in CATALOG.techniques:
+        mode, tools, point, regions = TABLE[t.id]
+        assert (t.mode, t.is_point, set(t.regions)) == (mode, point, regions), t.id
+        assert set(t.tools) == tools, t.id
+
+
+def test_each_restriction_removes_what_the_contract_says() -> None:
+    for r in CATALOG.restrictions:
+        techniques, tools, positions, cap, point = REMOVES[r.id]
+        assert (set(r.techniques), set(r.tools), set(r.positions), r.max_pressure, r.point) == (
+            techniques,
+            tools,
+            positions,
+            cap,
+            point,
+        ), r.id
+
+
+@pytest.mark.parametrize("restriction", sorted(REMOVES))
+def test_each_restriction_removes_exactly_what_it_says(restriction: str) -> None:
+    """With the restriction the banned things never appear; without it, on the same requests, they do."""
+    techniques, tools, positions, cap, point = REMOVES[restriction]
+    banned_t = techniques | (POINT if point else set())
+    seen_without: Counter[str] = Counter()
+    for mode in Mode:
+        for minutes in (20, 45):
+            request = PlanRequest(mode, minutes, TOOLS, seed=minutes)
+            free, limited = (
+                plan(request),
+                plan(PlanRequest(mode, minutes, TOOLS, restrictions=(restriction,), seed=minutes)),
+            )
+            assert faults(request, free) == []
+            for s in free.steps:
+                seen_without.update([s.technique, s.tool, s.position, s.pressure.value if s.pressure else ""])
+            for s in limited.steps:
+                assert s.technique not in banned_t and s.tool not in tools and s.position not in positions
+                assert cap is None or s.pressure is None or s.pressure.level <= cap.level
+            kept = {s.technique for s in limited.steps if s.is_technique}
+            assert kept, f"{restriction} left nothing in a {mode} routine"
+    removed = banned_t | tools | positions | ({p.value for p in Pressure if p.level > cap.level} if cap else set())
+    assert any(seen_without[x] for x in removed), f"nothing {restriction} removes ever appears without it"
+
+
+@pytest.mark.parametrize("minutes", [3, 8, 15, 30, 60])
+def test_the_partner_arc(minutes: int) -> None:
+    routine = plan(PlanRequest(Mode.PARTNER, minutes, seed=4))
+    names = [s.technique for s in routine.steps if s.is_technique]
+    assert names[0] == names[-1] == "effleurage"
+    arc = [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]  # collapse repeats
+    first_round = arc[: arc.index("effleurage", 1) + 1] if "effleurage" in arc[1:] else arc
+    expected = ["effleurage", "petrissage", "rhomboid_access", "trigger_point", "effleurage"]
+    assert [n for n in expected if n in first_round] == [n for n in first_round if n in expected]
+    if minutes >= 8:
+        assert {"petrissage", "rhomboid_access", "trigger_point"} <= set(names)
+        kneads = [s for s in routine.steps if s.technique == "petrissage"]
+        assert kneads[0].region.startswith("upper_trapezius"), "kneading starts on the upper trapezius"
+    steps = routine.steps
+    for i, s in enumerate(steps):
+        if s.technique == "trigger_point":
+            assert s.hold_seconds is not None and s.hold_seconds <= 30
+            following = next(x for x in steps[i + 1 :] if not x.is_technique or x.technique != "trigger_point")
+            assert following.name in ("rest", "pain_check"), "a rest or pain check follows every hold"
+    holds = Counter(s.region for s in steps if s.technique == "trigger_point")
+    assert max(holds.values(), default=0) <= 3, "at most 3 holds per spot"
+
+
+def test_rhomboid_access_asks_for_the_hand_on_the_small_of_the_back() -> None:
+    technique = CATALOG.technique("rhomboid_access")
+    assert technique is not None
+    text = " ".join((technique.description, *technique.how)).lower()
+    assert "small of" in text and "back" in text
+
+
+@pytest.mark.parametrize(
+    "tools", [("tennis_ball", "foam_roller"), ("massage_cane", "lacrosse_ball", "foam_roller"), ()]
+)
+def test_self_routines_visit_each_position_once_and_keep_sides_even(tools: tuple[str, ...]) -> None:
+    routine = plan(PlanRequest(Mode.SELF, 30, tools, seed=1))
+    positions = [s.position for s in routine.steps if s.is_technique]
+    visits = [p for i, p in enumerate(positions) if i == 0 or p != positions[i - 1]]
+    assert len(visits) == len(set(visits)), f"back to a position: {visits}"
+    assert visits == sorted(visits, key=("seated", "standing_wall", "supine_floor").index)
+    per_side: Counter[tuple[str, str, str]] = Counter()
+    for s in routine.steps:
+        if s.is_technique and s.region.endswith(("_left", "_right")):
+            base, side = s.region.rsplit("_", 1)
+            per_side[(s.technique, base, side)] += s.seconds
+    for (technique, base, side), seconds in per_side.items():
+        if side == "left":
+            assert seconds == per_side[(technique, base, "right")], (technique, base)
+
+
+def test_a_one_sided_focus_gets_more_than_its_mirror() -> None:
+    routine = plan(PlanRequest(Mode.SELF, 20, ("tennis_ball",), focus=("rhomboid_left",), seed=2))
+    on = Counter(s.region for s in routine.steps if s.is_technique)
+    seconds = Counter()
+    for s in routine.steps:
+        seconds[s.region] += s.seconds if s.is_technique else 0
+    assert seconds["rhomboid_left"] > 2 * seconds["rhomboid_right"]
+    assert on["rhomboid_left"] >= 2
+
+
+def test_different_seeds_may_differ_but_each_is_stable() -> None:
+    routines = {plan(PlanRequest(Mode.SELF, 10, ("tennis_ball",), seed=s)) for s in range(6)}
+    assert len(routines) > 1
+
+
+def test_cues_do_not_repeat_back_to_back() -> None:
+    routine = plan(PlanRequest(Mode.SELF, 45, ("tennis_ball", "foam_roller"), seed=3))
+    cues = [s.cue for s in routine.steps if s.is_technique]
+    assert all(a != b for a, b in zip(cues, cues[1:], strict=False))
+
+
+def test_the_roller_never_presses_on_an_avoided_region() -> None:
+    routine = plan(PlanRequest(Mode.SELF, 20, ("foam_roller",), avoid=("rhomboid_left",), seed=0))
+    for s in routine.steps:
+        if s.technique == "foam_roller":
+            assert "rhomboid_left" not in s.regions and s.regions
+
+
+@pytest.mark.parametrize(
+    ("request_", "code"),
+    [
+        pytest.param(PlanRequest(Mode.SELF, 2), "minutes_out_of_range", id="minutes-low"),
+        pytest.param(PlanRequest(Mode.SELF, 61), "minutes_out_of_range", id="minutes-high"),
+        pytest.param(PlanRequest(Mode.SELF, 10, ("rope",)), "unknown_tool", id="unknown_tool"),
+        pytest.param(PlanRequest(Mode.SELF, 10, focus=("lower_back",)), "unknown_region", id="unknown_region"),
+        pytest.param(PlanRequest(Mode.SELF, 10, restrictions=("gentle",)), "unknown_restriction", id="unknown_restr"),
+        pytest.param(
+            PlanRequest(Mode.SELF, 10, focus=("scapula_left",), avoid=("scapula_left",)), "focus_avoided", id="focus"
+        ),
+        pytest.param(
+            PlanRequest(Mode.SELF, 10, avoid=("upper_trapezius_left", "upper_trapezius_right")),
+            "nothing_to_work",
+            id="nothing_to_work",
+        ),
+        pytest.param(PlanRequest(Mode.PARTNER, 10, avoid=REGIONS), "nothing_to_work", id="all-avoided"),
+    ],
+)
+def test_wrong_requests_raise_with_their_code(request_: PlanRequest, code: str) -> None:
+    with pytest.raises(PlanError) as err:
+        plan(request_)
+    assert err.value.code == code and err.value.exit_code == 2
+
+
+def test_a_screen_that_forbids_massage_exits_3() -> None:
+    screen = Verdict(Category.STOP_TODAY, False, (), (), (), "", "No massage today.", "", "112")
+    with pytest.raises(PlanError) as err:
+        plan(PlanRequest(Mode.SELF, 10, ("tennis_ball",)), screen)
+    assert (err.value.code, err.value.exit_code) == ("screen_forbids", 3)
+
+
+def test_nothing_to_work_says_what_to_change() -> None:
+    with pytest.raises(PlanError, match="add a tool .* or avoid fewer regions"):
+        plan(PlanRequest(Mode.SELF, 10, avoid=("upper_trapezius_left", "upper_trapezius_right")))
+
+
+def test_every_dose_has_a_source_or_a_design_choice() -> None:
+    doses = [(t.id, t.seconds) for t in CATALOG.techniques]
+    doses += [(f"{t.id} hold", t.hold) for t in CATALOG.techniques if t.hold is not None]
+    doses += [(t.id, t.seconds) for t in CATALOG.transitions]
+    assert len(doses) >= 9 + 4 + 5
+    for name, dose in doses:
+        assert dose.sources or dose.design_choice.strip(), name
+        for key in dose.sources:
+            assert CATALOG.source(key), (name, key)
+
+
+def test_the_trigger_point_hold_is_the_articles_30_seconds() -> None:
+    technique = CATALOG.technique("trigger_point")
+    assert technique is not None and technique.hold is not None
+    assert technique.hold.max_seconds == 30 and "SEED" in technique.hold.sources
+    assert technique.hold.max_per_spot == 3
+
+
+def step_sum(steps: tuple[Step, ...]) -> int:
+    return sum(s.seconds for s in steps)
+
+
+@pytest.mark.parametrize("minutes", [3, 4, 7, 33, 59, 60])
+@pytest.mark.parametrize("mode", list(Mode))
+def test_time_is_allocated_exactly(minutes: int, mode: Mode) -> None:
+    routine = plan(PlanRequest(mode, minutes, TOOLS, seed=minutes))
+    assert step_sum(routine.steps) == routine.total_seconds == minutes * 60
