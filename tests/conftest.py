@@ -43,9 +43,15 @@ class Run:
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    """An environment with a private, empty config directory and a locale without a country."""
+    """An environment with private, empty config and data directories and a locale without a country."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "UNKNOT_"))}
-    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), LANG="C.UTF-8", COLUMNS="100", NO_COLOR="1")
+    env.update(
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        LANG="C.UTF-8",
+        COLUMNS="100",
+        NO_COLOR="1",
+    )
     return env
 
 

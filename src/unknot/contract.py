@@ -21,6 +21,7 @@ __all__ = [
     "parse_json",
     "plan_request_from_json",
     "routine_to_json",
+    "verdict_from_json",
     "verdict_to_json",
 ]
 
@@ -159,7 +160,7 @@ def plan_request_from_json(data: Any) -> tuple[PlanRequest, Verdict | None]:
         restrictions=_ids(data, "restrictions"),
         seed=seed,
     )
-    return request, _screen(data.get("screen"))
+    return request, verdict_from_json(data.get("screen"))
 
 
 def _ids(data: dict[str, Any], field: str) -> tuple[str, ...]:
@@ -169,8 +170,8 @@ def _ids(data: dict[str, Any], field: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value))
 
 
-def _screen(screen: Any) -> Verdict | None:
-    """The parts of a screen's verdict the planner uses; the rest of a whole screen answer is ignored."""
+def verdict_from_json(screen: Any) -> Verdict | None:
+    """A screen's verdict from its JSON answer: what the planner uses is checked; unknown fields are ignored."""
     if screen is None:
         return None
     if not isinstance(screen, dict):
@@ -188,17 +189,21 @@ def _screen(screen: Any) -> Verdict | None:
     for name, value in (("avoid_regions", avoid), ("restrictions", restrictions)):
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
             raise RequestError(f"'screen.{name}' must be a list of ids")
-    advice = screen.get("advice", "")
+
+    def text(key: str) -> str:
+        value = screen.get(key, "")
+        return value if isinstance(value, str) else ""
+
     return Verdict(
         category=category or (Category.OK if may_massage else Category.STOP_TODAY),
         may_massage=may_massage,
         avoid_regions=tuple(avoid),
         restrictions=tuple(restrictions),
         reasons=(),
-        title="",
-        advice=advice if isinstance(advice, str) else "",
-        next_step="",
-        emergency_number="",
+        title=text("title"),
+        advice=text("advice"),
+        next_step=text("next_step"),
+        emergency_number=text("emergency_number"),
     )
 
 

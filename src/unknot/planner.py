@@ -4,16 +4,17 @@ How a routine is built:
 
 1. *What may be used*: the techniques of the mode, less those a restriction removes, each with the tools at hand,
    a position that is allowed, a pressure under the cap, and the regions that are not avoided.
-2. *Blocks*, in the order of the routine: a technique on a pair of mirrored regions (left and right share one
-   time slot, so the sides stay even) or on one region. When time is short the arc comes first: kneading the
-   upper trapezius, rhomboid access, holds on the upper trapezius and rhomboids, then kneading the rest. Partner routines follow the seed article's arc: warm-up
-   effleurage, petrissage of the upper trapezius, rhomboid access, trigger-point holds (a rest between, a pain
-   check after), closing effleurage. Self routines go seated, then at the wall, then on the floor, so the user
-   gets up and down once. More rounds are added until the blocks can fill the time; trigger-point holds stop
-   at the per-spot cap of the content.
-3. *Fit*: while the blocks' minimum durations (with the transitions between them) exceed the time, the block
-   of lowest priority goes (later rounds first, then the regions a desk worker needs least, never the opening
-   and closing strokes). With a focus, blocks away from it go first until it holds at least half the time.
+2. *Blocks*, in the order of the routine: a technique on a pair of mirrored regions (left and right share one time
+   slot, so the sides stay even) or on one region. Partner routines follow the seed article's arc: warm-up
+   effleurage, petrissage of the upper trapezius, rhomboid access, trigger-point holds (a rest between, a pain check
+   after), closing effleurage; when time is short the arc comes first (kneading the upper trapezius, rhomboid
+   access, holds on the upper trapezius and rhomboids), then kneading the rest. Self routines go seated, then at the
+   wall, then on the floor, so the user gets up and down once. More rounds are added until the blocks can fill the
+   time; trigger-point holds stop at the per-spot cap of the content.
+3. *Fit*: the blocks of lowest priority go (later rounds first, then the regions a desk worker needs least, never
+   the opening and closing strokes) until the rest fit at their default durations (fewer steps near their dose
+   beat many short ones), and always until they fit at their minimums. With a focus, the fewest blocks away from
+   it go (found by bisection) for it to hold more than half the time.
 4. *Time*: the seconds left after the transitions are shared by weight (each technique's default duration,
    three times as much on focus regions) within each step's minimum and maximum, then rounded to whole
    seconds so that the steps sum exactly to the minutes asked.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from unknot._version import __version__
-from unknot.cli import config, plan, reference, screen
+from unknot.cli import config, library, plan, reference, screen
 
 app = typer.Typer(
     name="unknot",
@@ -23,6 +23,8 @@ Examples:
   unknot                 start here: a short welcome and the next step
   unknot screen          answer the safety questions for today
   unknot rules           every screening rule with its category and sources
+  unknot prepare         what to set up before a session
+  unknot techniques      every technique: where, with what, how long
 """,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -56,3 +58,4 @@ screen.register(app)
 plan.register(app)
 reference.register(app)
 config.register(app)
+library.register(app)

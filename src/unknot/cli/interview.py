@@ -19,7 +19,7 @@ from unknot.cli.backmap import regions_beside_picture
 from unknot.cli.console import print_warning, stdout
 from unknot.cli.verdict_view import render_emergency, render_verdict
 from unknot.content import load_catalog
-from unknot.model import Answer, Catalog, Category, Finding, Intake, Rule, ScreenGroup
+from unknot.model import Answer, Catalog, Category, Finding, Intake, Rule, ScreenGroup, Verdict
 from unknot.screening import screen
 from unknot.settings import emergency_number
 
@@ -41,19 +41,39 @@ class Ticked:
 
 
 def run_interview(emergency_flag: str | None) -> int:
-    """Run the screen in the terminal; return the exit status (130 on Ctrl-C)."""
+    """Run the screen in the terminal and keep its verdict as today's; return the exit status (130 on Ctrl-C)."""
+    return screen_in_terminal(emergency_flag)[0]
+
+
+def screen_in_terminal(emergency_flag: str | None) -> tuple[int, Verdict | None]:
+    """Run the screen; keep the verdict as today's screen. Returns the exit status and the verdict."""
     catalog = load_catalog()
     interview = Interview(stdout(), catalog, emergency_number(catalog, emergency_flag, warn=print_warning))
     try:
-        return interview.run()
+        code = interview.run()
     except KeyboardInterrupt:
         interview.console.print(
             "\n[yellow]Screen cancelled; nothing was saved.[/] Run [bold]unknot screen[/] to start again."
         )
-        return 130
+        return 130, None
     except EndOfInput:
         interview.console.print("\n[red]The input ended before the screen was finished; nothing was saved.[/]")
-        return 1
+        return 1, None
+    if interview.verdict is not None:
+        _keep(interview.verdict)
+    return code, interview.verdict
+
+
+def _keep(verdict: Verdict) -> None:
+    from datetime import date
+
+    from unknot.contract import verdict_to_json
+    from unknot.screen_store import save_today
+
+    try:
+        save_today(verdict_to_json(verdict), date.today())
+    except OSError as exc:  # the screen still stands; only `unknot plan` will ask again
+        print_warning(f"could not keep today's screen: {exc.strerror}")
 
 
 @dataclass
@@ -64,6 +84,7 @@ class Interview:
     catalog: Catalog
     number: str
     ticked: list[Ticked] = field(default_factory=list)
+    verdict: Verdict | None = None
 
     def run(self) -> int:
         """Ask every group, then the details; print the verdict. Returns the exit status."""
@@ -76,6 +97,7 @@ class Interview:
             if emergency and picked:
                 verdict = screen(self._intake(complete=False), self.catalog, emergency_number=self.number)
                 render_emergency(self.console, verdict, self.catalog)
+                self.verdict = verdict
                 return 0
         regions = {t.rule.id: self._ask_regions(t.rule) for t in self.ticked if t.rule.is_local}
         cleared = {
@@ -85,6 +107,7 @@ class Interview:
         }
         verdict = screen(self._intake(regions, cleared), self.catalog, emergency_number=self.number)
         render_verdict(self.console, verdict, self.catalog)
+        self.verdict = verdict
         return 0
 
     def _ask_group_until_settled(self, group: ScreenGroup, index: int, total: int, emergency: bool) -> list[Ticked]:

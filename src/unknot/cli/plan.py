@@ -1,15 +1,24 @@
-"""``unknot plan``: a routine for today, as a timeline for people and as JSON for programs."""
+"""``unknot plan``: a routine for today, as a timeline for people and as JSON for programs.
+
+A person never gets a routine without a screen: the interactive command uses today's screen (kept by
+``unknot screen``), or the one given with ``--screen FILE``, or runs the screen first.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from typing import Annotated
 
 import typer
 
-from unknot.errors import UnknotError
+from unknot.errors import RequestError, UnknotError
 
 HELP = """Build a timed massage routine for who is there, what is at hand and how long you have.
+
+Asks for whatever the options do not say. Today's safety screen comes first: the one you answered today, the one
+given with --screen, or a new one. Then the routine as a timeline: every step, where, with what, how hard, for
+how long, and what the voice will say.
 
 For programs, --json FILE (or - for standard input) reads the request as JSON and prints the routine as JSON
 (the format and error codes: docs/contracts.md). It applies the "screen" in the request when there is one and
@@ -18,6 +27,9 @@ the calling program is then responsible for screening the person first.
 
 \b
 Examples:
+  unknot plan
+  unknot plan --mode self --tool tennis_ball --tool foam_roller --minutes 15
+  unknot plan --mode partner --minutes 20 --focus rhomboid_left --focus rhomboid_right
   unknot plan --json request.json
   echo '{"mode": "self", "tools": ["tennis_ball"], "minutes": 10}' | unknot plan --json -
 """
@@ -29,6 +41,28 @@ def register(app: typer.Typer) -> None:
 
 
 def plan_command(
+    mode: str | None = typer.Option(None, "--mode", "-m", metavar="partner|self", help="Who gives the massage."),
+    tools: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tool",
+            "-t",
+            metavar="TOOL",
+            help="A tool at hand (repeat): tennis_ball, lacrosse_ball, foam_roller, massage_cane.",
+        ),
+    ] = None,
+    minutes: int | None = typer.Option(None, "--minutes", metavar="3-60", help="How long, in minutes."),
+    focus: Annotated[
+        list[str] | None, typer.Option("--focus", metavar="REGION", help="A region to favour (repeat).")
+    ] = None,
+    avoid: Annotated[
+        list[str] | None, typer.Option("--avoid", metavar="REGION", help="A region to leave alone (repeat).")
+    ] = None,
+    seed: int = typer.Option(0, "--seed", help="Another seed gives another, equally valid, routine."),
+    screen_file: str | None = typer.Option(
+        None, "--screen", metavar="FILE", help="Use this screen (the JSON `unknot screen --json` printed)."
+    ),
+    no_tools: bool = typer.Option(False, "--no-tools", help="Hands only: do not ask about tools."),
     json_file: str | None = typer.Option(
         None, "--json", metavar="FILE|-", help="Read the request from FILE (- for standard input); print JSON."
     ),
@@ -36,7 +70,11 @@ def plan_command(
     """Build a routine."""
     if json_file is not None:
         raise typer.Exit(run_json(json_file))
-    raise typer.Exit(2)
+    from unknot.cli.plan_view import plan_interactively
+
+    raise typer.Exit(
+        plan_interactively(mode, tools or [], minutes, focus or [], avoid or [], seed, screen_file, no_tools)
+    )
 
 
 def run_json(source: str) -> int:
@@ -54,3 +92,6 @@ def run_json(source: str) -> int:
         return exc.exit_code
     sys.stdout.write(json.dumps(routine_to_json(routine), indent=2, ensure_ascii=False) + "\n")
     return 0
+
+
+__all__ = ["RequestError", "register", "run_json"]

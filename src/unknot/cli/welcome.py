@@ -24,6 +24,8 @@ def show_welcome() -> None:
     body.append(": a few quick questions, so that massage is never what stands between you and the help you need.\n\n")
     body.append("Next step:  ", style="bold")
     body.append("unknot screen", style="bold cyan")
+    body.append("  then  ", style="dim")
+    body.append("unknot plan", style="bold cyan")
     body.append("\n\nAlso: ", style="dim")
     body.append("unknot rules", style="cyan")
     body.append(" (what the screen asks, and why)  ·  ", style="dim")

@@ -1,0 +1,211 @@
+"""Interactive ``unknot plan``: today's screen first, the questions the options left open, then the timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from unknot.cli.console import stdout
+from unknot.cli.interview import EndOfInput, screen_in_terminal
+from unknot.content import load_catalog
+from unknot.errors import RequestError
+from unknot.model import Catalog, Mode, PlanRequest, Routine, Step, Verdict
+
+STOP_SIGNS = "Stop at once on sharp, shooting or electric pain, new tingling or numbness, dizziness, or pain spreading."
+TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
+
+
+def plan_interactively(
+    mode: str | None,
+    tools: list[str],
+    minutes: int | None,
+    focus: list[str],
+    avoid: list[str],
+    seed: int,
+    screen_file: str | None,
+    no_tools: bool,
+) -> int:
+    """Screen (unless today's is known), ask what is missing, plan and show the routine; the exit status."""
+    from unknot.planner import plan
+
+    console = stdout()
+    catalog = load_catalog()
+    try:
+        verdict, code = _todays_screen(console, screen_file)
+        if verdict is None:
+            return code
+        if not verdict.may_massage:
+            console.print(
+                Panel(
+                    Text.assemble(("No routine today. ", "bold"), verdict.advice or verdict.title),
+                    border_style="red",
+                    title=f"Today's screen: {verdict.category.value}",
+                    title_align="left",
+                )
+            )
+            return 3
+        chosen = Mode(mode.lower()) if mode and mode.lower() in {m.value for m in Mode} else None
+        if mode and chosen is None:
+            raise RequestError(f"mode '{mode}' is not known; choose partner or self")
+        chosen = chosen or _ask_mode(console)
+        if not tools and not no_tools:
+            tools = _ask_tools(console, catalog, chosen)
+        minutes = minutes if minutes is not None else _ask_minutes(console)
+    except EndOfInput:
+        console.print("\n[red]The input ended before the routine was chosen.[/]")
+        return 1
+    except KeyboardInterrupt:
+        console.print("\n[yellow]Cancelled.[/]")
+        return 130
+    request = PlanRequest(chosen, minutes, tuple(tools), tuple(focus), tuple(avoid), seed=seed)
+    routine = plan(request, verdict)
+    show_routine(console, catalog, routine)
+    return 0
+
+
+def _todays_screen(console: Console, screen_file: str | None) -> tuple[Verdict | None, int]:
+    from unknot.cli.screen import read_request, source_name
+    from unknot.contract import parse_json, verdict_from_json
+    from unknot.screen_store import load_today
+
+    if screen_file is not None:
+        return verdict_from_json(parse_json(read_request(screen_file), name=source_name(screen_file))), 0
+    stored = load_today(date.today())
+    if stored is not None:
+        try:
+            verdict = verdict_from_json(stored)
+        except RequestError:
+            verdict = None  # an unreadable stored screen: screen again
+        if verdict is not None:
+            console.print(f"[dim]Using today's safety screen: {escape(verdict.category.value)}.[/]")
+            return verdict, 0
+    console.print("[bold]First, today's safety screen.[/]")
+    code, verdict = screen_in_terminal(None)
+    if verdict is not None:
+        console.print()
+    return verdict, code
+
+
+def _read(console: Console, prompt: str) -> str:
+    try:
+        return console.input(prompt).strip()
+    except EOFError:
+        raise EndOfInput from None
+
+
+def _ask_mode(console: Console) -> Mode:
+    while True:
+        reply = _read(console, "Who gives the massage? [bold]p[/] partner / [bold]s[/] yourself › ").lower()
+        if reply in ("p", "partner"):
+            return Mode.PARTNER
+        if reply in ("s", "self", "yourself", "me"):
+            return Mode.SELF
+        console.print("[yellow]Type p for a partner or s for yourself.[/]")
+
+
+def _ask_tools(console: Console, catalog: Catalog, mode: Mode) -> list[str]:
+    if mode is Mode.PARTNER:
+        return []  # partner work uses hands, thumbs, knuckles and forearms
+    names = [tool.name if (tool := catalog.tool(t)) else t for t in TOOLS]
+    console.print("Tools: " + "   ".join(f"[cyan]{i}.[/] {escape(name)}" for i, name in enumerate(names, start=1)))
+    while True:
+        reply = _read(console, "Which do you have? Numbers such as 1 3, or none (hands only) › ").replace(",", " ")
+        if reply.lower() in ("", "none", "0", "n"):
+            return []
+        words = reply.split()
+        if all(w.isascii() and w.isdigit() and 1 <= int(w) <= len(TOOLS) for w in words):
+            return [TOOLS[int(w) - 1] for w in dict.fromkeys(words)]
+        console.print(f"[yellow]Type numbers from 1 to {len(TOOLS)}, or none.[/]")
+
+
+def _ask_minutes(console: Console) -> int:
+    while True:
+        reply = _read(console, "How many minutes? 3 to 60 [dim](10)[/] › ")
+        if not reply:
+            return 10
+        if reply.isascii() and reply.isdigit() and 3 <= int(reply) <= 60:
+            return int(reply)
+        console.print("[yellow]Type a whole number of minutes from 3 to 60.[/]")
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _where(catalog: Catalog, step: Step) -> str:
+    if step.technique == "effleurage" and len(step.regions) > 3:
+        return "whole upper back"
+    ids = step.regions or (step.region,)
+    names = [r.name if (r := catalog.region(x)) else x for x in ids]
+    if len(names) > 2:  # a sweep across the back: the muscles, without their sides
+        return "; ".join(dict.fromkeys(n.split(",")[0] for n in names))
+    return "; ".join(names)
+
+
+def _what(catalog: Catalog, step: Step) -> str:
+    if step.is_technique:
+        technique = catalog.technique(step.technique)
+        return technique.name if technique else step.technique
+    return step.name.replace("_", " ")
+
+
+def show_routine(console: Console, catalog: Catalog, routine: Routine) -> None:
+    """The routine as a timeline with totals."""
+    position = catalog.position(routine.position)
+    head = Text.assemble(
+        (f"{routine.mode.value.title()} routine", "bold"),
+        f" · {_clock(routine.total_seconds)} · starts {position.name.lower() if position else routine.position}",
+    )
+    if routine.focus:
+        head.append(f"\nFocus: {', '.join(r.name for x in routine.focus if (r := catalog.region(x)))}")
+    if routine.avoid:
+        head.append(f"\nAvoiding: {', '.join(r.name for x in routine.avoid if (r := catalog.region(x)))}")
+    if routine.restrictions:
+        head.append(f"\nLimits: {', '.join(routine.restrictions)}")
+    for note in routine.notes:
+        head.append(f"\nNote: {note}", style="dim")
+    console.print(Panel(head, border_style="cyan"))
+    table = Table(show_edge=False, pad_edge=False, expand=False)
+    table.add_column("at", justify="right", style="dim", no_wrap=True)
+    table.add_column("step", ratio=3)
+    table.add_column("where", ratio=2)
+    table.add_column("with", no_wrap=True)
+    table.add_column("time", justify="right", no_wrap=True)
+    at = 0
+    for step in routine.steps:
+        what = Text(_what(catalog, step), style="bold" if step.is_technique else "dim")
+        what.append(f"\n“{step.cue}”", style="italic dim")
+        with_ = step.tool.replace("_", " ") if step.is_technique else ""
+        if step.pressure is not None:
+            with_ += f"\n{step.pressure.value}"
+        time = _clock(step.seconds) + (f"\nhold ≤{step.hold_seconds}s" if step.hold_seconds else "")
+        where = _where(catalog, step) if step.is_technique else ""
+        table.add_row(_clock(at), what, where, with_, time)
+        at += step.seconds
+    console.print(table)
+    totals: dict[str, int] = {}
+    for step in routine.steps:
+        totals[_what(catalog, step) if step.is_technique else "moving, resting, checking"] = (
+            totals.get(_what(catalog, step) if step.is_technique else "moving, resting, checking", 0) + step.seconds
+        )
+    summary = Table.grid(padding=(0, 2))
+    summary.add_column(style="bold")
+    summary.add_column(justify="right")
+    for name, seconds in totals.items():
+        summary.add_row(name, _clock(seconds))
+    summary.add_row("total", _clock(routine.total_seconds))
+    console.print(Panel(summary, title="Totals", title_align="left", border_style="dim", expand=False))
+    console.print(
+        Group(
+            Text.assemble(
+                ("Before you start: ", "bold"),
+                f"unknot prepare --mode {routine.mode.value} --position {routine.position}",
+            ),
+            Text(f"Keep it a good hurt, about 4 to 6 out of 10, never above 7. {STOP_SIGNS}", style="yellow"),
+        )
+    )
