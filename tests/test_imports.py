@@ -46,6 +46,9 @@ def modules_after(tmp_path: Path, args: list[str], stdin: str = "") -> set[str]:
     [
         pytest.param(["--help"], "", HEAVY + SLOW + ["rich", "unknot.model"], id="help"),
         pytest.param(["screen", "--json", "-"], OK_REQUEST, HEAVY + SLOW + ["rich"], id="screen-json"),
+        pytest.param(
+            ["plan", "--json", "-"], '{"mode": "self", "minutes": 10}', HEAVY + SLOW + ["rich"], id="plan-json"
+        ),
     ],
 )
 def test_the_fast_paths_import_no_heavy_library(tmp_path: Path, args: list[str], stdin: str, banned: list[str]) -> None:
