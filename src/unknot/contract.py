@@ -38,6 +38,8 @@ def parse_json(text: str, *, name: str = "the request") -> Any:
             f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
             code="invalid_json",
         ) from None
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits, or nesting thousands deep
+        raise RequestFileError(f"{name} is not JSON unknot can read: {exc}", code="invalid_json") from None
 
 
 def intake_from_json(data: Any) -> Intake:

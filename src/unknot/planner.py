@@ -76,6 +76,7 @@ SELF_POSITIONS = ("seated", "standing_wall", "supine_floor")  # up and down once
 FOCUS_WEIGHT = 3.0
 FOCUS_SHARE = 0.55  # the contract asks for half; keep a margin for rounding
 MANDATORY = 1_000_000
+MAX_CUE_WORDS = 15  # a spoken cue stays short (issue 4); the content loader checks every cue against it
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,8 @@ def plan(request: PlanRequest, screen: Verdict | None = None, catalog: Catalog |
     """
     catalog = catalog or load_catalog()
     _check_request(request, catalog)
+    if screen is not None:  # a screen's ids are checked like the request's: a typo must not unmask a region
+        _check_ids(catalog, screen.avoid_regions, screen.restrictions)
     avoid = frozenset(request.avoid) | frozenset(screen.avoid_regions if screen else ())
     restrictions = frozenset(request.restrictions) | frozenset(screen.restrictions if screen else ())
     both = [r for r in request.focus if r in avoid]
@@ -177,7 +180,7 @@ def plan(request: PlanRequest, screen: Verdict | None = None, catalog: Catalog |
             f"region '{both[0]}' is both a focus and avoided (by the request or today's screen); drop it from focus",
             code="focus_avoided",
         )
-    if screen is not None and not screen.may_massage:
+    if screen is not None and not (screen.may_massage and screen.category.allows_massage):
         raise PlanError(
             f"today's screen ({screen.category.value}) does not allow massage: {screen.advice or 'no routine today'}",
             code="screen_forbids",
@@ -224,13 +227,17 @@ def _check_request(request: PlanRequest, catalog: Catalog) -> None:
                 f"tool '{tool}' is not known; the tools are: {', '.join(tools)} (hands are always there)",
                 code="unknown_tool",
             )
-    for region in (*request.focus, *request.avoid):
+    _check_ids(catalog, (*request.focus, *request.avoid), request.restrictions)
+
+
+def _check_ids(catalog: Catalog, regions: tuple[str, ...], restrictions: tuple[str, ...]) -> None:
+    for region in regions:
         if catalog.region(region) is None:
             raise PlanError(
                 f"region '{region}' is not an upper-back region; choose one of: {', '.join(catalog.region_ids)}",
                 code="unknown_region",
             )
-    for restriction in request.restrictions:
+    for restriction in restrictions:
         if catalog.restriction(restriction) is None:
             known = ", ".join(r.id for r in catalog.restrictions)
             raise PlanError(
@@ -270,10 +277,15 @@ def _nothing_to_work(state: Plan) -> str:
     have = ", ".join(state.request.tools) or "hands only"
     limits = ", ".join(sorted(state.restrictions)) or "none"
     avoided = ", ".join(r for r in state.catalog.region_ids if r in state.avoid) or "none"
+    change = "avoid fewer regions"
+    missing = [t.id for t in state.catalog.tools if t.id not in state.request.tools]
+    if state.request.mode is Mode.SELF and missing and "no_tools_point" not in state.restrictions:
+        change = f"add a tool ({', '.join(missing)}), or {change}"
+    elif state.request.mode is Mode.SELF:
+        change = f"ask a partner for broad strokes (mode partner), or {change}"
     return (
         f"nothing left to work: with {have}, today's limits ({limits}) and the avoided regions ({avoided}), no "
-        f"{state.request.mode.value} technique reaches a region; add a tool (such as a tennis ball or a foam "
-        "roller), or avoid fewer regions"
+        f"{state.request.mode.value} technique reaches a region; {change}"
     )
 
 
@@ -385,7 +397,8 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
 
     firmer = Pressure.MEDIUM if Pressure.MEDIUM.level <= sweep.strongest.level else sweep.pressure
     blocks = [stroke(("open",), MANDATORY, sweep.pressure)]  # warm-up, light
-    holds: dict[str, int] = {}
+    visits: dict[str, int] = {}  # point-pressure steps per region this session, whatever the technique
+    cap = _visit_cap(state)
     kneaded = False
     for n in range(rounds):
         base = 400 - 100 * n
@@ -404,17 +417,15 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
                 candidates.append(b)
         if "rhomboid_access" in u:
             for pair in _split(state, _pairs(u["rhomboid_access"].regions)):
-                candidates.append(_pair_block(state, u["rhomboid_access"], pair, base + 48, n))
+                b = _pair_block(state, u["rhomboid_access"], pair, base + 48, n)
+                if _keep(state, b, n) and _visit(visits, pair, cap):
+                    candidates.append(b)
         tp = u.get("trigger_point")
         if tp is not None and tp.technique.hold is not None:
             for i, pair in enumerate(_split(state, _pairs(tp.regions))):
-                if any(holds.get(r, 0) >= tp.technique.hold.max_per_spot for r in pair):
-                    continue  # at most so many holds per spot in a session (content: hold.max_per_spot)
                 b = _pair_block(state, tp, pair, base + (46 - 3 * i if i < 2 else 20 - 5 * i), n)
-                if not _keep(state, b, n):
+                if not _keep(state, b, n) or not _visit(visits, pair, cap):
                     continue
-                for r in pair:
-                    holds[r] = holds.get(r, 0) + 1
                 for it in b.items:
                     it.tool = _press_tool(tp, it.region)
                 b.presses = True
@@ -433,9 +444,8 @@ def _arc_first(state: Plan, pairs: tuple[tuple[str, ...], ...]) -> list[tuple[st
 
 
 def _press_tool(use: Usable, region: str) -> str:
-    # The seed article leans in with body weight: the elbow suits the thick upper trapezius; thumb elsewhere.
-    if region.startswith("upper_trapezius") and "elbow" in use.tools:
-        return "elbow"
+    # The thumb for a lay partner; the elbow stays possible in the content, but it is not the default beside the
+    # neck (design choice, from review: easy to overdo on the upper trapezius).
     return "thumb" if "thumb" in use.tools else use.tools[0]
 
 
@@ -456,6 +466,8 @@ def _self_blocks(state: Plan, rounds: int) -> list[Block]:
     order = {p: i for i, p in enumerate(SELF_POSITIONS)}
     techniques = sorted(u, key=lambda t: order.get(u[t].position, len(order)))
     by_position: dict[str, list[Block]] = {}
+    visits: dict[str, int] = {}  # point-pressure steps per region this session, whatever the technique
+    cap = _visit_cap(state)
     for n in range(rounds):
         base = 400 - 100 * n
         for tid in techniques:
@@ -463,8 +475,6 @@ def _self_blocks(state: Plan, rounds: int) -> list[Block]:
             tier = 40 if tid in ("ball_wall", "foam_roller", "cane") else 0
             if tid == "ball_floor" and "ball_wall" in u and "foam_roller" not in u:
                 continue  # the wall does the same without getting down on the floor
-            hold = use.technique.hold
-            holding = hold is None or n < hold.max_per_spot  # past the cap: roll, no more holds on the spot
             found: list[Block] = []
             if tid == "foam_roller":
                 for i, (name, band) in enumerate(_bands(state)):
@@ -477,21 +487,43 @@ def _self_blocks(state: Plan, rounds: int) -> list[Block]:
             else:
                 tool = balls[min(n, len(balls) - 1)] if balls and tid.startswith("ball") else ""
                 for i, pair in enumerate(_split(state, _pairs(use.regions))):
-                    found.append(_pair_block(state, use, pair, base + tier - 5 * i, n, tool=tool, hold=holding))
+                    b = _pair_block(state, use, pair, base + tier - 5 * i, n, tool=tool)
+                    if tool == "lacrosse_ball" and use.strongest is Pressure.FIRM:
+                        for it in b.items:
+                            it.pressure = Pressure.FIRM  # the solid ball presses harder (tools.yaml: firm)
+                    if _keep(state, b, n) and (not use.technique.is_point or _visit(visits, pair, cap)):
+                        found.append(b)
             by_position.setdefault(use.position, []).extend(b for b in found if _keep(state, b, n))
     blocks = [b for position in SELF_POSITIONS for b in by_position.get(position, [])]
     return _checked_in(state, blocks)
 
 
+def _visit_cap(state: Plan) -> int:
+    """Point-pressure steps one spot may have in a session, whatever the technique (content: hold.max_per_spot)."""
+    caps = [t.hold.max_per_spot for t in state.catalog.techniques if t.hold is not None]
+    return min(caps, default=3)
+
+
+def _visit(visits: dict[str, int], pair: tuple[str, ...], cap: int) -> bool:
+    """Count a point-pressure visit to every region of ``pair``, unless one of them has had ``cap`` already."""
+    if any(visits.get(r, 0) >= cap for r in pair):
+        return False
+    for r in pair:
+        visits[r] = visits.get(r, 0) + 1
+    return True
+
+
 def _checked_in(state: Plan, blocks: list[Block]) -> list[Block]:
-    """A pain check after the first point-pressure block at each position."""
-    seen: set[str] = set()
+    """A pain check after the first point-pressure block at each position, and after every third one after it."""
+    seen: dict[str, int] = {}
     for b in blocks:
         first = b.items[0]
         t = state.catalog.technique(first.technique)
-        if t is not None and t.is_point and first.position not in seen:
-            seen.add(first.position)
-            b.items = [*b.items, _transition(state, "pain_check", first.position)]
+        if t is not None and t.is_point:
+            count = seen.get(first.position, 0)
+            seen[first.position] = count + 1
+            if count % 3 == 0:
+                b.items = [*b.items, _transition(state, "pain_check", first.position)]
     return blocks
 
 
@@ -513,7 +545,10 @@ def _fit(state: Plan, build: Builder) -> list[Step]:
     def attempt(k: int) -> list[Item] | None:
         """The routine without the ``k`` least-needed blocks away from the focus (None: the focus falls short)."""
         gone = set(spare[:k])
-        kept = _drop_until_fits(state, [b for i, b in enumerate(built) if i not in gone], total)
+        chosen = [b for i, b in enumerate(built) if i not in gone]
+        if _measure(state, chosen)[2] < total and all(b.key != ("rest",) for b in chosen):
+            chosen.append(_filler(state, chosen, total))  # the focus has had all the pressure it may: rest
+        kept = _drop_until_fits(state, chosen, total)
         items = _assemble(state, kept)
         if not _allocate(items, total):  # pragma: no cover - the rounds leave room, the drops leave enough
             raise PlanError(f"cannot share {total} s among the steps", code="nothing_to_work")
@@ -533,6 +568,12 @@ def _fit(state: Plan, build: Builder) -> list[Step]:
         items = _assemble(state, _drop_until_fits(state, built, total))
         if not _allocate(items, total):  # pragma: no cover - the rounds leave room
             raise PlanError(f"cannot share {total} s among the steps", code="nothing_to_work")
+    rested = sum(it.seconds for it in items if it.name == "rest" and it.unit >= 0)
+    if rested > 60:
+        state.notes.append(
+            f"today's limits on pressure per spot leave {(total - rested) // 60} of the {state.request.minutes}"
+            " minutes for massage, so the routine ends with a rest; add a tool or avoid fewer regions for more"
+        )
     return _steps(state, items)
 
 
@@ -546,23 +587,49 @@ def _enough_rounds(state: Plan, build: Builder, total: int) -> list[Block]:
             blocks = [b for b in blocks if b.focus or b.priority >= MANDATORY - 1]
         return _measure(state, blocks)[2]
 
+    if state.focus and state.focus_rounds and _focus_capacity(state) < total:
+        state.focus_rounds = False  # point pressure on the focus is capped per session: the others share the time
+        state.notes.append("the focus alone cannot fill the time, so the other regions share it")
     while True:
         rounds = _estimate_rounds(state, total)
-        for _ in range(5):
+        if state.focus and not state.focus_rounds:  # enough for the focus to have every visit it may
+            rounds = max(rounds, _visit_cap(state))
+        previous = -1
+        for _ in range(8):
             state.units = 0
             blocks = build(state, rounds)
-            if high(blocks) >= total:
+            reach = high(blocks)
+            if reach >= total:
                 return blocks
-            rounds = min(MAX_ROUNDS, rounds * 2)
+            if reach == previous or rounds == MAX_ROUNDS:
+                break  # more rounds add nothing: every spot has had all the pressure it may have today
+            previous, rounds = reach, min(MAX_ROUNDS, rounds * 2)
         if state.focus_rounds and state.focus:
             state.focus_rounds = False
             state.notes.append("the focus alone cannot fill the time, so the other regions share it")
             continue
-        raise PlanError(
-            f"{state.request.minutes} minutes is more than today's limits leave to do; ask for fewer minutes,"
-            " add a tool or avoid fewer regions",
-            code="nothing_to_work",
-        )
+        state.units = 0
+        blocks = build(state, rounds)
+        return [*blocks, _filler(state, blocks, total)]
+
+
+def _filler(state: Plan, blocks: list[Block], total: int) -> Block:
+    """Rest for the time the day's limits leave unworked, rather than more pressure on the same spots."""
+    last = next(it for b in reversed(blocks) for it in reversed(b.items) if it.technique)
+    rest = Item(name="rest", position=last.position, low=5, high=total, aim=5, weight=0.001, unit=state.unit())
+    return Block(("rest",), [rest], MANDATORY)
+
+
+def _focus_capacity(state: Plan) -> float:
+    """The most time the focus can take today: broad work on it has no cap; point work is capped per spot."""
+    cap = _visit_cap(state)
+    most = 0.0
+    for use in state.usable.values():
+        on = [r for r in use.regions if r in state.focus]
+        if on and not use.technique.is_point:
+            return float("inf")
+        most += cap * use.technique.seconds.max * len(on)
+    return most
 
 
 def _estimate_rounds(state: Plan, total: int) -> int:
@@ -606,6 +673,8 @@ def _measure(state: Plan, blocks: list[Block]) -> tuple[int, int, int]:
                 name = "reposition"
             elif first.technique == last.technique and first.mirrors(last) and ends_on_last and b.items[0] is first:
                 name = "switch_side"
+            elif first.region == last.region and ends_on_last and b.items[0] is first:
+                name = "rest"
             if name:
                 n = lengths[name]
                 low, aim, high = low + n[0], aim + n[1], high + n[2]
@@ -677,6 +746,8 @@ def _assemble(state: Plan, blocks: list[Block]) -> list[Item]:
                     out.append(_transition(state, "reposition", it.position))
                 elif it.technique == last.technique and it.mirrors(last) and out[-1] is last:
                     out.append(_transition(state, "switch_side", it.position, side=it.region.rsplit("_", 1)[1]))
+                elif it.region == last.region and out[-1] is last:
+                    out.append(_transition(state, "rest", it.position))  # the same spot again: let it recover
                 last = it
             out.append(it)
     return out
@@ -711,12 +782,15 @@ def _allocate(items: list[Item], total: int) -> bool:
     whole = [int(v) for v in value]
     left = budget - sum(len(g) * w for g, w in zip(groups, whole, strict=True))
     by_remainder = sorted(range(len(groups)), key=lambda i: value[i] - whole[i], reverse=True)
-    while left:
-        step = 1 if left > 0 else -1
+    while left:  # hand out the whole seconds left, as many as fit at once (pairs take two at a time)
         moved = False
         for i in by_remainder:
-            size = len(groups[i])
-            if size <= abs(left) and groups[i][0].low <= whole[i] + step <= groups[i][0].high:
+            size, bound = len(groups[i]), groups[i][0]
+            if left > 0:
+                step = min(bound.high - whole[i], left // size)
+            else:
+                step = -min(whole[i] - bound.low, -left // size)
+            if step:
                 whole[i] += step
                 left -= step * size
                 moved = True
@@ -797,12 +871,17 @@ def _steps(state: Plan, items: list[Item]) -> list[Step]:
             cue = _pick(tr.cues, counters, it.name, offset).format(side=it.side)
             if it.name in ("get_ready", "reposition"):
                 position = state.catalog.position(it.position)
-                cue = f"{cue} {position.cue}" if position else cue
+                if position is not None:  # the opener and how to get into the position, within 15 words
+                    joined = f"{cue} {position.cue}"
+                    cue = joined if len(joined.split()) <= MAX_CUE_WORDS else position.cue
             steps.append(Step(kind="transition", seconds=seconds, cue=cue, position=it.position, name=it.name))
     return steps
 
 
 def _pick(variants: tuple[str, ...], counters: dict[str, int], key: str, offset: int) -> str:
+    """The first variant the first time (it sets the technique up), then the others in turn from ``offset``."""
     n = counters.get(key, 0)
     counters[key] = n + 1
-    return variants[(offset + n) % len(variants)]
+    if n == 0 or len(variants) == 1:
+        return variants[0]
+    return variants[1 + (offset + n - 1) % (len(variants) - 1)]

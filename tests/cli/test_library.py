@@ -130,7 +130,7 @@ def test_trigger_point_shows_its_hold_rules_and_full_references(unknot: RunUnkno
     assert "at most 30 s on a spot, then release slowly over 10 s; at most 3 holds on one spot" in out
     for key in ("GEMM", "JCPR"):
         assert CATALOG.source(key).reference() in out
-    assert "medium, firm (default)" in out
+    assert "medium (default), firm" in out  # a lay partner starts at medium (techniques.yaml)
     assert "Lean your weight into the left upper trapezius; hold up to 30 seconds." in out  # a cue, filled in
     assert "{region}" not in out
     assert "Stop at once if" in out and "Sharp, shooting or electric pain." in out
