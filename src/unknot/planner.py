@@ -151,6 +151,7 @@ class Plan:
     units: int = 0
     lengths: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # transition: (min, default, max)
     words: dict[str, tuple[str, str]] = field(default_factory=dict)  # region: (spoken name, name without side)
+    splits: dict[tuple[tuple[str, ...], ...], list[tuple[str, ...]]] = field(default_factory=dict)  # _split, per plan
 
     def unit(self) -> int:
         """A new allocation unit id (0 is the get-ready step's)."""
@@ -263,7 +264,8 @@ def _usable(state: Plan) -> dict[str, Usable]:
         pressures = [p for p in allowed if p.level <= t.pressure.level]
         regions = tuple(r for r in t.regions if r not in state.avoid)
         if t.id == "foam_roller":
-            regions = tuple(r for r in regions if any(r in band for _, band in _bands(state)))
+            rolled = {r for _, band in _bands(state) for r in band}
+            regions = tuple(r for r in regions if r in rolled)
         if tools and positions and pressures and regions:
             usable[t.id] = Usable(t, tools, positions[0], pressures[-1], allowed[-1], regions)
     return usable
@@ -335,6 +337,10 @@ def _item(state: Plan, use: Usable, region: str, *, tool: str = "", regions: tup
 
 def _split(state: Plan, pairs: tuple[tuple[str, ...], ...] | list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """Pairs whose sides differ in focus become two singles, the focused side first: only it is repeated."""
+    key = tuple(pairs)
+    known = state.splits.get(key)
+    if known is not None:
+        return known
     out: list[tuple[str, ...]] = []
     for pair in pairs:
         focused = [r for r in pair if r in state.focus]
@@ -342,6 +348,7 @@ def _split(state: Plan, pairs: tuple[tuple[str, ...], ...] | list[tuple[str, ...
             out += [(focused[0],), tuple(r for r in pair if r not in state.focus)]
         else:
             out.append(pair)
+    state.splits[key] = out
     return out
 
 
@@ -373,6 +380,11 @@ def _transition(state: Plan, name: str, position: str, **fmt: str) -> Item:
     t = state.catalog.transition(name)
     length = t.seconds.default
     return Item(name=name, position=position, low=length, high=length, aim=length, side=fmt.get("side", ""))
+
+
+def _skip(state: Plan, regions: tuple[str, ...], round_: int) -> bool:
+    """Whether a block on ``regions`` would be left out of this round (``_keep``), known before building it."""
+    return bool(round_ and state.focus and state.focus_rounds and not any(r in state.focus for r in regions))
 
 
 def _keep(state: Plan, block: Block, round_: int) -> bool:
@@ -409,6 +421,8 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
         if "petrissage" in u:
             pairs = _pairs(u["petrissage"].regions)
             for i, pair in enumerate(_split(state, _arc_first(state, pairs))):
+                if _skip(state, pair, n):
+                    continue
                 b = _pair_block(state, u["petrissage"], pair, base + 35 - 5 * i, n)
                 b.kneads = True
                 if not kneaded and _keep(state, b, n):  # the first kneading stays while any trigger point does
@@ -417,12 +431,16 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
                 candidates.append(b)
         if "rhomboid_access" in u:
             for pair in _split(state, _pairs(u["rhomboid_access"].regions)):
+                if _skip(state, pair, n):
+                    continue
                 b = _pair_block(state, u["rhomboid_access"], pair, base + 48, n)
                 if _keep(state, b, n) and _visit(visits, pair, cap):
                     candidates.append(b)
         tp = u.get("trigger_point")
         if tp is not None and tp.technique.hold is not None:
             for i, pair in enumerate(_split(state, _pairs(tp.regions))):
+                if _skip(state, pair, n):
+                    continue
                 b = _pair_block(state, tp, pair, base + (46 - 3 * i if i < 2 else 20 - 5 * i), n)
                 if not _keep(state, b, n) or not _visit(visits, pair, cap):
                     continue
@@ -487,6 +505,8 @@ def _self_blocks(state: Plan, rounds: int) -> list[Block]:
             else:
                 tool = balls[min(n, len(balls) - 1)] if balls and tid.startswith("ball") else ""
                 for i, pair in enumerate(_split(state, _pairs(use.regions))):
+                    if _skip(state, pair, n):
+                        continue
                     b = _pair_block(state, use, pair, base + tier - 5 * i, n, tool=tool)
                     if tool == "lacrosse_ball" and use.strongest is Pressure.FIRM:
                         for it in b.items:
@@ -578,38 +598,29 @@ def _fit(state: Plan, build: Builder) -> list[Step]:
 
 
 def _enough_rounds(state: Plan, build: Builder, total: int) -> list[Block]:
-    """The blocks of as many rounds as fill ``total`` at their longest: measured on one and two rounds, then
-    extrapolated. With a focus, the focus alone (with the opening and closing strokes) must fill it, so that
-    blocks away from it can go; when it cannot, every region takes its turn."""
-
-    def high(blocks: list[Block]) -> int:
-        if state.focus and state.focus_rounds:
-            blocks = [b for b in blocks if b.focus or b.priority >= MANDATORY - 1]
-        return _measure(state, blocks)[2]
-
-    if state.focus and state.focus_rounds and _focus_capacity(state) < total:
-        state.focus_rounds = False  # point pressure on the focus is capped per session: the others share the time
-        state.notes.append("the focus alone cannot fill the time, so the other regions share it")
+    """The blocks of as many rounds as fill ``total`` at their longest. Round one has every region; later rounds
+    repeat only the focus (as many as its per-spot cap allows, when point work caps it). When that cannot fill
+    the time every region takes its turn again; when nothing more may be added, the rest is rest."""
     while True:
         rounds = _estimate_rounds(state, total)
-        if state.focus and not state.focus_rounds:  # enough for the focus to have every visit it may
+        if state.focus and state.focus_rounds and _focus_capacity(state) < total:
+            rounds = _visit_cap(state)  # every visit the focus may have; round one brings every other region
+        elif state.focus:
             rounds = max(rounds, _visit_cap(state))
         previous = -1
         for _ in range(8):
             state.units = 0
             blocks = build(state, rounds)
-            reach = high(blocks)
+            reach = _measure(state, blocks)[2]
             if reach >= total:
                 return blocks
             if reach == previous or rounds == MAX_ROUNDS:
                 break  # more rounds add nothing: every spot has had all the pressure it may have today
             previous, rounds = reach, min(MAX_ROUNDS, rounds * 2)
-        if state.focus_rounds and state.focus:
+        if state.focus and state.focus_rounds:
             state.focus_rounds = False
             state.notes.append("the focus alone cannot fill the time, so the other regions share it")
             continue
-        state.units = 0
-        blocks = build(state, rounds)
         return [*blocks, _filler(state, blocks, total)]
 
 
@@ -660,27 +671,33 @@ def _measure(state: Plan, blocks: list[Block]) -> tuple[int, int, int]:
     last: Item | None = None
     ends_on_last = False
     for b in blocks:
-        if b.sums is None:
-            b.sums = _inner(state, b)
+        sums = b.sums
+        if sums is None:
+            sums = b.sums = _inner(state, b)
             work = [it for it in b.items if it.technique]
             b.ends = (work[0], work[-1]) if work else None
-        if b.ends is not None:
-            first = b.ends[0]
-            name = ""
+        ends = b.ends
+        if ends is not None:
+            first = ends[0]
             if last is None:
-                name = "get_ready"
+                n = lengths["get_ready"]
             elif first.position != last.position:
-                name = "reposition"
-            elif first.technique == last.technique and first.mirrors(last) and ends_on_last and b.items[0] is first:
-                name = "switch_side"
-            elif first.region == last.region and ends_on_last and b.items[0] is first:
-                name = "rest"
-            if name:
-                n = lengths[name]
-                low, aim, high = low + n[0], aim + n[1], high + n[2]
-            last = b.ends[1]
+                n = lengths["reposition"]
+            elif ends_on_last and b.items[0] is first and first.technique == last.technique and first.mirrors(last):
+                n = lengths["switch_side"]
+            elif ends_on_last and b.items[0] is first and first.region == last.region:
+                n = lengths["rest"]
+            else:
+                n = (0, 0, 0)
+            last = ends[1]
             ends_on_last = b.items[-1] is last
-        low, aim, high = low + b.sums[0], aim + b.sums[1], high + b.sums[2]
+            low += n[0] + sums[0]
+            aim += n[1] + sums[1]
+            high += n[2] + sums[2]
+        else:
+            low += sums[0]
+            aim += sums[1]
+            high += sums[2]
     return low, aim, high
 
 
@@ -709,9 +726,12 @@ def _drop_until_fits(state: Plan, blocks: list[Block], total: int) -> list[Block
         key=lambda i: (blocks[i].priority, -i),
     )
 
+    rank = [len(order)] * len(blocks)  # the step at which a block is dropped; mandatory ones never are
+    for step, i in enumerate(order):
+        rank[i] = step
+
     def without(k: int) -> list[Block]:
-        gone = set(order[:k])
-        return [b for i, b in enumerate(blocks) if i not in gone]
+        return [b for b, r in zip(blocks, rank, strict=True) if r >= k]
 
     def fewest(which: int, start: int) -> int:
         lo, hi = start, len(order)
@@ -840,41 +860,34 @@ def _focus_holds(state: Plan, items: list[Item]) -> bool:
 def _steps(state: Plan, items: list[Item]) -> list[Step]:
     counters: dict[str, int] = {}
     offset = state.rng.randrange(1_000)
+    usable, catalog = state.usable, state.catalog
     steps: list[Step] = []
+    append = steps.append
     for it in items:
         seconds = it.seconds
-        if it.technique:
-            technique = state.usable[it.technique].technique
-            cue = _pick(technique.cues, counters, it.technique, offset).format(region=it.spoken)
+        name = it.technique
+        if name:
+            cue = _pick(usable[name].technique.cues, counters, name, offset).format(region=it.spoken)
             hold = None
             if it.hold_max:
-                if it.technique == "trigger_point":
-                    hold = max(5, min(it.hold_max, seconds - it.release))
-                else:
-                    hold = min(it.hold_max, seconds)
-            steps.append(
-                Step(
-                    kind="technique",
-                    seconds=seconds,
-                    cue=cue,
-                    position=it.position,
-                    technique=it.technique,
-                    region=it.region,
-                    regions=it.regions if len(it.regions) > 1 else (),
-                    tool=it.tool,
-                    pressure=it.pressure,
-                    hold_seconds=hold,
+                hold = (
+                    max(5, min(it.hold_max, seconds - it.release))
+                    if name == "trigger_point"
+                    else min(it.hold_max, seconds)
                 )
+            regions = it.regions if len(it.regions) > 1 else ()
+            # Positional: kind, seconds, cue, position, name, technique, region, regions, tool, pressure, hold.
+            append(
+                Step("technique", seconds, cue, it.position, "", name, it.region, regions, it.tool, it.pressure, hold)
             )
         else:
-            tr = state.catalog.transition(it.name)
-            cue = _pick(tr.cues, counters, it.name, offset).format(side=it.side)
+            cue = _pick(catalog.transition(it.name).cues, counters, it.name, offset).format(side=it.side)
             if it.name in ("get_ready", "reposition"):
-                position = state.catalog.position(it.position)
+                position = catalog.position(it.position)
                 if position is not None:  # the opener and how to get into the position, within 15 words
                     joined = f"{cue} {position.cue}"
                     cue = joined if len(joined.split()) <= MAX_CUE_WORDS else position.cue
-            steps.append(Step(kind="transition", seconds=seconds, cue=cue, position=it.position, name=it.name))
+            append(Step("transition", seconds, cue, it.position, it.name))
     return steps
 
 
