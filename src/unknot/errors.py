@@ -5,6 +5,7 @@ The hierarchy::
     UnknotError                 base: catch this once in a front end
     ├── ContentError            a content file is malformed (names the file, the entry and the field)
     ├── ConfigError             the user's config file or a setting is wrong
+    ├── JournalError            the journal cannot be opened, read or written (not a journal, unreachable)
     └── RequestError            a request from a user or a program is wrong (exit 2 in the CLI)
         ├── RequestFileError    the request file is missing, unreadable or not JSON
         ├── IntakeError         the screening answers name unknown rules or regions, or are incomplete
@@ -21,6 +22,7 @@ __all__ = [
     "ConfigError",
     "ContentError",
     "IntakeError",
+    "JournalError",
     "PlanError",
     "RequestError",
     "RequestFileError",
@@ -53,6 +55,12 @@ class ConfigError(UnknotError):
 
     code = "config_error"
     exit_code = 2
+
+
+class JournalError(UnknotError):
+    """The journal cannot be used: the file is not an unknot journal, or the database cannot be reached."""
+
+    code = "journal_error"
 
 
 class RequestError(UnknotError):

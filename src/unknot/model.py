@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Answer",
     "Catalog",
     "Category",
+    "Clearance",
     "CategoryInfo",
     "EmergencyNumbers",
     "Finding",
@@ -24,10 +26,12 @@ __all__ = [
     "Hold",
     "Intake",
     "Mode",
+    "PainEntry",
     "Position",
     "PrepItem",
     "PlanRequest",
     "Pressure",
+    "Quality",
     "Reason",
     "Region",
     "Restriction",
@@ -104,6 +108,16 @@ class Pressure(StrEnum):
 
 
 _PRESSURE_LEVEL = {p: i for i, p in enumerate(Pressure)}
+
+
+class Quality(StrEnum):
+    """How the pain feels, when the user says."""
+
+    ACHING = "aching"
+    TIGHT = "tight"
+    SHARP = "sharp"
+    BURNING = "burning"
+    TINGLING = "tingling"
 
 
 class Answer(StrEnum):
@@ -532,3 +546,30 @@ class Routine:
     def total_seconds(self) -> int:
         """The length of the routine, in seconds."""
         return sum(step.seconds for step in self.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class PainEntry:
+    """One pain rating: a region, 0 (none) to 10 (worst imaginable), when, and optionally how it feels."""
+
+    at: datetime
+    region: str
+    score: int
+    quality: Quality | None = None
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Clearance:
+    """A consult-first rule a professional cleared for massage on ``cleared_on``, until the user withdraws it."""
+
+    rule: str
+    cleared_on: date
+    withdrawn_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether it still counts on screens."""
+        return self.withdrawn_at is None

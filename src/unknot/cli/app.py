@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from unknot._version import __version__
-from unknot.cli import config, library, plan, reference, screen
+from unknot.cli import config, journal, library, plan, reference, screen
 
 app = typer.Typer(
     name="unknot",
@@ -58,4 +58,5 @@ screen.register(app)
 plan.register(app)
 reference.register(app)
 config.register(app)
+journal.register(app)
 library.register(app)

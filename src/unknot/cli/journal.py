@@ -1,0 +1,200 @@
+"""``unknot log``, ``unknot history`` and ``unknot db``: the pain journal from the terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from unknot.model import Catalog
+
+DB_HELP = "The journal's database URL (default: UNKNOT_DATABASE_URL, else a SQLite file in your data directory)."
+Db = Annotated[str | None, typer.Option("--db", metavar="URL", help=DB_HELP)]
+
+LOG_HELP = """Write down how much a region hurts now, from 0 (none) to 10 (the worst imaginable).
+
+Any number of entries a day. Without REGION and SCORE it asks, with a picture of the back.
+
+\b
+Examples:
+  unknot log upper_trapezius_left 6 --quality tight --note "after a long meeting"
+  unknot log rhomboid_right 3
+  unknot log
+"""
+
+HISTORY_HELP = """Show the pain entries you wrote down, newest last.
+
+\b
+Examples:
+  unknot history
+  unknot history --region upper_trapezius_left --days 30
+  unknot history --json
+"""
+
+DB_GROUP_HELP = """Look after the journal's database.
+
+\b
+Examples:
+  unknot db upgrade
+  unknot db path
+"""
+
+db_app = typer.Typer(help=DB_GROUP_HELP, no_args_is_help=True, rich_markup_mode=None)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``log``, ``history`` and ``db`` to ``app``."""
+    app.command("log", help=LOG_HELP)(log_command)
+    app.command("history", help=HISTORY_HELP)(history_command)
+    app.add_typer(db_app, name="db")
+
+
+def log_command(
+    region: Annotated[
+        str | None, typer.Argument(metavar="[REGION]", help="A region id, such as rhomboid_left.")
+    ] = None,
+    score: Annotated[str | None, typer.Argument(metavar="[SCORE]", help="0 (none) to 10 (worst).")] = None,
+    quality: Annotated[
+        str | None,
+        typer.Option("--quality", "-q", help="How it feels: aching, tight, sharp, burning or tingling."),
+    ] = None,
+    note: Annotated[str, typer.Option("--note", "-n", help="A few words: what you were doing, what helped.")] = "",
+    db: Db = None,
+) -> None:
+    """Write down a pain rating."""
+    from unknot.cli.console import stdout
+    from unknot.content import load_catalog
+    from unknot.journal import open_journal
+    from unknot.pain import make_entry
+
+    catalog = load_catalog()
+    console = stdout()
+    if region is None or score is None:
+        region, score = _ask(console, catalog, region)
+    entry = make_entry(catalog, region, score, quality, note)  # checked before the journal is even opened
+    journal = open_journal(db)
+    try:
+        saved = journal.add_entry(entry)
+    finally:
+        journal.close()
+    name = r.name if (r := catalog.region(saved.region)) else saved.region
+    how = f", {saved.quality.value}" if saved.quality else ""
+    console.print(f"Saved: [bold]{name}[/] {saved.score}/10{how}.")
+    if saved.quality is not None and saved.quality.value in ("sharp", "tingling"):
+        console.print(
+            "[yellow]Sharp pain or tingling is a reason to stop massage and see a professional if it persists"
+            " or spreads (run unknot screen).[/]"
+        )
+
+
+def _ask(console: Console, catalog: Catalog, region: str | None) -> tuple[str, str]:
+    from unknot.cli.backmap import regions_beside_picture
+
+    try:
+        if region is None:
+            console.print(regions_beside_picture(catalog, width=console.width))
+            by_number = {str(r.number): r.id for r in catalog.regions}
+            while True:
+                reply = console.input("Which region? Its number › ").strip()
+                if reply in by_number:
+                    region = by_number[reply]
+                    break
+                console.print(f"[yellow]Type a number from 1 to {len(by_number)}.[/]")
+        score = console.input("How much does it hurt now, 0 (none) to 10 (worst)? › ").strip()
+    except EOFError:
+        from unknot.errors import RequestError
+
+        raise RequestError("the input ended before the entry was complete; nothing was saved") from None
+    return region, score
+
+
+def history_command(
+    region: Annotated[str | None, typer.Option("--region", "-r", metavar="REGION", help="Only this region.")] = None,
+    days: Annotated[int | None, typer.Option("--days", min=1, help="Only the last N days.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
+    db: Db = None,
+) -> None:
+    """Show the pain entries."""
+    from datetime import UTC, datetime, timedelta
+
+    from unknot.content import load_catalog
+    from unknot.errors import RequestError
+    from unknot.journal import open_journal
+
+    catalog = load_catalog()
+    if region is not None and catalog.region(region) is None:
+        raise RequestError(
+            f"region '{region}' is not an upper-back region; choose one of: {', '.join(catalog.region_ids)}"
+        )
+    since = datetime.now(UTC) - timedelta(days=days) if days else None
+    journal = open_journal(db)
+    try:
+        entries = journal.entries(region=region, since=since)
+    finally:
+        journal.close()
+    if as_json:
+        out = [
+            {
+                "at": e.at.isoformat(),
+                "region": e.region,
+                "score": e.score,
+                "quality": e.quality.value if e.quality else None,
+                "note": e.note,
+            }
+            for e in entries
+        ]
+        sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        return
+    from rich.table import Table
+
+    from unknot.cli.console import stdout
+
+    console = stdout()
+    if not entries:
+        console.print("No entries yet. Write one down with [bold]unknot log REGION SCORE[/].")
+        return
+    table = Table(title=f"Pain entries ({len(entries)})", title_justify="left")
+    table.add_column("when", no_wrap=True)
+    table.add_column("region")
+    table.add_column("pain", justify="right")
+    table.add_column("quality")
+    table.add_column("note")
+    for e in entries:
+        name = r.name if (r := catalog.region(e.region)) else e.region
+        when = e.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        table.add_row(when, name, f"{e.score}/10", e.quality.value if e.quality else "", e.note)
+    console.print(table)
+
+
+@db_app.command("upgrade")
+def upgrade(db: Db = None) -> None:
+    """Bring the journal's database to the latest schema (unknot also does it on first use).
+
+    \b
+    Example:
+      unknot db upgrade
+    """
+    from unknot.journal.store import SqlJournal, _safe, default_url
+
+    url = db or default_url()
+    journal = SqlJournal.open(url)
+    journal.close()
+    typer.echo(f"The journal at {_safe(url)} is up to date.")
+
+
+@db_app.command("path")
+def path(db: Db = None) -> None:
+    """Print where the journal is.
+
+    \b
+    Example:
+      unknot db path
+    """
+    from unknot.journal.store import _safe, default_url
+
+    typer.echo(_safe(db or default_url()))

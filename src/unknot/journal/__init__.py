@@ -1,0 +1,60 @@
+"""The pain journal: a port the core is handed (``Journal``) and its SQL implementation (``SqlJournal``).
+
+SQLite in the user's data directory by default; any SQLAlchemy URL (PostgreSQL through psycopg 3) with ``--db URL``
+or ``UNKNOT_DATABASE_URL``. Migrations (Alembic) run on first use and by ``unknot db upgrade``. SQLAlchemy and
+Alembic are imported only here, so commands that do not touch the journal never load them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from unknot.model import Clearance, PainEntry
+
+__all__ = ["Journal", "open_journal"]
+
+
+class Journal(Protocol):
+    """What the core needs from a journal; ``SqlJournal`` is the implementation."""
+
+    def add_entry(self, entry: PainEntry) -> PainEntry:
+        """Keep a pain rating; returns it with its id."""
+        ...
+
+    def entries(
+        self, *, region: str | None = None, since: datetime | None = None, until: datetime | None = None
+    ) -> list[PainEntry]:
+        """Pain ratings, oldest first, optionally for one region and a time range [since, until)."""
+        ...
+
+    def save_screen(self, at: datetime, answers: dict[str, Any], verdict: dict[str, Any]) -> None:
+        """Keep a screen's answers and verdict (as the JSON contract writes them)."""
+        ...
+
+    def screen_of(self, day: date) -> dict[str, Any] | None:
+        """The verdict of the last screen taken on ``day``, or None."""
+        ...
+
+    def add_clearance(self, rule: str, cleared_on: date) -> Clearance:
+        """Record that a professional cleared a consult-first rule."""
+        ...
+
+    def clearances(self, *, active_only: bool = True) -> list[Clearance]:
+        """Clearances, oldest first."""
+        ...
+
+    def withdraw_clearance(self, rule: str, at: datetime) -> int:
+        """Withdraw the active clearances of ``rule``; returns how many."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        ...
+
+
+def open_journal(url: str | None = None) -> Journal:
+    """Open (and create or migrate, if needed) the journal at ``url`` or the default one."""
+    from unknot.journal.store import SqlJournal
+
+    return SqlJournal.open(url)

@@ -1,0 +1,62 @@
+"""`unknot log`, `unknot history` and `unknot db` through the real entry point, on a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import RunUnknot
+
+
+def test_log_then_history(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
+    run = unknot("log", "upper_trapezius_left", "6", "--quality", "tight", "--note", "after a long meeting")
+    assert run.code == 0, run.err
+    assert "Saved: Upper trapezius, left 6/10, tight." in run.out
+    assert Path(cli_env["XDG_DATA_HOME"], "unknot", "journal.db").exists()  # the default place
+    assert unknot("log", "rhomboid_right", "3").code == 0
+    entries = unknot("history", "--json").json()
+    assert [(e["region"], e["score"], e["quality"], e["note"]) for e in entries] == [
+        ("upper_trapezius_left", 6, "tight", "after a long meeting"),
+        ("rhomboid_right", 3, None, ""),
+    ]
+    table = unknot("history", "--region", "rhomboid_right").out
+    assert "Rhomboid, right" in table and "3/10" in table and "Upper trapezius" not in table
+
+
+def test_log_asks_when_nothing_is_given(unknot: RunUnknot) -> None:
+    run = unknot("log", input="99\n4\n7\n")
+    assert run.code == 0, run.err
+    assert "Type a number from 1 to 12." in run.out and "Saved: Rhomboid, left 7/10." in run.out
+
+
+def test_sharp_pain_gets_advice(unknot: RunUnknot) -> None:
+    run = unknot("log", "scapula_left", "5", "--quality", "sharp")
+    assert "see a professional" in run.out
+
+
+def test_bad_input_writes_nothing(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
+    for args, message in (
+        (("log", "rhomboid_left", "11"), "pain score 11 is out of range"),
+        (("log", "rhomboid_left", "six"), "is not a whole number"),
+        (("log", "lower_back", "3"), "region 'lower_back' is not an upper-back region"),
+        (("log", "rhomboid_left", "3", "--quality", "throbbing"), "quality 'throbbing' is not known"),
+    ):
+        run = unknot(*args)
+        assert run.code == 2 and message in run.err and "Traceback" not in run.err, run.err
+    assert not Path(cli_env["XDG_DATA_HOME"], "unknot", "journal.db").exists()
+
+
+def test_not_a_journal_and_unreachable_server(unknot: RunUnknot, tmp_path: Path) -> None:
+    other = tmp_path / "notes.db"
+    other.write_text("not a database")
+    run = unknot("history", "--db", f"sqlite:///{other}")
+    assert run.code == 1 and "is not an unknot journal" in run.err and "Traceback" not in run.err
+    run = unknot("log", "rhomboid_left", "3", "--db", "postgresql+psycopg://u:pw@127.0.0.1:1/j")
+    assert run.code == 1 and "cannot reach the database" in run.err and "pw" not in run.err
+
+
+def test_the_database_url_comes_from_the_environment(unknot: RunUnknot, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    assert unknot("log", "neck_base", "2", env={"UNKNOT_DATABASE_URL": url}).code == 0
+    assert (tmp_path / "elsewhere.db").exists()
+    assert unknot("db", "path", env={"UNKNOT_DATABASE_URL": url}).out.strip() == url
+    assert "up to date" in unknot("db", "upgrade", env={"UNKNOT_DATABASE_URL": url}).out
