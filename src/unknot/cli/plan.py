@@ -6,13 +6,9 @@ A person never gets a routine without a screen: the interactive command uses tod
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-
-from unknot.errors import RequestError, UnknotError
 
 HELP = """Build a timed massage routine for who is there, what is at hand and how long you have.
 
@@ -79,19 +75,15 @@ def plan_command(
 
 def run_json(source: str) -> int:
     """Plan the JSON request in ``source``; print the routine or the error; return the exit status."""
-    from unknot.cli.screen import read_request, source_name
-    from unknot.contract import error_to_json, parse_json, plan_request_from_json, routine_to_json
+    from unknot.cli.screen import print_answer, read_request, source_name
+    from unknot.contract import parse_json, plan_request_from_json, routine_to_json
     from unknot.planner import plan
 
-    try:
+    def answer() -> dict[str, Any]:
         request, screen = plan_request_from_json(parse_json(read_request(source), name=source_name(source)))
-        routine = plan(request, screen)
-    except UnknotError as exc:
-        sys.stdout.write(json.dumps(error_to_json(exc), ensure_ascii=False) + "\n")
-        sys.stderr.write(f"unknot: error: {exc.message}\n")
-        return exc.exit_code
-    sys.stdout.write(json.dumps(routine_to_json(routine), indent=2, ensure_ascii=False) + "\n")
-    return 0
+        return routine_to_json(plan(request, screen))
+
+    return print_answer(answer)
 
 
-__all__ = ["RequestError", "register", "run_json"]
+__all__ = ["register", "run_json"]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -65,13 +67,12 @@ def run_json(source: str, emergency_flag: str | None) -> int:
     """Screen the JSON request in ``source`` (a path, or ``-``); print the answer; return the exit status."""
     from unknot.cli.console import print_warning
     from unknot.content import load_catalog
-    from unknot.contract import error_to_json, intake_from_json, parse_json, verdict_to_json
+    from unknot.contract import intake_from_json, parse_json, verdict_to_json
     from unknot.screening import screen
     from unknot.settings import emergency_number
 
-    try:
-        text = read_request(source)
-        intake = intake_from_json(parse_json(text, name=source_name(source)))
+    def answer() -> dict[str, Any]:
+        intake = intake_from_json(parse_json(read_request(source), name=source_name(source)))
         catalog = load_catalog()
         number: str | None = None
         bad_number: ConfigError | None = None
@@ -82,11 +83,22 @@ def run_json(source: str, emergency_flag: str | None) -> int:
         verdict = screen(intake, catalog, emergency_number=number)
         if bad_number is not None:
             raise bad_number
+        return verdict_to_json(verdict)
+
+    return print_answer(answer)
+
+
+def print_answer(answer: Callable[[], dict[str, Any]]) -> int:
+    """Print ``answer()`` as JSON (exit 0), or the contract's error for an ``UnknotError`` (its exit status)."""
+    from unknot.contract import error_to_json
+
+    try:
+        out = answer()
     except UnknotError as exc:
         sys.stdout.write(json.dumps(error_to_json(exc), ensure_ascii=False) + "\n")
         sys.stderr.write(f"unknot: error: {exc.message}\n")
         return exc.exit_code
-    sys.stdout.write(json.dumps(verdict_to_json(verdict), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     return 0
 
 
