@@ -24,6 +24,7 @@ __all__ = [
     "Finding",
     "Dose",
     "Hold",
+    "InsightRules",
     "Intake",
     "Mode",
     "PainEntry",
@@ -355,6 +356,23 @@ class Transition:
 
 
 @dataclass(frozen=True, slots=True)
+class InsightRules:
+    """When the journal says to get help (content: ``insights.yaml``)."""
+
+    __pydantic_config__ = _STRICT
+
+    worse_points: int
+    worse_days: int
+    min_span_days: int
+    no_improvement_days: int
+    regular_entries: int
+    sources: tuple[str, ...]
+    design_choice: str
+    worse_message: str
+    no_improvement_message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """All of unknot's content, validated and cross-checked. Look-ups by id are methods."""
 
@@ -373,6 +391,7 @@ class Catalog:
     positions: tuple[Position, ...]
     preparation: tuple[PrepItem, ...]
     transitions: tuple[Transition, ...]
+    insight_rules: InsightRules
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _regions: dict[str, Region] = field(init=False, repr=False, compare=False)
     _sources: dict[str, Source] = field(init=False, repr=False, compare=False)

@@ -60,3 +60,38 @@ def test_the_database_url_comes_from_the_environment(unknot: RunUnknot, tmp_path
     assert (tmp_path / "elsewhere.db").exists()
     assert unknot("db", "path", env={"UNKNOT_DATABASE_URL": url}).out.strip() == url
     assert "up to date" in unknot("db", "upgrade", env={"UNKNOT_DATABASE_URL": url}).out
+
+
+def seed(url: str, region: str, scores: list[int]) -> None:
+    """One entry a day, the last one now, written through the library."""
+    from datetime import UTC, datetime, timedelta
+
+    from unknot.journal import open_journal
+    from unknot.model import PainEntry
+
+    journal = open_journal(url)
+    now = datetime.now(UTC)
+    for i, score in enumerate(scores):
+        journal.add_entry(PainEntry(now - timedelta(days=len(scores) - 1 - i), region, score))
+    journal.close()
+
+
+def test_trends_show_averages_slope_and_a_chart(unknot: RunUnknot, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    seed(url, "rhomboid_left", [8, 7, 6, 5, 4, 3, 2])
+    run = unknot("trends", "--db", url)
+    assert run.code == 0, run.err
+    assert "Rhomboid, left" in run.out and "5.0" in run.out and "-7.0" in run.out
+    assert "▆" in run.out and "▂" in run.out  # 8/10 and 2/10 on the 30-day chart
+
+
+def test_insights_say_when_to_get_help(unknot: RunUnknot, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    seed(url, "upper_trapezius_left", [3, 3, 4, 4, 5, 5, 6])
+    run = unknot("insights", "--db", url)
+    assert run.code == 0, run.err
+    assert "Get help:" in run.out and "left upper trapezius" in run.out
+    calm = f"sqlite:///{tmp_path / 'calm.db'}"
+    seed(calm, "rhomboid_left", [6, 5, 4, 3])
+    out = unknot("insights", "--db", calm).out
+    assert "Get help" not in out and "easing" in out

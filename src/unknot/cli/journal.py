@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console
 
-    from unknot.model import Catalog
+    from unknot.model import Catalog, PainEntry
 
 DB_HELP = "The journal's database URL (default: UNKNOT_DATABASE_URL, else a SQLite file in your data directory)."
 Db = Annotated[str | None, typer.Option("--db", metavar="URL", help=DB_HELP)]
@@ -47,11 +49,108 @@ Examples:
 db_app = typer.Typer(help=DB_GROUP_HELP, no_args_is_help=True, rich_markup_mode=None)
 
 
+TRENDS_HELP = """Show how each region's pain has moved: 7, 30 and 90-day averages, the weekly slope, a 30-day chart.
+
+\b
+Examples:
+  unknot trends
+  unknot trends --db sqlite:///journal.db
+"""
+
+INSIGHTS_HELP = """Say whether the journal shows a reason to get help (pain worse by 2 points in a week, or no better
+after two weeks of regular self-care), and how each region is going.
+
+\b
+Examples:
+  unknot insights
+"""
+
+SPARK = " ▁▂▃▄▅▆▇█"
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``log``, ``history`` and ``db`` to ``app``."""
+    """Add ``log``, ``history``, ``trends``, ``insights`` and ``db`` to ``app``."""
     app.command("log", help=LOG_HELP)(log_command)
     app.command("history", help=HISTORY_HELP)(history_command)
+    app.command("trends", help=TRENDS_HELP)(trends_command)
+    app.command("insights", help=INSIGHTS_HELP)(insights_command)
     app.add_typer(db_app, name="db")
+
+
+def _all_entries(db: str | None) -> list[PainEntry]:
+    from unknot.journal import open_journal
+
+    journal = open_journal(db)
+    try:
+        return journal.entries()
+    finally:
+        journal.close()
+
+
+def _chart(entries: list[PainEntry], region: str, now: datetime, days: int = 30) -> str:
+    """One character a day for the last ``days`` days: the day's average pain, blank without an entry."""
+    from datetime import timedelta
+
+    cells = []
+    for back in range(days - 1, -1, -1):
+        day = (now - timedelta(days=back)).date()
+        scores = [e.score for e in entries if e.region == region and e.at.astimezone().date() == day]
+        cells.append(SPARK[round(sum(scores) / len(scores) * (len(SPARK) - 1) / 10)] if scores else "·")
+    return "".join(cells)
+
+
+def trends_command(db: Db = None) -> None:
+    """Show the trends."""
+    from datetime import UTC, datetime, timedelta
+
+    from rich.table import Table
+
+    from unknot.cli.console import stdout
+    from unknot.content import load_catalog
+    from unknot.insights import trends
+
+    catalog, console, now = load_catalog(), stdout(), datetime.now(UTC)
+    entries = _all_entries(db)
+    found = trends(entries, now, timedelta(days=catalog.insight_rules.min_span_days))
+    if not found:
+        console.print("No entries in the last 90 days. Write one down with [bold]unknot log REGION SCORE[/].")
+        return
+    table = Table(title="Pain by region (0-10)", title_justify="left")
+    for column in ("region", "7d", "30d", "90d", "/week", "last 30 days"):
+        table.add_column(column, justify="left" if column in ("region", "last 30 days") else "right", no_wrap=True)
+    for t in found:
+        name = r.name if (r := catalog.region(t.region)) else t.region
+        cells = [f"{a:.1f}" if a is not None else "—" for a in t.averages.values()]
+        slope = f"{t.slope_per_week:+.1f}" if t.slope_per_week is not None else "—"
+        table.add_row(name, *cells, slope, _chart(entries, t.region, now))
+    console.print(table)
+    console.print(
+        "[dim]Per week: the 30-day slope, negative is better. The chart: one mark a day, · without an entry.[/]"
+    )
+
+
+def insights_command(db: Db = None) -> None:
+    """Show the insights."""
+    from datetime import UTC, datetime, timedelta
+
+    from unknot.cli.console import stdout
+    from unknot.content import load_catalog
+    from unknot.insights import seek_help, trends
+
+    catalog, console, now = load_catalog(), stdout(), datetime.now(UTC)
+    entries = _all_entries(db)
+    advice = seek_help(catalog, entries, now)
+    for a in advice:
+        console.print(f"[bold red]Get help:[/] {a.message}")
+    for t in trends(entries, now, timedelta(days=catalog.insight_rules.min_span_days)):
+        name = r.name if (r := catalog.region(t.region)) else t.region
+        if t.slope_per_week is None:
+            continue
+        way = "easing" if t.slope_per_week < -0.25 else "rising" if t.slope_per_week > 0.25 else "steady"
+        console.print(f"{name}: {way} ({t.slope_per_week:+.1f} a week over the last 30 days, {t.entries} entries).")
+    if not advice:
+        console.print("Nothing in your journal says to stop self-care. Screen before every session all the same.")
+    console.print("[dim]Which technique helps most comes once sessions are kept in the journal.[/]")
 
 
 def log_command(

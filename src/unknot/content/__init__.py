@@ -35,6 +35,7 @@ CONTENT_FILES = (
     "techniques.yaml",
     "preparation.yaml",
     "transitions.yaml",
+    "insights.yaml",
 )
 _CACHE_FORMAT = 2
 

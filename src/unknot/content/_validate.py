@@ -25,6 +25,7 @@ from unknot.model import (
     Dose,
     EmergencyNumbers,
     Hold,
+    InsightRules,
     Position,
     PrepItem,
     Region,
@@ -93,6 +94,7 @@ def build_catalog(directory: Path) -> Catalog:
         positions=tuple(positions),
         preparation=tuple(preparation),
         transitions=tuple(transitions),
+        insight_rules=_insight_rules(directory, source_keys),
     )
 
 
@@ -348,3 +350,18 @@ def _check_transitions(transitions: list[Transition], source_keys: set[str]) -> 
             raise ContentError(f"{where}, field 'cues': at least one cue is required")
         for cue in t.cues:
             _check_cue(where, cue, "{side}" if t.id == "switch_side" else None)
+
+
+def _insight_rules(directory: Path, source_keys: set[str]) -> InsightRules:
+    name = "insights.yaml"
+    doc = _mapping(_read(directory, name), name, "insights")
+    try:
+        rules = TypeAdapter(InsightRules).validate_python(dict(doc))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "?"
+        raise ContentError(f"{name}, field '{field}': {first['msg']}") from None
+    _known(name, "sources", rules.sources, source_keys, "sources.yaml")
+    if not rules.sources:
+        raise ContentError(f"{name}, field 'sources': the seek-help thresholds need their sources")
+    return _stripped(rules)
