@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 __all__ = [
     "PHONE_NUMBER",
@@ -39,6 +40,7 @@ __all__ = [
     "Routine",
     "Rule",
     "Scope",
+    "ScreenRecord",
     "ScreenGroup",
     "Source",
     "Step",
@@ -592,3 +594,12 @@ class Clearance:
     def active(self) -> bool:
         """Whether it still counts on screens."""
         return self.withdrawn_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenRecord:
+    """A screen kept in the journal: when, the answers and the verdict, as the JSON contract writes them."""
+
+    at: datetime
+    answers: dict[str, Any]
+    verdict: dict[str, Any]

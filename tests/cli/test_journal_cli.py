@@ -95,3 +95,24 @@ def test_insights_say_when_to_get_help(unknot: RunUnknot, tmp_path: Path) -> Non
     seed(calm, "rhomboid_left", [6, 5, 4, 3])
     out = unknot("insights", "--db", calm).out
     assert "Get help" not in out and "easing" in out
+
+
+def test_export_import_and_forget(unknot: RunUnknot, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    seed(url, "rhomboid_left", [5, 4, 3])
+    out = tmp_path / "journal.json"
+    run = unknot("export", "--format", "json", "-o", str(out), "--db", url)
+    assert run.code == 0 and "Wrote 3 entries" in run.err
+    csv_text = unknot("export", "--format", "csv", "--db", url).out
+    assert csv_text.splitlines()[0] == "at,region,score,quality,note" and len(csv_text.splitlines()) == 4
+    assert unknot("forget", "--all", "--db", url, input="n\n").code == 1
+    assert len(unknot("history", "--json", "--db", url).json()) == 3
+    assert unknot("forget", "--all", "--yes", "--db", url).out.strip() == "The journal is empty."
+    assert unknot("history", "--json", "--db", url).json() == []
+    run = unknot("import", str(out), "--db", url)
+    assert run.code == 0 and "Imported 3 entries" in run.out
+    again = tmp_path / "again.json"
+    unknot("export", "-o", str(again), "--db", url)
+    assert again.read_text() == out.read_text()
+    bad = unknot("export", "--format", "xml", "--db", url)
+    assert bad.code == 2 and "choose json or csv" in bad.err

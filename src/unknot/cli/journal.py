@@ -65,6 +65,31 @@ Examples:
   unknot insights
 """
 
+EXPORT_HELP = """Export the journal: JSON (everything, read back by unknot import) or CSV (the pain entries).
+
+Writes to standard output, or to FILE with -o. Nothing leaves this machine unless you send the file.
+
+\b
+Examples:
+  unknot export --format json -o journal.json
+  unknot export --format csv --from 2026-10-01 --to 2026-11-01 -o october.csv
+"""
+
+IMPORT_HELP = """Read a JSON export back into the journal (all of it, or nothing if any record is wrong).
+
+\b
+Examples:
+  unknot import journal.json
+"""
+
+FORGET_HELP = """Delete everything in the journal: pain entries, screens and clearances. Asks first.
+
+\b
+Examples:
+  unknot forget --all
+  unknot forget --all --yes
+"""
+
 SPARK = " ▁▂▃▄▅▆▇█"
 
 
@@ -74,7 +99,101 @@ def register(app: typer.Typer) -> None:
     app.command("history", help=HISTORY_HELP)(history_command)
     app.command("trends", help=TRENDS_HELP)(trends_command)
     app.command("insights", help=INSIGHTS_HELP)(insights_command)
+    app.command("export", help=EXPORT_HELP)(export_command)
+    app.command("import", help=IMPORT_HELP)(import_command)
+    app.command("forget", help=FORGET_HELP)(forget_command)
     app.add_typer(db_app, name="db")
+
+
+def _day(value: str | None, flag: str) -> datetime | None:
+    from datetime import UTC, datetime
+
+    from unknot.errors import RequestError
+
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        raise RequestError(f"{flag} '{value}' is not a date; give one such as 2026-11-01") from None
+
+
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="json|csv", help="json (everything) or csv.")] = "json",
+    since: Annotated[str | None, typer.Option("--from", metavar="DATE", help="From this day (included).")] = None,
+    until: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Up to this day (excluded).")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE.")] = None,
+    db: Db = None,
+) -> None:
+    """Export the journal."""
+    from unknot.errors import RequestError
+    from unknot.exports import to_csv, to_json
+    from unknot.journal import open_journal
+
+    fmt = fmt.lower()
+    if fmt not in ("json", "csv"):
+        raise RequestError(f"format '{fmt}' is not one unknot writes yet; choose json or csv")
+    start, end = _day(since, "--from"), _day(until, "--to")
+    journal = open_journal(db)
+    try:
+        entries = journal.entries(since=start, until=end)
+        screens = [x for x in journal.screens() if (start is None or x.at >= start) and (end is None or x.at < end)]
+        clearances = journal.clearances(active_only=False)
+    finally:
+        journal.close()
+    text = to_csv(entries) if fmt == "csv" else json.dumps(to_json(entries, screens, clearances), indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from pathlib import Path
+
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise RequestError(f"cannot write '{output}': {exc.strerror}") from None
+    typer.echo(f"Wrote {len(entries)} entries to {output}.", err=True)
+
+
+def import_command(
+    source: Annotated[str, typer.Argument(metavar="FILE", help="A JSON export (- for standard input).")],
+    db: Db = None,
+) -> None:
+    """Import an export."""
+    from unknot.cli.screen import read_request, source_name
+    from unknot.content import load_catalog
+    from unknot.contract import parse_json
+    from unknot.exports import from_json
+    from unknot.journal import open_journal
+
+    entries, screens, clearances = from_json(load_catalog(), parse_json(read_request(source), name=source_name(source)))
+    journal = open_journal(db)
+    try:
+        journal.import_records(entries, screens, clearances)
+    finally:
+        journal.close()
+    typer.echo(f"Imported {len(entries)} entries, {len(screens)} screens and {len(clearances)} clearances.")
+
+
+def forget_command(
+    everything: Annotated[bool, typer.Option("--all", help="Everything in the journal (required).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: Db = None,
+) -> None:
+    """Delete the journal's records."""
+    from unknot.errors import RequestError
+    from unknot.journal import open_journal
+
+    if not everything:
+        raise RequestError("say --all to delete everything in the journal (nothing else can be forgotten yet)")
+    if not yes and not typer.confirm("Delete every pain entry, screen and clearance in the journal?", default=False):
+        typer.echo("Nothing was deleted.")
+        raise typer.Exit(1)
+    journal = open_journal(db)
+    try:
+        journal.forget_all()
+    finally:
+        journal.close()
+    typer.echo("The journal is empty.")
 
 
 def _all_entries(db: str | None) -> list[PainEntry]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from unknot.model import Clearance, PainEntry
+from unknot.model import Clearance, PainEntry, ScreenRecord
 
 __all__ = ["Journal", "open_journal"]
 
@@ -46,6 +46,20 @@ class Journal(Protocol):
 
     def withdraw_clearance(self, rule: str, at: datetime) -> int:
         """Withdraw the active clearances of ``rule``; returns how many."""
+        ...
+
+    def screens(self) -> list[ScreenRecord]:
+        """Every screen kept, oldest first."""
+        ...
+
+    def import_records(
+        self, entries: list[PainEntry], screens: list[ScreenRecord], clearances: list[Clearance]
+    ) -> None:
+        """Add records (from an export) in one transaction: all of them or none."""
+        ...
+
+    def forget_all(self) -> None:
+        """Delete every record (the schema stays)."""
         ...
 
     def close(self) -> None:

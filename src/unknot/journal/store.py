@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, select, update
+from sqlalchemy import Engine, create_engine, delete, event, inspect, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from unknot.errors import JournalError
 from unknot.journal.tables import ClearanceRow, PainEntryRow, ScreenRow
-from unknot.model import Clearance, PainEntry, Quality
+from unknot.model import Clearance, PainEntry, Quality, ScreenRecord
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 TABLES = {"pain_entries", "screens", "clearances"}
@@ -153,6 +153,45 @@ class SqlJournal:
         with Session(self.engine) as session:
             row = session.scalars(query.limit(1)).first()
             return dict(row.verdict) if row is not None else None
+
+    def screens(self) -> list[ScreenRecord]:
+        """Every screen kept, oldest first."""
+        with Session(self.engine) as session:
+            rows = session.scalars(select(ScreenRow).order_by(ScreenRow.at, ScreenRow.id))
+            return [ScreenRecord(_utc(r.at), dict(r.answers), dict(r.verdict)) for r in rows]
+
+    def import_records(
+        self, entries: list[PainEntry], screens: list[ScreenRecord], clearances: list[Clearance]
+    ) -> None:
+        """Add records (from an export) in one transaction: all of them or none."""
+        with Session(self.engine) as session, session.begin():
+            session.add_all(
+                PainEntryRow(
+                    at=_utc(e.at),
+                    region=e.region,
+                    score=e.score,
+                    quality=e.quality.value if e.quality else None,
+                    note=e.note,
+                )
+                for e in entries
+            )
+            session.add_all(
+                ScreenRow(at=_utc(x.at), day=x.at.date(), answers=x.answers, verdict=x.verdict) for x in screens
+            )
+            session.add_all(
+                ClearanceRow(
+                    rule=c.rule,
+                    cleared_on=c.cleared_on,
+                    withdrawn_at=_utc(c.withdrawn_at) if c.withdrawn_at else None,
+                )
+                for c in clearances
+            )
+
+    def forget_all(self) -> None:
+        """Delete every record (the schema stays)."""
+        with Session(self.engine) as session, session.begin():
+            for table in (PainEntryRow, ScreenRow, ClearanceRow):
+                session.execute(delete(table))
 
     def add_clearance(self, rule: str, cleared_on: date) -> Clearance:
         """Record that a professional cleared a consult-first rule on ``cleared_on``."""

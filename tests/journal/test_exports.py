@@ -1,0 +1,79 @@
+"""Exports: JSON round trips losslessly (on SQLite and PostgreSQL), CSV has its documented columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from unknot import load_catalog
+from unknot.errors import RequestError
+from unknot.exports import CSV_COLUMNS, from_json, to_csv, to_json
+from unknot.journal import Journal, open_journal
+from unknot.model import PainEntry, Quality
+
+CATALOG = load_catalog()
+T0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+
+
+def fill(journal: Journal) -> None:
+    journal.add_entry(PainEntry(T0, "rhomboid_left", 6, Quality.TIGHT, 'after "the" meeting, long'))
+    journal.add_entry(PainEntry(T0 + timedelta(days=1), "neck_base", 0))
+    journal.save_screen(T0, {"findings": [], "all_others_answered_no": True}, {"verdict": "ok", "may_massage": True})
+    journal.add_clearance("cancer", date(2026, 10, 20))
+    journal.add_clearance("dvt", date(2026, 10, 21))
+    journal.withdraw_clearance("dvt", T0)
+
+
+def export(journal: Journal) -> str:
+    return json.dumps(to_json(journal.entries(), journal.screens(), journal.clearances(active_only=False)), indent=2)
+
+
+def test_json_export_import_export_is_identical(database_url: str) -> None:
+    source = open_journal(database_url)
+    fill(source)
+    first = export(source)
+    source.forget_all()
+    assert source.entries() == [] and source.screens() == [] and source.clearances(active_only=False) == []
+    source.import_records(*from_json(CATALOG, json.loads(first)))
+    assert export(source) == first
+    source.close()
+
+
+def test_a_bad_record_imports_nothing(database_url: str) -> None:
+    journal = open_journal(database_url)
+    fill(journal)
+    data = json.loads(export(journal))
+    journal.forget_all()
+    data["entries"][1]["score"] = 12
+    with pytest.raises(RequestError, match="pain score 12 is out of range"):
+        journal.import_records(*from_json(CATALOG, data))
+    assert journal.entries() == []
+    journal.close()
+
+
+def test_csv_has_the_documented_columns() -> None:
+    entries = [PainEntry(T0, "rhomboid_left", 6, Quality.TIGHT, 'a "quoted", note'), PainEntry(T0, "neck_base", 1)]
+    rows = list(csv.reader(io.StringIO(to_csv(entries))))
+    assert tuple(rows[0]) == CSV_COLUMNS == ("at", "region", "score", "quality", "note")
+    assert rows[1] == ["2026-11-01T09:30:00+00:00", "rhomboid_left", "6", "tight", 'a "quoted", note']
+    assert rows[2][3] == ""
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"format": "something"}, "not an unknot journal export"),
+        ({"version": 9}, "version 9"),
+        ({"entries": [{"at": "2026-11-01T09:00:00", "region": "neck_base", "score": 1}]}, "with its zone"),
+        ({"entries": [{"at": "2026-11-01T09:00:00+00:00", "region": "lower_back", "score": 1}]}, "lower_back"),
+        ({"clearances": [{"rule": "dvt", "cleared_on": "soon"}]}, "must be a date"),
+    ],
+)
+def test_a_wrong_export_is_refused_with_its_reason(change: dict[str, object], message: str) -> None:
+    data = {"format": "unknot-journal", "version": 1, "entries": [], "screens": [], "clearances": [], **change}
+    with pytest.raises(RequestError, match=message):
+        from_json(CATALOG, data)
