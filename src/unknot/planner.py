@@ -352,14 +352,9 @@ def _split(state: Plan, pairs: tuple[tuple[str, ...], ...] | list[tuple[str, ...
     return out
 
 
-def _pair_block(
-    state: Plan, use: Usable, pair: tuple[str, ...], priority: int, round_: int, tool: str = "", hold: bool = True
-) -> Block:
+def _pair_block(state: Plan, use: Usable, pair: tuple[str, ...], priority: int, round_: int, tool: str = "") -> Block:
     """A technique on one region or a mirrored pair; a pair with the same focus shares one time unit."""
     items = [_item(state, use, region, tool=tool) for region in _sided(state, pair)]
-    if not hold:
-        for it in items:
-            it.hold_max = 0
     if len(items) == 2 and items[0].focus == items[1].focus:
         items[0].unit = items[1].unit = state.unit()
     else:
@@ -376,20 +371,15 @@ def _sided(state: Plan, pair: tuple[str, ...]) -> tuple[str, ...]:
     return pair
 
 
-def _transition(state: Plan, name: str, position: str, **fmt: str) -> Item:
-    t = state.catalog.transition(name)
-    length = t.seconds.default
-    return Item(name=name, position=position, low=length, high=length, aim=length, side=fmt.get("side", ""))
+def _transition(state: Plan, name: str, position: str, side: str = "") -> Item:
+    length = state.catalog.transition(name).seconds.default
+    return Item(name=name, position=position, low=length, high=length, aim=length, side=side)
 
 
 def _skip(state: Plan, regions: tuple[str, ...], round_: int) -> bool:
-    """Whether a block on ``regions`` would be left out of this round (``_keep``), known before building it."""
+    """Whether to leave a block on ``regions`` out of this round: later rounds repeat only the focus (while that
+    can fill the time), so a block away from it is not even built."""
     return bool(round_ and state.focus and state.focus_rounds and not any(r in state.focus for r in regions))
-
-
-def _keep(state: Plan, block: Block, round_: int) -> bool:
-    """Later rounds repeat only the focus, while that can fill the time."""
-    return round_ == 0 or not (state.focus and state.focus_rounds) or block.focus
 
 
 def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
@@ -425,7 +415,7 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
                     continue
                 b = _pair_block(state, u["petrissage"], pair, base + 35 - 5 * i, n)
                 b.kneads = True
-                if not kneaded and _keep(state, b, n):  # the first kneading stays while any trigger point does
+                if not kneaded:  # the first kneading stays while any trigger point does
                     b.priority = MANDATORY - 1
                     kneaded = True
                 candidates.append(b)
@@ -434,7 +424,7 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
                 if _skip(state, pair, n):
                     continue
                 b = _pair_block(state, u["rhomboid_access"], pair, base + 48, n)
-                if _keep(state, b, n) and _visit(visits, pair, cap):
+                if _visit(visits, pair, cap):
                     candidates.append(b)
         tp = u.get("trigger_point")
         if tp is not None and tp.technique.hold is not None:
@@ -442,14 +432,14 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
                 if _skip(state, pair, n):
                     continue
                 b = _pair_block(state, tp, pair, base + (46 - 3 * i if i < 2 else 20 - 5 * i), n)
-                if not _keep(state, b, n) or not _visit(visits, pair, cap):
+                if not _visit(visits, pair, cap):
                     continue
                 for it in b.items:
-                    it.tool = _press_tool(tp, it.region)
+                    it.tool = _press_tool(tp)
                 b.presses = True
                 b.items = _with_checks(state, b.items, tp.position)
                 candidates.append(b)
-        blocks += [b for b in candidates if _keep(state, b, n)]
+        blocks += candidates
     blocks.append(stroke(("close",), MANDATORY, sweep.pressure))
     return blocks
 
@@ -461,7 +451,7 @@ def _arc_first(state: Plan, pairs: tuple[tuple[str, ...], ...]) -> list[tuple[st
     return head + focus + [p for p in pairs if p not in head and p not in focus]
 
 
-def _press_tool(use: Usable, region: str) -> str:
+def _press_tool(use: Usable) -> str:
     # The thumb for a lay partner; the elbow stays possible in the content, but it is not the default beside the
     # neck (design choice, from review: easy to overdo on the upper trapezius).
     return "thumb" if "thumb" in use.tools else use.tools[0]
@@ -496,6 +486,8 @@ def _self_blocks(state: Plan, rounds: int) -> list[Block]:
             found: list[Block] = []
             if tid == "foam_roller":
                 for i, (name, band) in enumerate(_bands(state)):
+                    if _skip(state, band, n):
+                        continue
                     region = next((r for r in band if r in state.focus), band[0])
                     it = _item(state, use, region, regions=band)
                     it.spoken = name
@@ -511,9 +503,9 @@ def _self_blocks(state: Plan, rounds: int) -> list[Block]:
                     if tool == "lacrosse_ball" and use.strongest is Pressure.FIRM:
                         for it in b.items:
                             it.pressure = Pressure.FIRM  # the solid ball presses harder (tools.yaml: firm)
-                    if _keep(state, b, n) and (not use.technique.is_point or _visit(visits, pair, cap)):
+                    if not use.technique.is_point or _visit(visits, pair, cap):
                         found.append(b)
-            by_position.setdefault(use.position, []).extend(b for b in found if _keep(state, b, n))
+            by_position.setdefault(use.position, []).extend(found)
     blocks = [b for position in SELF_POSITIONS for b in by_position.get(position, [])]
     return _checked_in(state, blocks)
 
@@ -658,10 +650,6 @@ def _estimate_rounds(state: Plan, total: int) -> int:
         else:
             per_round += use.technique.seconds.max * len(regions)
     return max(1, min(MAX_ROUNDS, -(-total // max(per_round, 1))))
-
-
-def _span(items: list[Item]) -> tuple[int, int]:
-    return sum(it.low for it in items), sum(it.high for it in items)
 
 
 def _measure(state: Plan, blocks: list[Block]) -> tuple[int, int, int]:
