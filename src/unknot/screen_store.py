@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from unknot.settings import user_dir
 
 __all__ = ["data_dir", "load_today", "save_today"]
 
@@ -21,14 +22,7 @@ FILE = "today-screen.json"
 
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Where unknot keeps its data on this machine."""
-    env = os.environ if environ is None else environ
-    if sys.platform.startswith("linux"):
-        base = env.get("XDG_DATA_HOME", "").strip()
-        root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "share"
-        return root / "unknot"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("unknot", appauthor=False))
+    return user_dir("data", environ)
 
 
 def save_today(verdict: Mapping[str, Any], today: date, environ: Mapping[str, str] | None = None) -> Path:

@@ -26,6 +26,7 @@ __all__ = [
     "locale_country",
     "save_settings",
     "update_settings",
+    "user_dir",
     "validate_emergency_number",
 ]
 
@@ -40,17 +41,26 @@ class Settings:
     emergency_number: str | None = None
 
 
-def config_path(environ: Mapping[str, str] | None = None) -> Path:
-    """Where the config file lives (it may not exist yet)."""
+def user_dir(kind: str, environ: Mapping[str, str] | None = None) -> Path:
+    """unknot's folder of ``kind`` ("config" or "data") for this user; it may not exist yet."""
     env = os.environ if environ is None else environ
     if sys.platform.startswith("linux"):
-        # platformdirs' answer on Linux, without its import cost on the start-up path.
-        base = env.get("XDG_CONFIG_HOME", "").strip()
-        root = Path(base) if base and os.path.isabs(base) else Path.home() / ".config"
-        return root / "unknot" / "config.toml"
+        # platformdirs' answer on Linux (XDG), without its import cost on the start-up path.
+        variable, fallback = _XDG[kind]
+        base = env.get(variable, "").strip()
+        return (Path(base) if base and os.path.isabs(base) else Path.home() / fallback) / "unknot"
     import platformdirs
 
-    return Path(platformdirs.user_config_dir("unknot", appauthor=False)) / "config.toml"
+    where = platformdirs.user_config_dir if kind == "config" else platformdirs.user_data_dir
+    return Path(where("unknot", appauthor=False))
+
+
+_XDG = {"config": ("XDG_CONFIG_HOME", ".config"), "data": ("XDG_DATA_HOME", ".local/share")}
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the config file lives (it may not exist yet)."""
+    return user_dir("config", environ) / "config.toml"
 
 
 def load_settings(path: Path | None = None) -> Settings:
