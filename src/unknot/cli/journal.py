@@ -128,19 +128,16 @@ def export_command(
     """Export the journal."""
     from unknot.errors import RequestError
     from unknot.exports import to_csv, to_json
-    from unknot.journal import open_journal
+    from unknot.journal import opened_journal
 
     fmt = fmt.lower()
     if fmt not in ("json", "csv"):
         raise RequestError(f"format '{fmt}' is not one unknot writes yet; choose json or csv")
     start, end = _day(since, "--from"), _day(until, "--to")
-    journal = open_journal(db)
-    try:
+    with opened_journal(db) as journal:
         entries = journal.entries(since=start, until=end)
         screens = [x for x in journal.screens() if (start is None or x.at >= start) and (end is None or x.at < end)]
         clearances = journal.clearances(active_only=False)
-    finally:
-        journal.close()
     text = to_csv(entries) if fmt == "csv" else json.dumps(to_json(entries, screens, clearances), indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -163,14 +160,11 @@ def import_command(
     from unknot.content import load_catalog
     from unknot.contract import parse_json
     from unknot.exports import from_json
-    from unknot.journal import open_journal
+    from unknot.journal import opened_journal
 
     entries, screens, clearances = from_json(load_catalog(), parse_json(read_request(source), name=source_name(source)))
-    journal = open_journal(db)
-    try:
+    with opened_journal(db) as journal:
         journal.import_records(entries, screens, clearances)
-    finally:
-        journal.close()
     typer.echo(f"Imported {len(entries)} entries, {len(screens)} screens and {len(clearances)} clearances.")
 
 
@@ -181,29 +175,23 @@ def forget_command(
 ) -> None:
     """Delete the journal's records."""
     from unknot.errors import RequestError
-    from unknot.journal import open_journal
+    from unknot.journal import opened_journal
 
     if not everything:
         raise RequestError("say --all to delete everything in the journal (nothing else can be forgotten yet)")
     if not yes and not typer.confirm("Delete every pain entry, screen and clearance in the journal?", default=False):
         typer.echo("Nothing was deleted.")
         raise typer.Exit(1)
-    journal = open_journal(db)
-    try:
+    with opened_journal(db) as journal:
         journal.forget_all()
-    finally:
-        journal.close()
     typer.echo("The journal is empty.")
 
 
 def _all_entries(db: str | None) -> list[PainEntry]:
-    from unknot.journal import open_journal
+    from unknot.journal import opened_journal
 
-    journal = open_journal(db)
-    try:
+    with opened_journal(db) as journal:
         return journal.entries()
-    finally:
-        journal.close()
 
 
 def _chart(entries: list[PainEntry], region: str, now: datetime, days: int = 30) -> str:
@@ -287,7 +275,7 @@ def log_command(
     """Write down a pain rating."""
     from unknot.cli.console import stdout
     from unknot.content import load_catalog
-    from unknot.journal import open_journal
+    from unknot.journal import opened_journal
     from unknot.pain import make_entry
 
     catalog = load_catalog()
@@ -295,11 +283,8 @@ def log_command(
     if region is None or score is None:
         region, score = _ask(console, catalog, region)
     entry = make_entry(catalog, region, score, quality, note)  # checked before the journal is even opened
-    journal = open_journal(db)
-    try:
+    with opened_journal(db) as journal:
         saved = journal.add_entry(entry)
-    finally:
-        journal.close()
     name = r.name if (r := catalog.region(saved.region)) else saved.region
     how = f", {saved.quality.value}" if saved.quality else ""
     console.print(f"Saved: [bold]{name}[/] {saved.score}/10{how}.")
@@ -342,7 +327,7 @@ def history_command(
 
     from unknot.content import load_catalog
     from unknot.errors import RequestError
-    from unknot.journal import open_journal
+    from unknot.journal import opened_journal
 
     catalog = load_catalog()
     if region is not None and catalog.region(region) is None:
@@ -350,11 +335,8 @@ def history_command(
             f"region '{region}' is not an upper-back region; choose one of: {', '.join(catalog.region_ids)}"
         )
     since = datetime.now(UTC) - timedelta(days=days) if days else None
-    journal = open_journal(db)
-    try:
+    with opened_journal(db) as journal:
         entries = journal.entries(region=region, since=since)
-    finally:
-        journal.close()
     if as_json:
         out = [
             {
@@ -397,12 +379,12 @@ def upgrade(db: Db = None) -> None:
     Example:
       unknot db upgrade
     """
-    from unknot.journal.store import SqlJournal, _safe, default_url
+    from unknot.journal.store import SqlJournal, default_url, safe_url
 
     url = db or default_url()
     journal = SqlJournal.open(url)
     journal.close()
-    typer.echo(f"The journal at {_safe(url)} is up to date.")
+    typer.echo(f"The journal at {safe_url(url)} is up to date.")
 
 
 @db_app.command("path")
@@ -413,6 +395,6 @@ def path(db: Db = None) -> None:
     Example:
       unknot db path
     """
-    from unknot.journal.store import _safe, default_url
+    from unknot.journal.store import default_url, safe_url
 
-    typer.echo(_safe(db or default_url()))
+    typer.echo(safe_url(db or default_url()))

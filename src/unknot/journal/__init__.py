@@ -7,12 +7,14 @@ Alembic are imported only here, so commands that do not touch the journal never 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from unknot.model import Clearance, PainEntry, ScreenRecord
 
-__all__ = ["Journal", "open_journal"]
+__all__ = ["Journal", "open_journal", "opened_journal"]
 
 
 class Journal(Protocol):
@@ -72,3 +74,13 @@ def open_journal(url: str | None = None) -> Journal:
     from unknot.journal.store import SqlJournal
 
     return SqlJournal.open(url)
+
+
+@contextmanager
+def opened_journal(url: str | None = None) -> Iterator[Journal]:
+    """``with opened_journal(url) as journal:`` opens the journal and always closes it."""
+    journal = open_journal(url)
+    try:
+        yield journal
+    finally:
+        journal.close()

@@ -68,7 +68,7 @@ class SqlJournal:
         try:
             engine = create_engine(parsed, connect_args={"connect_timeout": 5} if not sqlite else {})
         except Exception as exc:  # an unknown driver or a bad option: one line, not a traceback
-            raise JournalError(f"cannot use the database '{_safe(url)}': {exc}") from None
+            raise JournalError(f"cannot use the database '{safe_url(url)}': {exc}") from None
         if sqlite:
             event.listen(engine, "connect", _sqlite_pragmas)
         journal = cls(engine)
@@ -82,12 +82,12 @@ class SqlJournal:
             with self.engine.connect() as conn:
                 names = set(inspect(conn).get_table_names())
         except OperationalError as exc:
-            raise JournalError(f"cannot reach the database '{_safe(url)}': {_first_line(exc)}") from None
+            raise JournalError(f"cannot reach the database '{safe_url(url)}': {_first_line(exc)}") from None
         except DatabaseError as exc:
-            raise JournalError(f"'{_safe(url)}' is not an unknot journal ({_first_line(exc)})") from None
+            raise JournalError(f"'{safe_url(url)}' is not an unknot journal ({_first_line(exc)})") from None
         if names and not (names & TABLES or "alembic_version" in names):
             raise JournalError(
-                f"'{_safe(url)}' holds other tables ({', '.join(sorted(names)[:5])}), not an unknot journal; "
+                f"'{safe_url(url)}' holds other tables ({', '.join(sorted(names)[:5])}), not an unknot journal; "
                 "give another file or database"
             )
 
@@ -223,7 +223,7 @@ class SqlJournal:
             return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL with any password hidden."""
     try:
         return make_url(url).render_as_string(hide_password=True)
