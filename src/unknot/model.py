@@ -42,6 +42,12 @@ __all__ = [
     "Scope",
     "ScreenRecord",
     "ScreenGroup",
+    "SessionEvent",
+    "SessionRecord",
+    "SessionStatus",
+    "StepRecord",
+    "StepStatus",
+    "Feedback",
     "Source",
     "Step",
     "Technique",
@@ -372,6 +378,11 @@ class InsightRules:
     design_choice: str
     worse_message: str
     no_improvement_message: str
+    red_flag_days: int
+    red_flag_categories: tuple[Category, ...]
+    red_flag_message: str
+    effect_min_sessions: int
+    effect_confidence: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -579,6 +590,8 @@ class PainEntry:
     quality: Quality | None = None
     note: str = ""
     id: int | None = None
+    session_id: int | None = None  # set when a guided session asked for it,
+    phase: str | None = None  # "before" or "after" that session
 
 
 @dataclass(frozen=True, slots=True)
@@ -603,3 +616,86 @@ class ScreenRecord:
     at: datetime
     answers: dict[str, Any]
     verdict: dict[str, Any]
+
+
+class StepStatus(StrEnum):
+    """How a step of a guided session ended."""
+
+    DONE = "done"  # ran to its end
+    SKIPPED = "skipped"  # passed over (next, or a region the user chose to skip)
+    STOPPED = "stopped"  # cut short ("it hurts", stop)
+
+
+class Feedback(StrEnum):
+    """Pressure feedback during a step."""
+
+    MORE = "more"
+    LESS = "less"
+    GOOD = "good"
+
+
+class SessionStatus(StrEnum):
+    """Where a guided session is: under way (it can be resumed), finished, or stopped early."""
+
+    ACTIVE = "active"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """What happened to one step of a session's routine (``index`` is its place in the routine)."""
+
+    index: int
+    status: StepStatus
+    seconds: float  # the time actually spent in it
+    feedback: tuple[Feedback, ...] = ()
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEvent:
+    """Something the user did or said during a session: ``stop``, ``it_hurts``, ``pause``, ``resume``..."""
+
+    at: datetime
+    kind: str
+    step: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A guided session kept in the journal: its routine (as ``unknot plan --json`` writes it), what happened to
+    each step, the events, and the pain before and after per worked region (region id to 0-10)."""
+
+    started_at: datetime
+    mode: Mode
+    routine: dict[str, Any]
+    status: SessionStatus = SessionStatus.ACTIVE
+    ended_at: datetime | None = None
+    steps: tuple[StepRecord, ...] = ()
+    events: tuple[SessionEvent, ...] = ()
+    pain_before: dict[str, int] = field(default_factory=dict)
+    pain_after: dict[str, int] = field(default_factory=dict)
+    id: int | None = None
+
+    @property
+    def minutes(self) -> float:
+        """The planned length of the routine, in minutes."""
+        return sum(int(s.get("seconds", 0)) for s in self.routine.get("steps", ())) / 60
+
+    def worked(self) -> dict[str, set[str]]:
+        """Region id to the techniques that worked it: the routine's technique steps that were done or stopped
+        (time was spent on them), not skipped or never reached."""
+        planned = self.routine.get("steps", [])
+        out: dict[str, set[str]] = {}
+        for record in self.steps:
+            if record.status is StepStatus.SKIPPED or not 0 <= record.index < len(planned):
+                continue
+            step = planned[record.index]
+            if step.get("kind") != "technique":
+                continue
+            for region in [step.get("region", ""), *step.get("regions", [])]:
+                if region:
+                    out.setdefault(region, set()).add(str(step.get("technique", "")))
+        return out

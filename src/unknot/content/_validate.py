@@ -364,4 +364,8 @@ def _insight_rules(directory: Path, source_keys: set[str]) -> InsightRules:
     _known(name, "sources", rules.sources, source_keys, "sources.yaml")
     if not rules.sources:
         raise ContentError(f"{name}, field 'sources': the seek-help thresholds need their sources")
+    if not 0.5 < rules.effect_confidence < 1:
+        raise ContentError(f"{name}, field 'effect_confidence': a level between 0.5 and 1, such as 0.95")
+    if rules.effect_min_sessions < 2:
+        raise ContentError(f"{name}, field 'effect_min_sessions': at least 2 (a band needs two sessions)")
     return _stripped(rules)

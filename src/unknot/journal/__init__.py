@@ -7,12 +7,12 @@ Alembic are imported only here, so commands that do not touch the journal never 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from unknot.model import Clearance, PainEntry, ScreenRecord
+from unknot.model import Clearance, PainEntry, ScreenRecord, SessionEvent, SessionRecord, SessionStatus, StepRecord
 
 __all__ = ["Journal", "open_journal", "opened_journal"]
 
@@ -55,9 +55,43 @@ class Journal(Protocol):
         ...
 
     def import_records(
-        self, entries: list[PainEntry], screens: list[ScreenRecord], clearances: list[Clearance]
+        self,
+        entries: list[PainEntry],
+        screens: list[ScreenRecord],
+        clearances: list[Clearance],
+        sessions: Sequence[SessionRecord] = (),
     ) -> None:
         """Add records (from an export) in one transaction: all of them or none."""
+        ...
+
+    def start_session(self, record: SessionRecord) -> SessionRecord:
+        """Keep a new guided session with its pain-before ratings; returns it with its id."""
+        ...
+
+    def save_step(self, session_id: int, step: StepRecord) -> None:
+        """Keep what happened to one step (saved after every step, so an interruption loses at most one)."""
+        ...
+
+    def add_event(self, session_id: int, event: SessionEvent) -> None:
+        """Keep a stop, "it hurts", pause or resume."""
+        ...
+
+    def finish_session(
+        self, session_id: int, status: SessionStatus, ended_at: datetime, pain_after: dict[str, int]
+    ) -> None:
+        """Close a session as finished or stopped, with the pain-after ratings."""
+        ...
+
+    def sessions(self, *, since: datetime | None = None, until: datetime | None = None) -> list[SessionRecord]:
+        """Sessions started in [since, until), oldest first."""
+        ...
+
+    def session(self, session_id: int) -> SessionRecord | None:
+        """One session, or None."""
+        ...
+
+    def unfinished_session(self) -> SessionRecord | None:
+        """The latest session still under way, or None."""
         ...
 
     def forget_all(self) -> None:

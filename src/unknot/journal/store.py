@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,11 +15,31 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from unknot.errors import JournalError
-from unknot.journal.tables import ClearanceRow, PainEntryRow, ScreenRow
-from unknot.model import Clearance, PainEntry, Quality, ScreenRecord
+from unknot.journal.tables import (
+    ClearanceRow,
+    PainEntryRow,
+    ScreenRow,
+    SessionEventRow,
+    SessionRow,
+    SessionStepRow,
+)
+from unknot.model import (
+    Clearance,
+    Feedback,
+    Mode,
+    PainEntry,
+    Quality,
+    ScreenRecord,
+    SessionEvent,
+    SessionRecord,
+    SessionStatus,
+    StepRecord,
+    StepStatus,
+)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-TABLES = {"pain_entries", "screens", "clearances"}
+TABLES = {"pain_entries", "screens", "clearances", "sessions", "session_steps", "session_events"}
+BEFORE, AFTER = "before", "after"
 
 
 def default_url(environ: dict[str, str] | None = None) -> str:
@@ -135,10 +157,7 @@ class SqlJournal:
         if until is not None:
             query = query.where(PainEntryRow.at < _utc(until))
         with Session(self.engine) as session:
-            return [
-                PainEntry(_utc(r.at), r.region, r.score, Quality(r.quality) if r.quality else None, r.note, r.id)
-                for r in session.scalars(query)
-            ]
+            return [_entry(r) for r in session.scalars(query)]
 
     # --- screens and clearances -----------------------------------------------------------------------------
 
@@ -161,20 +180,20 @@ class SqlJournal:
             return [ScreenRecord(_utc(r.at), dict(r.answers), dict(r.verdict)) for r in rows]
 
     def import_records(
-        self, entries: list[PainEntry], screens: list[ScreenRecord], clearances: list[Clearance]
+        self,
+        entries: list[PainEntry],
+        screens: list[ScreenRecord],
+        clearances: list[Clearance],
+        sessions: Sequence[SessionRecord] = (),
     ) -> None:
         """Add records (from an export) in one transaction: all of them or none."""
+        from sqlalchemy import insert
+
         with Session(self.engine) as session, session.begin():
-            session.add_all(
-                PainEntryRow(
-                    at=_utc(e.at),
-                    region=e.region,
-                    score=e.score,
-                    quality=e.quality.value if e.quality else None,
-                    note=e.note,
-                )
-                for e in entries
-            )
+            if entries:  # a bulk insert: an import of years of entries takes seconds, not minutes
+                session.execute(insert(PainEntryRow), [_entry_values(e) for e in entries])
+            for record in sessions:
+                _add_session(session, record)
             session.add_all(
                 ScreenRow(at=_utc(x.at), day=x.at.date(), answers=x.answers, verdict=x.verdict) for x in screens
             )
@@ -190,7 +209,7 @@ class SqlJournal:
     def forget_all(self) -> None:
         """Delete every record (the schema stays)."""
         with Session(self.engine) as session, session.begin():
-            for table in (PainEntryRow, ScreenRow, ClearanceRow):
+            for table in (SessionEventRow, SessionStepRow, PainEntryRow, SessionRow, ScreenRow, ClearanceRow):
                 session.execute(delete(table))
 
     def add_clearance(self, rule: str, cleared_on: date) -> Clearance:
@@ -221,6 +240,183 @@ class SqlJournal:
         )
         with Session(self.engine) as session, session.begin():
             return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+    # --- guided sessions -------------------------------------------------------------------------------------
+
+    def start_session(self, record: SessionRecord) -> SessionRecord:
+        """Keep a new session (with its pain-before ratings, and any steps and events it holds); returns it with
+        its id."""
+        with Session(self.engine) as session, session.begin():
+            new_id = _add_session(session, record)
+        return replace(record, id=new_id)
+
+    def save_step(self, session_id: int, step: StepRecord) -> None:
+        """Keep what happened to a step (committed before this returns); a step saved again replaces the first."""
+        with Session(self.engine) as session, session.begin():
+            _session_row(session, session_id)
+            row = session.scalars(
+                select(SessionStepRow).where(SessionStepRow.session_id == session_id, SessionStepRow.idx == step.index)
+            ).first()
+            if row is None:
+                session.add(_step_row(session_id, step))
+            else:
+                row.status, row.seconds = step.status.value, step.seconds
+                row.feedback = [f.value for f in step.feedback]
+                row.ended_at = _utc(step.ended_at) if step.ended_at else None
+
+    def add_event(self, session_id: int, event: SessionEvent) -> None:
+        """Keep a stop, "it hurts", pause or resume."""
+        with Session(self.engine) as session, session.begin():
+            _session_row(session, session_id)
+            session.add(_event_row(session_id, event))
+
+    def finish_session(
+        self, session_id: int, status: SessionStatus, ended_at: datetime, pain_after: dict[str, int]
+    ) -> None:
+        """Close a session as finished or stopped, with the pain-after ratings."""
+        if status is SessionStatus.ACTIVE:
+            raise JournalError("a session is finished or stopped, not active, when it ends")
+        with Session(self.engine) as session, session.begin():
+            row = _session_row(session, session_id)
+            row.status, row.ended_at = status.value, _utc(ended_at)
+            session.add_all(_pain_rows(session_id, AFTER, ended_at, pain_after))
+
+    def sessions(self, *, since: datetime | None = None, until: datetime | None = None) -> list[SessionRecord]:
+        """Sessions started in [since, until), oldest first, with their steps, events and pain ratings."""
+        query = select(SessionRow).order_by(SessionRow.started_at, SessionRow.id)
+        if since is not None:
+            query = query.where(SessionRow.started_at >= _utc(since))
+        if until is not None:
+            query = query.where(SessionRow.started_at < _utc(until))
+        return self._load_sessions(query)
+
+    def session(self, session_id: int) -> SessionRecord | None:
+        """One session, or None."""
+        found = self._load_sessions(select(SessionRow).where(SessionRow.id == session_id))
+        return found[0] if found else None
+
+    def unfinished_session(self) -> SessionRecord | None:
+        """The latest session still under way (interrupted), or None."""
+        query = (
+            select(SessionRow)
+            .where(SessionRow.status == SessionStatus.ACTIVE.value)
+            .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+            .limit(1)
+        )
+        found = self._load_sessions(query)
+        return found[0] if found else None
+
+    def _load_sessions(self, query: Any) -> list[SessionRecord]:
+        with Session(self.engine) as session:
+            rows = list(session.scalars(query))
+            ids = [r.id for r in rows]
+            if not ids:
+                return []
+            steps: dict[int, list[StepRecord]] = {}
+            for s in session.scalars(
+                select(SessionStepRow).where(SessionStepRow.session_id.in_(ids)).order_by(SessionStepRow.idx)
+            ):
+                steps.setdefault(s.session_id, []).append(
+                    StepRecord(
+                        s.idx,
+                        StepStatus(s.status),
+                        s.seconds,
+                        tuple(Feedback(f) for f in s.feedback),
+                        _utc(s.ended_at) if s.ended_at else None,
+                    )
+                )
+            events: dict[int, list[SessionEvent]] = {}
+            for e in session.scalars(
+                select(SessionEventRow)
+                .where(SessionEventRow.session_id.in_(ids))
+                .order_by(SessionEventRow.at, SessionEventRow.id)
+            ):
+                events.setdefault(e.session_id, []).append(SessionEvent(_utc(e.at), e.kind, e.step, e.detail))
+            pain: dict[tuple[int, str], dict[str, int]] = {}
+            for p in session.scalars(
+                select(PainEntryRow).where(PainEntryRow.session_id.in_(ids)).order_by(PainEntryRow.id)
+            ):
+                pain.setdefault((p.session_id or 0, p.phase or ""), {})[p.region] = p.score
+            return [
+                SessionRecord(
+                    started_at=_utc(r.started_at),
+                    mode=Mode(r.mode),
+                    routine=dict(r.routine),
+                    status=SessionStatus(r.status),
+                    ended_at=_utc(r.ended_at) if r.ended_at else None,
+                    steps=tuple(steps.get(r.id, ())),
+                    events=tuple(events.get(r.id, ())),
+                    pain_before=pain.get((r.id, BEFORE), {}),
+                    pain_after=pain.get((r.id, AFTER), {}),
+                    id=r.id,
+                )
+                for r in rows
+            ]
+
+
+def _entry(r: PainEntryRow) -> PainEntry:
+    quality = Quality(r.quality) if r.quality else None
+    return PainEntry(_utc(r.at), r.region, r.score, quality, r.note, r.id, r.session_id, r.phase)
+
+
+def _entry_values(e: PainEntry) -> dict[str, Any]:
+    return {
+        "at": _utc(e.at),
+        "region": e.region,
+        "score": e.score,
+        "quality": e.quality.value if e.quality else None,
+        "note": e.note,
+    }
+
+
+def _session_row(session: Session, session_id: int) -> SessionRow:
+    row = session.get(SessionRow, session_id)
+    if row is None:
+        raise JournalError(f"there is no session {session_id} in the journal")
+    return row
+
+
+def _pain_rows(session_id: int, phase: str, at: datetime, scores: dict[str, int]) -> list[PainEntryRow]:
+    return [
+        PainEntryRow(at=_utc(at), region=region, score=score, note="", session_id=session_id, phase=phase)
+        for region, score in scores.items()
+    ]
+
+
+def _step_row(session_id: int, step: StepRecord) -> SessionStepRow:
+    return SessionStepRow(
+        session_id=session_id,
+        idx=step.index,
+        status=step.status.value,
+        seconds=step.seconds,
+        feedback=[f.value for f in step.feedback],
+        ended_at=_utc(step.ended_at) if step.ended_at else None,
+    )
+
+
+def _event_row(session_id: int, event: SessionEvent) -> SessionEventRow:
+    return SessionEventRow(
+        session_id=session_id, at=_utc(event.at), kind=event.kind, step=event.step, detail=event.detail
+    )
+
+
+def _add_session(session: Session, record: SessionRecord) -> int:
+    """Insert ``record`` whole (in the caller's transaction); returns its id."""
+    row = SessionRow(
+        started_at=_utc(record.started_at),
+        ended_at=_utc(record.ended_at) if record.ended_at else None,
+        mode=record.mode.value,
+        status=record.status.value,
+        routine=record.routine,
+    )
+    session.add(row)
+    session.flush()
+    session.add_all(_pain_rows(row.id, BEFORE, record.started_at, record.pain_before))
+    if record.pain_after:
+        session.add_all(_pain_rows(row.id, AFTER, record.ended_at or record.started_at, record.pain_after))
+    session.add_all(_step_row(row.id, s) for s in record.steps)
+    session.add_all(_event_row(row.id, e) for e in record.events)
+    return row.id
 
 
 def safe_url(url: str) -> str:
