@@ -61,6 +61,20 @@ def intake_from_json(data: Any) -> Intake:
     return Intake(findings=tuple(findings), cleared=frozenset(cleared), complete=complete)
 
 
+def intake_to_json(intake: Intake) -> dict[str, Any]:
+    """The screen request that ``intake_from_json`` reads back as ``intake`` (how the journal keeps answers)."""
+
+    def item(f: Finding) -> str | dict[str, Any]:
+        return {"rule": f.rule, "regions": list(f.regions)} if f.regions else f.rule
+
+    return {
+        "findings": [item(f) for f in intake.findings if f.answer is Answer.YES],
+        "unsure": [item(f) for f in intake.findings if f.answer is Answer.UNSURE],
+        "cleared": sorted(intake.cleared),
+        "all_others_answered_no": intake.complete,
+    }
+
+
 def _items(data: dict[str, Any], field: str, answer: Answer) -> list[Finding]:
     items = data.get(field, [])
     if not isinstance(items, list):

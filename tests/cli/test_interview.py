@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -269,6 +270,7 @@ def test_consult_first_cleared_by_a_professional_becomes_caution(start: StartScr
     before = screen.wait_for(CLEARED)
     assert "Cancer now, or cancer treatment such as chemotherapy or radiation" in before
     screen.child.sendline("y")
+    screen.answer("On what date?", "")  # Enter: today
     assert screen.finish() == 0
     text = screen.text
     assert_clean(text)
@@ -354,3 +356,39 @@ def test_a_narrow_terminal_still_lists_every_region(start: StartScreen) -> None:
     screen.child.sendline("7")
     assert screen.finish() == 0
     assert "Shoulder blade, right" in screen.text.split("AVOID AREAS", 1)[1]
+
+
+def test_a_kept_clearance_is_used_until_withdrawn(start: StartScreen, cli_env: dict[str, str]) -> None:
+    """A clearance said during one screen is kept in the journal; the next screen uses it without asking, and after
+    ``unknot clearance withdraw`` it asks again."""
+    screen = start()
+    answer_no(screen, 2)
+    screen.answer(GROUP_PROMPT, "y")
+    screen.answer(WHICH, CANCER)
+    answer_no(screen, 2)
+    screen.answer(CLEARED, "y")
+    screen.answer("On what date?", "2026-01-05")
+    assert screen.finish() == 0
+
+    again = start()
+    answer_no(again, 2)
+    again.answer(GROUP_PROMPT, "y")
+    again.answer(WHICH, CANCER)
+    answer_no(again, 2)
+    assert again.finish() == 0
+    assert CLEARED not in again.text
+    assert "Cleared for massage by a professional on 2026-01-05" in again.text
+    assert "CAUTION · Massage with care" in again.text
+
+    withdrawn = subprocess.run(
+        [str(UNKNOT), "clearance", "withdraw", "cancer"], env=cli_env, capture_output=True, text=True, check=False
+    )
+    assert withdrawn.returncode == 0 and "Withdrawn: cancer" in withdrawn.stdout
+    third = start()
+    answer_no(third, 2)
+    third.answer(GROUP_PROMPT, "y")
+    third.answer(WHICH, CANCER)
+    answer_no(third, 2)
+    third.answer(CLEARED, "n")
+    assert third.finish() == 0
+    assert "CONSULT FIRST" in third.text

@@ -104,7 +104,7 @@ def test_export_import_and_forget(unknot: RunUnknot, tmp_path: Path) -> None:
     run = unknot("export", "--format", "json", "-o", str(out), "--db", url)
     assert run.code == 0 and "Wrote 3 entries" in run.err
     csv_text = unknot("export", "--format", "csv", "--db", url).out
-    assert csv_text.splitlines()[0] == "at,region,score,quality,note" and len(csv_text.splitlines()) == 4
+    assert csv_text.splitlines()[0] == "at,region,score,quality,note,phase" and len(csv_text.splitlines()) == 4
     assert unknot("forget", "--all", "--db", url, input="n\n").code == 1
     assert len(unknot("history", "--json", "--db", url).json()) == 3
     assert unknot("forget", "--all", "--yes", "--db", url).out.strip() == "The journal is empty."

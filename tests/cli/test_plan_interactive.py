@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import RunUnknot
+from unknot.journal import Journal, open_journal
 
 HEALTHY = "n\n" * 5
 FORBIDS = {"verdict": "stop_today", "may_massage": False, "avoid_regions": [], "restrictions": []}
@@ -19,10 +21,16 @@ def test_without_a_screen_today_it_screens_first(unknot: RunUnknot) -> None:
     assert "Ball against a wall" in out and "5:00" in out and "total" in out
 
 
+def journal_of(cli_env: dict[str, str]) -> Journal:
+    return open_journal(f"sqlite:///{Path(cli_env['XDG_DATA_HOME'], 'unknot', 'journal.db')}")
+
+
 def test_todays_screen_is_kept_and_used(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
     assert unknot("screen", input=HEALTHY).code == 0
-    stored = json.loads(Path(cli_env["XDG_DATA_HOME"], "unknot", "today-screen.json").read_text())
-    assert stored["verdict"]["verdict"] == "ok"
+    journal = journal_of(cli_env)
+    (kept,) = journal.screens()
+    journal.close()
+    assert kept.verdict["verdict"] == "ok" and kept.answers["all_others_answered_no"] is True
     run = unknot("plan", "--mode", "partner", "--minutes", "8")
     assert run.code == 0, run.err
     assert "Using today's safety screen: ok." in run.out and "Step 1 of 5" not in run.out
@@ -30,9 +38,10 @@ def test_todays_screen_is_kept_and_used(unknot: RunUnknot, cli_env: dict[str, st
 
 
 def test_a_screen_from_yesterday_has_expired(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
-    path = Path(cli_env["XDG_DATA_HOME"], "unknot", "today-screen.json")
-    path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"date": "2000-01-01", "verdict": {"verdict": "ok", "may_massage": True}}))
+    journal = journal_of(cli_env)
+    yesterday = datetime.now().astimezone() - timedelta(days=1)
+    journal.save_screen(yesterday, {}, {"verdict": "ok", "may_massage": True, "avoid_regions": [], "restrictions": []})
+    journal.close()
     run = unknot("plan", "--mode", "self", "--minutes", "5", "--no-tools", input=HEALTHY)
     assert "First, today's safety screen." in run.out
 

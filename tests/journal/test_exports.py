@@ -10,10 +10,23 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from unknot import load_catalog
+from unknot.contract import routine_to_json
 from unknot.errors import RequestError
 from unknot.exports import CSV_COLUMNS, from_json, to_csv, to_json
 from unknot.journal import Journal, open_journal
-from unknot.model import PainEntry, Quality
+from unknot.model import (
+    Feedback,
+    Mode,
+    PainEntry,
+    PlanRequest,
+    Quality,
+    SessionEvent,
+    SessionRecord,
+    SessionStatus,
+    StepRecord,
+    StepStatus,
+)
+from unknot.planner import plan
 
 CATALOG = load_catalog()
 T0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
@@ -26,21 +39,40 @@ def fill(journal: Journal) -> None:
     journal.add_clearance("cancer", date(2026, 10, 20))
     journal.add_clearance("dvt", date(2026, 10, 21))
     journal.withdraw_clearance("dvt", T0)
+    routine = routine_to_json(plan(PlanRequest(Mode.SELF, 5, tools=("tennis_ball",)), catalog=CATALOG))
+    started = T0 + timedelta(hours=8)
+    record = SessionRecord(started, Mode.SELF, routine, pain_before={"rhomboid_left": 5, "neck_base": 2})
+    sid = journal.start_session(record).id
+    assert sid is not None
+    journal.save_step(sid, StepRecord(0, StepStatus.DONE, 59.75, (), started + timedelta(minutes=1)))
+    journal.save_step(sid, StepRecord(1, StepStatus.STOPPED, 3.0, (Feedback.MORE, Feedback.GOOD), None))
+    journal.add_event(sid, SessionEvent(started + timedelta(minutes=2), "it_hurts", 1, "sharp"))
+    journal.finish_session(sid, SessionStatus.STOPPED, started + timedelta(minutes=3), {"rhomboid_left": 3})
+    journal.start_session(SessionRecord(started + timedelta(days=1), Mode.SELF, routine))  # still under way
 
 
 def export(journal: Journal) -> str:
-    return json.dumps(to_json(journal.entries(), journal.screens(), journal.clearances(active_only=False)), indent=2)
+    data = to_json(journal.entries(), journal.screens(), journal.clearances(active_only=False), journal.sessions())
+    return json.dumps(data, indent=2)
 
 
 def test_json_export_import_export_is_identical(database_url: str) -> None:
     source = open_journal(database_url)
     fill(source)
     first = export(source)
+    assert len(json.loads(first)["sessions"]) == 2
+    assert len(json.loads(first)["entries"]) == 2  # the session's ratings are inside the session
     source.forget_all()
     assert source.entries() == [] and source.screens() == [] and source.clearances(active_only=False) == []
     source.import_records(*from_json(CATALOG, json.loads(first)))
     assert export(source) == first
+    assert len(source.entries()) == 5  # 2 by hand, 2 before and 1 after the session
     source.close()
+
+
+def test_a_version_1_export_is_still_read() -> None:
+    data = {"format": "unknot-journal", "version": 1, "entries": [], "screens": [], "clearances": []}
+    assert from_json(CATALOG, data).sessions == []
 
 
 def test_a_bad_record_imports_nothing(database_url: str) -> None:
@@ -58,9 +90,20 @@ def test_a_bad_record_imports_nothing(database_url: str) -> None:
 def test_csv_has_the_documented_columns() -> None:
     entries = [PainEntry(T0, "rhomboid_left", 6, Quality.TIGHT, 'a "quoted", note'), PainEntry(T0, "neck_base", 1)]
     rows = list(csv.reader(io.StringIO(to_csv(entries))))
-    assert tuple(rows[0]) == CSV_COLUMNS == ("at", "region", "score", "quality", "note")
-    assert rows[1] == ["2026-11-01T09:30:00+00:00", "rhomboid_left", "6", "tight", 'a "quoted", note']
+    entries.append(PainEntry(T0, "neck_base", 4, session_id=7, phase="after"))
+    rows = list(csv.reader(io.StringIO(to_csv(entries))))
+    assert tuple(rows[0]) == CSV_COLUMNS == ("at", "region", "score", "quality", "note", "phase")
+    assert rows[1] == ["2026-11-01T09:30:00+00:00", "rhomboid_left", "6", "tight", 'a "quoted", note', ""]
     assert rows[2][3] == ""
+    assert rows[3][5] == "after"
+
+
+SESSION = {
+    "started_at": "2026-11-01T09:00:00+00:00",
+    "mode": "self",
+    "status": "finished",
+    "routine": {"steps": [{"kind": "technique", "technique": "ball_wall", "region": "rhomboid_left"}]},
+}
 
 
 @pytest.mark.parametrize(
@@ -71,9 +114,16 @@ def test_csv_has_the_documented_columns() -> None:
         ({"entries": [{"at": "2026-11-01T09:00:00", "region": "neck_base", "score": 1}]}, "with its zone"),
         ({"entries": [{"at": "2026-11-01T09:00:00+00:00", "region": "lower_back", "score": 1}]}, "lower_back"),
         ({"clearances": [{"rule": "dvt", "cleared_on": "soon"}]}, "must be a date"),
+        ({"sessions": [{**SESSION, "mode": "robot"}]}, "'mode' 'robot' is not one of partner, self"),
+        ({"sessions": [{**SESSION, "started_at": "yesterday"}]}, "'started_at' must be a time"),
+        ({"sessions": [{**SESSION, "routine": []}]}, "'routine' must be a routine"),
+        ({"sessions": [{**SESSION, "steps": [{"index": 99, "status": "done", "seconds": 1}]}]}, "'index' must be"),
+        ({"sessions": [{**SESSION, "steps": [{"index": 0, "status": "done", "seconds": -1}]}]}, "'seconds'"),
+        ({"sessions": [{**SESSION, "steps": [{"index": 0, "status": "ok", "seconds": 1}]}]}, "'status' 'ok'"),
+        ({"sessions": [{**SESSION, "pain_after": {"neck_base": 11}}]}, "out of range"),
     ],
 )
 def test_a_wrong_export_is_refused_with_its_reason(change: dict[str, object], message: str) -> None:
-    data = {"format": "unknot-journal", "version": 1, "entries": [], "screens": [], "clearances": [], **change}
+    data = {"format": "unknot-journal", "version": 2, "entries": [], "screens": [], "clearances": [], **change}
     with pytest.raises(RequestError, match=message):
         from_json(CATALOG, data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from unknot._version import __version__
-from unknot.cli import config, journal, library, plan, reference, screen
+from unknot.cli import clearance, config, journal, library, plan, reference, screen, sessions
 
 app = typer.Typer(
     name="unknot",
@@ -59,4 +59,6 @@ plan.register(app)
 reference.register(app)
 config.register(app)
 journal.register(app)
+clearance.register(app)
+sessions.register(app)
 library.register(app)

@@ -3,12 +3,15 @@
 Each group is one question ("Do any of these apply right now?") over a numbered list, answered y, n or ? (not
 sure, which counts as yes); a yes or not sure asks which. A yes in the emergency group stops at once with the
 number to call. Then, for local findings, where (on a picture of the back), and for consult-first findings,
-whether a professional has cleared them. Ctrl-C cancels; nothing is saved.
+whether a professional has cleared them (a clearance kept in the journal is used without asking again, until
+``unknot clearance withdraw``). The answers and the verdict go into the journal, where ``unknot plan`` finds
+today's screen. Ctrl-C cancels; nothing is saved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from rich.console import Console
 from rich.markup import escape
@@ -40,15 +43,16 @@ class Ticked:
     answer: Answer
 
 
-def run_interview(emergency_flag: str | None) -> int:
-    """Run the screen in the terminal and keep its verdict as today's; return the exit status (130 on Ctrl-C)."""
-    return screen_in_terminal(emergency_flag)[0]
+def run_interview(emergency_flag: str | None, db: str | None = None) -> int:
+    """Run the screen in the terminal and keep it in the journal; return the exit status (130 on Ctrl-C)."""
+    return screen_in_terminal(emergency_flag, db)[0]
 
 
-def screen_in_terminal(emergency_flag: str | None) -> tuple[int, Verdict | None]:
-    """Run the screen; keep the verdict as today's screen. Returns the exit status and the verdict."""
+def screen_in_terminal(emergency_flag: str | None, db: str | None = None) -> tuple[int, Verdict | None]:
+    """Run the screen; keep it in the journal as today's screen. Returns the exit status and the verdict."""
     catalog = load_catalog()
     interview = Interview(stdout(), catalog, emergency_number(catalog, emergency_flag, warn=print_warning))
+    interview.known_clearances = _active_clearances(db)
     try:
         code = interview.run()
     except KeyboardInterrupt:
@@ -59,21 +63,40 @@ def screen_in_terminal(emergency_flag: str | None) -> tuple[int, Verdict | None]
     except EndOfInput:
         interview.console.print("\n[red]The input ended before the screen was finished; nothing was saved.[/]")
         return 1, None
-    if interview.verdict is not None:
-        _keep(interview.verdict)
+    if interview.verdict is not None and interview.intake is not None:
+        _keep(interview, db)
     return code, interview.verdict
 
 
-def _keep(verdict: Verdict) -> None:
-    from datetime import date
-
-    from unknot.contract import verdict_to_json
-    from unknot.screen_store import save_today
+def _active_clearances(db: str | None) -> dict[str, date]:
+    """The clearances kept in the journal, rule to date; none (with a warning) when the journal cannot be read, so
+    the screen always goes on."""
+    from unknot.errors import UnknotError
+    from unknot.journal import opened_journal
 
     try:
-        save_today(verdict_to_json(verdict), date.today())
-    except OSError as exc:  # the screen still stands; only `unknot plan` will ask again
-        print_warning(f"could not keep today's screen: {exc.strerror}")
+        with opened_journal(db) as journal:
+            return {c.rule: c.cleared_on for c in journal.clearances()}
+    except (UnknotError, OSError) as exc:
+        print_warning(f"could not read the journal, so no clearance is taken from it: {exc}")
+        return {}
+
+
+def _keep(interview: Interview, db: str | None) -> None:
+    """Keep the screen (answers and verdict) and any new clearance in the journal."""
+    from unknot.contract import intake_to_json, verdict_to_json
+    from unknot.errors import UnknotError
+    from unknot.journal import opened_journal
+
+    assert interview.verdict is not None and interview.intake is not None
+    try:
+        with opened_journal(db) as journal:
+            for rule, cleared_on in interview.new_clearances.items():
+                journal.add_clearance(rule, cleared_on)
+            moment = datetime.now().astimezone()  # local, so that "today" is the user's day
+            journal.save_screen(moment, intake_to_json(interview.intake), verdict_to_json(interview.verdict))
+    except (UnknotError, OSError) as exc:  # the screen still stands; only `unknot plan` will ask again
+        print_warning(f"could not keep today's screen in the journal: {exc}")
 
 
 @dataclass
@@ -85,6 +108,9 @@ class Interview:
     number: str
     ticked: list[Ticked] = field(default_factory=list)
     verdict: Verdict | None = None
+    intake: Intake | None = None
+    known_clearances: dict[str, date] = field(default_factory=dict)  # kept in the journal: not asked again
+    new_clearances: dict[str, date] = field(default_factory=dict)  # said during this screen: to keep
 
     def run(self) -> int:
         """Ask every group, then the details; print the verdict. Returns the exit status."""
@@ -95,7 +121,8 @@ class Interview:
             picked = self._ask_group_until_settled(group, index, len(groups), emergency)
             self.ticked += picked
             if emergency and picked:
-                verdict = screen(self._intake(complete=False), self.catalog, emergency_number=self.number)
+                self.intake = self._intake(complete=False)
+                verdict = screen(self.intake, self.catalog, emergency_number=self.number)
                 render_emergency(self.console, verdict, self.catalog)
                 self.verdict = verdict
                 return 0
@@ -105,7 +132,8 @@ class Interview:
             for t in self.ticked
             if t.rule.category is Category.CONSULT_FIRST and t.answer is Answer.YES and self._ask_cleared(t.rule)
         }
-        verdict = screen(self._intake(regions, cleared), self.catalog, emergency_number=self.number)
+        self.intake = self._intake(regions, cleared)
+        verdict = screen(self.intake, self.catalog, emergency_number=self.number)
         render_verdict(self.console, verdict, self.catalog)
         self.verdict = verdict
         return 0
@@ -195,11 +223,19 @@ class Interview:
     def _ask_cleared(self, rule: Rule) -> bool:
         self.console.print()
         self.console.print(f"[bold]{escape(rule.label)}[/]")
+        known = self.known_clearances.get(rule.id)
+        if known is not None:
+            self.console.print(
+                f"Cleared for massage by a professional on {known.isoformat()} (kept in your journal). "
+                f"[dim]If that no longer holds: unknot clearance withdraw {rule.id}[/]"
+            )
+            return True
         while True:
             reply = self._read(
                 "Has a doctor or physical therapist cleared you for massage with this? [bold]y[/] / [bold]n[/] › "
             ).lower()
             if reply in YES:
+                self.new_clearances[rule.id] = self._ask_date()
                 return True
             if reply in NO:
                 return False
@@ -207,6 +243,23 @@ class Interview:
                 self.console.print("[dim]Not sure counts as not cleared.[/]")
                 return False
             self.console.print("[yellow]Please answer y (yes) or n (no).[/]")
+
+    def _ask_date(self) -> date:
+        """When the professional cleared it: a date, not in the future; Enter for today."""
+        today = date.today()
+        while True:
+            reply = self._read(f"On what date? YYYY-MM-DD, or Enter for today ({today.isoformat()}) › ")
+            if not reply:
+                return today
+            try:
+                day = date.fromisoformat(reply)
+            except ValueError:
+                self.console.print("[yellow]Please give a date such as 2026-11-01, or press Enter for today.[/]")
+                continue
+            if day > today:
+                self.console.print("[yellow]That date is still to come; give the day it was cleared.[/]")
+                continue
+            return day
 
     def _ask_numbers(self, prompt: str, count: int, back: bool = False) -> list[int]:
         while True:

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from unknot.model import Catalog, PainEntry
+    from unknot.insights import Effect
+    from unknot.model import Catalog, Clearance, PainEntry, ScreenRecord, SessionRecord
 
 DB_HELP = "The journal's database URL (default: UNKNOT_DATABASE_URL, else a SQLite file in your data directory)."
 Db = Annotated[str | None, typer.Option("--db", metavar="URL", help=DB_HELP)]
@@ -65,14 +66,21 @@ Examples:
   unknot insights
 """
 
-EXPORT_HELP = """Export the journal: JSON (everything, read back by unknot import) or CSV (the pain entries).
+EXPORT_HELP = """Export the journal. Writes to standard output, or to FILE with -o. Nothing leaves this machine
+unless you send the file.
 
-Writes to standard output, or to FILE with -o. Nothing leaves this machine unless you send the file.
+\b
+Formats:
+  json  everything (pain entries, sessions, screens, clearances); unknot import reads it back
+  csv   the pain entries: at, region, score, quality, note, phase
+  fhir  the pain entries as a FHIR R4B Bundle of Observations (LOINC 72514-3), for a clinic's system
+  pdf   a report for your physical therapist or doctor: charts per region, sessions, screens, insights
 
 \b
 Examples:
   unknot export --format json -o journal.json
   unknot export --format csv --from 2026-10-01 --to 2026-11-01 -o october.csv
+  unknot export --format pdf --from 2026-10-01 -o report.pdf
 """
 
 IMPORT_HELP = """Read a JSON export back into the journal (all of it, or nothing if any record is wrong).
@@ -118,37 +126,80 @@ def _day(value: str | None, flag: str) -> datetime | None:
         raise RequestError(f"{flag} '{value}' is not a date; give one such as 2026-11-01") from None
 
 
+FORMATS = ("json", "csv", "fhir", "pdf")
+
+
 def export_command(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="json|csv", help="json (everything) or csv.")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="|".join(FORMATS), help="What to write (see above).")
+    ] = "json",
     since: Annotated[str | None, typer.Option("--from", metavar="DATE", help="From this day (included).")] = None,
     until: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Up to this day (excluded).")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE.")] = None,
     db: Db = None,
 ) -> None:
     """Export the journal."""
+    from datetime import UTC, datetime
+
     from unknot.errors import RequestError
-    from unknot.exports import to_csv, to_json
     from unknot.journal import opened_journal
 
     fmt = fmt.lower()
-    if fmt not in ("json", "csv"):
-        raise RequestError(f"format '{fmt}' is not one unknot writes yet; choose json or csv")
+    if fmt not in FORMATS:
+        raise RequestError(f"format '{fmt}' is not one unknot writes; choose {', '.join(FORMATS)}")
+    if fmt == "pdf" and output is None and sys.stdout.isatty():
+        raise RequestError("a PDF is not for the terminal: give -o FILE, for example -o report.pdf")
     start, end = _day(since, "--from"), _day(until, "--to")
     with opened_journal(db) as journal:
         entries = journal.entries(since=start, until=end)
         screens = [x for x in journal.screens() if (start is None or x.at >= start) and (end is None or x.at < end)]
         clearances = journal.clearances(active_only=False)
-    text = to_csv(entries) if fmt == "csv" else json.dumps(to_json(entries, screens, clearances), indent=2) + "\n"
+        sessions = journal.sessions(since=start, until=end)
+    now = datetime.now(UTC)
+    data: bytes = _render(fmt, entries, screens, clearances, sessions, now, start, end)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
     from pathlib import Path
 
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_bytes(data)
     except OSError as exc:
         raise RequestError(f"cannot write '{output}': {exc.strerror}") from None
-    typer.echo(f"Wrote {len(entries)} entries to {output}.", err=True)
+    what = f"{len(entries)} entries" + (f" and {len(sessions)} sessions" if fmt in ("json", "pdf") else "")
+    typer.echo(f"Wrote {what} to {output}.", err=True)
+
+
+def _render(
+    fmt: str,
+    entries: list[PainEntry],
+    screens: list[ScreenRecord],
+    clearances: list[Clearance],
+    sessions: list[SessionRecord],
+    now: datetime,
+    start: datetime | None,
+    end: datetime | None,
+) -> bytes:
+    """The export's bytes; each format's library is imported only when that format is asked for."""
+    from unknot.content import load_catalog
+
+    if fmt == "csv":
+        from unknot.exports import to_csv
+
+        return to_csv(entries).encode()
+    if fmt == "json":
+        from unknot.exports import to_json
+
+        return (json.dumps(to_json(entries, screens, clearances, sessions), indent=2) + "\n").encode()
+    if fmt == "fhir":
+        from unknot.fhir import to_fhir
+
+        return (json.dumps(to_fhir(entries, load_catalog(), now=now), indent=2) + "\n").encode()
+    from unknot.report import ReportData, render_pdf
+
+    report = ReportData(now, start, end, entries, sessions, screens, clearances)
+    return render_pdf(report, load_catalog())
 
 
 def import_command(
@@ -162,10 +213,13 @@ def import_command(
     from unknot.exports import from_json
     from unknot.journal import opened_journal
 
-    entries, screens, clearances = from_json(load_catalog(), parse_json(read_request(source), name=source_name(source)))
+    data = from_json(load_catalog(), parse_json(read_request(source), name=source_name(source)))
     with opened_journal(db) as journal:
-        journal.import_records(entries, screens, clearances)
-    typer.echo(f"Imported {len(entries)} entries, {len(screens)} screens and {len(clearances)} clearances.")
+        journal.import_records(*data)
+    typer.echo(
+        f"Imported {len(data.entries)} entries, {len(data.sessions)} sessions, {len(data.screens)} screens and "
+        f"{len(data.clearances)} clearances."
+    )
 
 
 def forget_command(
@@ -187,21 +241,28 @@ def forget_command(
     typer.echo("The journal is empty.")
 
 
-def _all_entries(db: str | None) -> list[PainEntry]:
+def _recent_entries(db: str | None, now: datetime) -> list[PainEntry]:
+    """The entries trends and insights look at: the last 90 days (the longest window), read through the index."""
+    from datetime import timedelta
+
+    from unknot.insights import WINDOWS
     from unknot.journal import opened_journal
 
     with opened_journal(db) as journal:
-        return journal.entries()
+        return journal.entries(since=now - timedelta(days=max(WINDOWS)))
 
 
 def _chart(entries: list[PainEntry], region: str, now: datetime, days: int = 30) -> str:
     """One character a day for the last ``days`` days: the day's average pain, blank without an entry."""
     from datetime import timedelta
 
+    by_day: dict[object, list[int]] = {}
+    for e in entries:
+        if e.region == region:
+            by_day.setdefault(e.at.astimezone().date(), []).append(e.score)
     cells = []
     for back in range(days - 1, -1, -1):
-        day = (now - timedelta(days=back)).date()
-        scores = [e.score for e in entries if e.region == region and e.at.astimezone().date() == day]
+        scores = by_day.get((now - timedelta(days=back)).astimezone().date())
         cells.append(SPARK[round(sum(scores) / len(scores) * (len(SPARK) - 1) / 10)] if scores else "·")
     return "".join(cells)
 
@@ -217,7 +278,7 @@ def trends_command(db: Db = None) -> None:
     from unknot.insights import trends
 
     catalog, console, now = load_catalog(), stdout(), datetime.now(UTC)
-    entries = _all_entries(db)
+    entries = _recent_entries(db, now)
     found = trends(entries, now, timedelta(days=catalog.insight_rules.min_span_days))
     if not found:
         console.print("No entries in the last 90 days. Write one down with [bold]unknot log REGION SCORE[/].")
@@ -242,14 +303,19 @@ def insights_command(db: Db = None) -> None:
 
     from unknot.cli.console import stdout
     from unknot.content import load_catalog
-    from unknot.insights import seek_help, trends
+    from unknot.insights import seek_help, technique_effects, trends
+    from unknot.journal import opened_journal
 
     catalog, console, now = load_catalog(), stdout(), datetime.now(UTC)
-    entries = _all_entries(db)
-    advice = seek_help(catalog, entries, now)
+    rules = catalog.insight_rules
+    entries = _recent_entries(db, now)
+    with opened_journal(db) as journal:
+        screens = journal.screens(since=now - timedelta(days=rules.red_flag_days))
+        sessions = journal.sessions()
+    advice = seek_help(catalog, entries, now, screens)
     for a in advice:
         console.print(f"[bold red]Get help:[/] {a.message}")
-    for t in trends(entries, now, timedelta(days=catalog.insight_rules.min_span_days)):
+    for t in trends(entries, now, timedelta(days=rules.min_span_days)):
         name = r.name if (r := catalog.region(t.region)) else t.region
         if t.slope_per_week is None:
             continue
@@ -257,7 +323,31 @@ def insights_command(db: Db = None) -> None:
         console.print(f"{name}: {way} ({t.slope_per_week:+.1f} a week over the last 30 days, {t.entries} entries).")
     if not advice:
         console.print("Nothing in your journal says to stop self-care. Screen before every session all the same.")
-    console.print("[dim]Which technique helps most comes once sessions are kept in the journal.[/]")
+    _print_effects(console, catalog, technique_effects(sessions, catalog))
+
+
+def _print_effects(console: Console, catalog: Catalog, effects: list[Effect]) -> None:
+    from rich.table import Table
+
+    if not effects:
+        console.print(
+            "[dim]Which technique helps most shows once guided sessions with pain before and after are kept.[/]"
+        )
+        return
+    need = catalog.insight_rules.effect_min_sessions
+    level = round(catalog.insight_rules.effect_confidence * 100)
+    table = Table(title="Pain change per technique (after minus before; negative is better)", title_justify="left")
+    table.add_column("technique")
+    table.add_column("sessions", justify="right")
+    table.add_column(f"change ({level} % band)", justify="right")
+    for e in effects:
+        name = t.name if (t := catalog.technique(e.technique)) else e.technique
+        if e.mean is None or e.low is None or e.high is None:
+            change = f"[dim]too few sessions ({e.sessions} of {need})[/]"
+        else:
+            change = f"{e.mean:+.1f} ({e.low:+.1f} to {e.high:+.1f})"
+        table.add_row(name, str(e.sessions), change)
+    console.print(table)
 
 
 def log_command(

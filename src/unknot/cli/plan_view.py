@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -10,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from unknot.cli.console import stdout
+from unknot.cli.console import print_warning, stdout
 from unknot.cli.interview import EndOfInput, screen_in_terminal
 from unknot.content import load_catalog
 from unknot.errors import RequestError
@@ -71,11 +72,10 @@ def plan_interactively(
 def _todays_screen(console: Console, screen_file: str | None) -> tuple[Verdict | None, int]:
     from unknot.cli.screen import read_request, source_name
     from unknot.contract import parse_json, verdict_from_json
-    from unknot.screen_store import load_today
 
     if screen_file is not None:
         return verdict_from_json(parse_json(read_request(screen_file), name=source_name(screen_file))), 0
-    stored = load_today(date.today())
+    stored = _stored_screen(date.today())
     if stored is not None:
         try:
             verdict = verdict_from_json(stored)
@@ -89,6 +89,20 @@ def _todays_screen(console: Console, screen_file: str | None) -> tuple[Verdict |
     if verdict is not None:
         console.print()
     return verdict, code
+
+
+def _stored_screen(day: date) -> dict[str, Any] | None:
+    """The verdict of the day's last screen in the journal; None (screen again) when there is none or the journal
+    cannot be read."""
+    from unknot.errors import UnknotError
+    from unknot.journal import opened_journal
+
+    try:
+        with opened_journal() as journal:
+            return journal.screen_of(day)
+    except (UnknotError, OSError) as exc:
+        print_warning(f"could not read today's screen from the journal: {exc}")
+        return None
 
 
 def _read(console: Console, prompt: str) -> str:

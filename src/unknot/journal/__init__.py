@@ -50,8 +50,8 @@ class Journal(Protocol):
         """Withdraw the active clearances of ``rule``; returns how many."""
         ...
 
-    def screens(self) -> list[ScreenRecord]:
-        """Every screen kept, oldest first."""
+    def screens(self, *, since: datetime | None = None) -> list[ScreenRecord]:
+        """The screens kept (taken at or after ``since``, if given), oldest first."""
         ...
 
     def import_records(

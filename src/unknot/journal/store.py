@@ -44,13 +44,13 @@ BEFORE, AFTER = "before", "after"
 
 def default_url(environ: dict[str, str] | None = None) -> str:
     """``UNKNOT_DATABASE_URL``, else a SQLite file in the user's data directory."""
-    from unknot.screen_store import data_dir
+    from unknot.settings import user_dir
 
     env = os.environ if environ is None else environ
     url = env.get("UNKNOT_DATABASE_URL", "").strip()
     if url:
         return url
-    return f"sqlite:///{data_dir(env) / 'journal.db'}"
+    return f"sqlite:///{user_dir('data', env) / 'journal.db'}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -173,10 +173,13 @@ class SqlJournal:
             row = session.scalars(query.limit(1)).first()
             return dict(row.verdict) if row is not None else None
 
-    def screens(self) -> list[ScreenRecord]:
-        """Every screen kept, oldest first."""
+    def screens(self, *, since: datetime | None = None) -> list[ScreenRecord]:
+        """The screens kept (taken at or after ``since``, if given), oldest first."""
+        query = select(ScreenRow).order_by(ScreenRow.at, ScreenRow.id)
+        if since is not None:
+            query = query.where(ScreenRow.at >= _utc(since))
         with Session(self.engine) as session:
-            rows = session.scalars(select(ScreenRow).order_by(ScreenRow.at, ScreenRow.id))
+            rows = session.scalars(query)
             return [ScreenRecord(_utc(r.at), dict(r.answers), dict(r.verdict)) for r in rows]
 
     def import_records(

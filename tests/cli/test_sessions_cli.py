@@ -1,0 +1,116 @@
+"""`unknot sessions`, `unknot clearance` and the per-technique effect in `unknot insights`, on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunUnknot
+from unknot import load_catalog
+from unknot.contract import routine_to_json
+from unknot.journal import opened_journal
+from unknot.model import (
+    Mode,
+    PlanRequest,
+    SessionEvent,
+    SessionRecord,
+    SessionStatus,
+    StepRecord,
+    StepStatus,
+)
+from unknot.planner import plan
+
+CATALOG = load_catalog()
+
+
+def seed_sessions(url: str, count: int, *, before: int = 6, after: int = 3) -> str:
+    """``count`` finished partner sessions, every step done, and the first technique's region rated before and
+    after; returns that technique's id."""
+    routine = routine_to_json(plan(PlanRequest(Mode.PARTNER, 10), catalog=CATALOG))
+    first = next(s for s in routine["steps"] if s["kind"] == "technique")
+    now = datetime.now(UTC)
+    with opened_journal(url) as journal:
+        for i in range(count):
+            start = now - timedelta(days=count - i)
+            record = SessionRecord(start, Mode.PARTNER, routine, pain_before={first["region"]: before + i % 2})
+            sid = journal.start_session(record).id
+            assert sid is not None
+            for index in range(len(routine["steps"])):
+                journal.save_step(sid, StepRecord(index, StepStatus.DONE, float(routine["steps"][index]["seconds"])))
+            if i == 0:
+                journal.add_event(sid, SessionEvent(start, "it_hurts", 3))
+            end = start + timedelta(minutes=10)
+            journal.finish_session(sid, SessionStatus.FINISHED, end, {first["region"]: after})
+    return str(first["technique"])
+
+
+def test_sessions_lists_what_happened(unknot: RunUnknot, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    assert "No guided sessions yet" in unknot("sessions", "--db", url).out
+    seed_sessions(url, 2)
+    run = unknot("sessions", "--db", url)
+    assert run.code == 0, run.err
+    assert "Guided sessions (2)" in run.out and "partner" in run.out and "finished" in run.out
+    assert "1× it hurts" in run.out and "6 → 3" in run.out
+    listed = unknot("sessions", "--json", "--db", url).json()
+    assert [s["status"] for s in listed] == ["finished", "finished"]
+    assert listed[0]["pain_before"] != {} and listed[0]["pain_after"] != {}
+
+
+def test_the_technique_effect_needs_three_sessions(unknot: RunUnknot, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    technique = seed_sessions(url, 2)
+    name = CATALOG.technique(technique).name  # type: ignore[union-attr]
+    two = unknot("insights", "--db", url).out
+    assert name in two and "too few sessions (2 of 3)" in two
+    seed_sessions(url, 2)
+    four = unknot("insights", "--db", url).out
+    assert "too few sessions" not in four.split(name)[1].splitlines()[0]
+    # before 6,7,6,7 and after 3: changes -3, -4, -3, -4, mean -3.5
+    assert "-3.5 (" in four
+
+
+def test_a_red_flag_on_a_recent_screen_is_advice(unknot: RunUnknot, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    with opened_journal(url) as journal:
+        verdict = {
+            "verdict": "see_professional",
+            "may_massage": False,
+            "reasons": [{"rule": "numbness_weakness", "category": "see_professional", "message": "See a doctor."}],
+        }
+        journal.save_screen(datetime.now(UTC) - timedelta(days=2), {}, verdict)
+    out = unknot("insights", "--db", url).out
+    assert "Get help:" in out and "raised a red flag" in out and "See a doctor." in out
+
+
+def test_clearances_are_kept_listed_and_withdrawn(unknot: RunUnknot, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    assert "No clearances kept" in unknot("clearance", "list", "--db", url).out
+    added = unknot("clearance", "add", "dvt", "--on", "2026-01-02", "--db", url)
+    assert added.code == 0 and "dvt cleared on 2026-01-02" in added.out
+    assert "already cleared" in unknot("clearance", "add", "dvt", "--db", url).out
+    listed = unknot("clearance", "list", "--db", url).out
+    assert "dvt" in listed and "2026-01-02" in listed and "active" in listed
+    assert "Withdrawn: dvt" in unknot("clearance", "withdraw", "dvt", "--db", url).out
+    assert "No clearances kept" in unknot("clearance", "list", "--db", url).out
+    assert "withdrawn" in unknot("clearance", "list", "--all", "--db", url).out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("clearance", "add", "fever"), "'fever' is a stop_today rule; only consult-first rules are cleared"),
+        (("clearance", "add", "nonsense"), "'nonsense' is not a rule"),
+        (("clearance", "add", "dvt", "--on", "soon"), "--on 'soon' is not a date"),
+        (("clearance", "add", "dvt", "--on", "2999-01-01"), "is still to come"),
+    ],
+)
+def test_a_wrong_clearance_is_refused_and_nothing_kept(
+    unknot: RunUnknot, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    run = unknot(*args, "--db", url)
+    assert run.code != 0 and message in run.err and "Traceback" not in run.err
+    assert "No clearances kept" in unknot("clearance", "list", "--all", "--db", url).out
