@@ -55,3 +55,14 @@ def test_the_fast_paths_import_no_heavy_library(tmp_path: Path, args: list[str],
     loaded = modules_after(tmp_path, args, stdin)
     assert "unknot" in loaded  # the probe really ran unknot
     assert sorted(set(banned) & loaded) == []
+
+
+def test_heavy_export_libraries_load_only_for_their_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF library loads for ``export --format pdf`` and not for the other journal commands."""
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    for args in (["log", "rhomboid_left", "4", "--db", db], ["export", "--format", "json", "--db", db]):
+        loaded = modules_after(tmp_path, args)
+        assert "sqlalchemy" in loaded  # the journal was really opened
+        assert sorted({"fpdf", "PIL", "fontTools", "fhir"} & loaded) == []
+    assert "fpdf" in modules_after(tmp_path, ["export", "--format", "pdf", "-o", str(tmp_path / "r.pdf"), "--db", db])

@@ -115,4 +115,4 @@ def test_export_import_and_forget(unknot: RunUnknot, tmp_path: Path) -> None:
     unknot("export", "-o", str(again), "--db", url)
     assert again.read_text() == out.read_text()
     bad = unknot("export", "--format", "xml", "--db", url)
-    assert bad.code == 2 and "choose json or csv" in bad.err
+    assert bad.code == 2 and "choose json, csv, fhir, pdf" in bad.err

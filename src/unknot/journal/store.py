@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, inspect, select, update
+from sqlalchemy import Engine, create_engine, delete, event, insert, inspect, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session
@@ -132,18 +132,11 @@ class SqlJournal:
 
     def add_entry(self, entry: PainEntry) -> PainEntry:
         """Keep a pain rating (committed before this returns); returns it with its id."""
-        row = PainEntryRow(
-            at=_utc(entry.at),
-            region=entry.region,
-            score=entry.score,
-            quality=entry.quality.value if entry.quality else None,
-            note=entry.note,
-        )
-        with Session(self.engine) as session, session.begin():
-            session.add(row)
-            session.flush()
-            new_id = row.id
-        return PainEntry(entry.at, entry.region, entry.score, entry.quality, entry.note, new_id)
+        with self.engine.begin() as conn:  # a Core insert: one round trip, no ORM unit of work
+            new_id = conn.execute(
+                insert(PainEntryRow).values(**_entry_values(entry)).returning(PainEntryRow.id)
+            ).scalar_one()
+        return replace(entry, id=new_id)
 
     def entries(
         self, *, region: str | None = None, since: datetime | None = None, until: datetime | None = None
@@ -190,8 +183,6 @@ class SqlJournal:
         sessions: Sequence[SessionRecord] = (),
     ) -> None:
         """Add records (from an export) in one transaction: all of them or none."""
-        from sqlalchemy import insert
-
         with Session(self.engine) as session, session.begin():
             if entries:  # a bulk insert: an import of years of entries takes seconds, not minutes
                 session.execute(insert(PainEntryRow), [_entry_values(e) for e in entries])
