@@ -6,6 +6,7 @@ The hierarchy::
     ├── ContentError            a content file is malformed (names the file, the entry and the field)
     ├── ConfigError             the user's config file or a setting is wrong
     ├── JournalError            the journal cannot be opened, read or written (not a journal, unreachable)
+    ├── SessionStateError       a guided session refused an event in its state ("cannot 'resume' while 'running'")
     └── RequestError            a request from a user or a program is wrong (exit 2 in the CLI)
         ├── RequestFileError    the request file is missing, unreadable or not JSON
         ├── IntakeError         the screening answers name unknown rules or regions, or are incomplete
@@ -26,6 +27,7 @@ __all__ = [
     "PlanError",
     "RequestError",
     "RequestFileError",
+    "SessionStateError",
     "UnknotError",
 ]
 
@@ -61,6 +63,12 @@ class JournalError(UnknotError):
     """The journal cannot be used: the file is not an unknot journal, or the database cannot be reached."""
 
     code = "journal_error"
+
+
+class SessionStateError(UnknotError):
+    """A guided session cannot take an event in its present state; the message names both."""
+
+    code = "session_state"
 
 
 class RequestError(UnknotError):

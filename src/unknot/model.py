@@ -21,6 +21,7 @@ __all__ = [
     "Category",
     "Clearance",
     "CategoryInfo",
+    "CueTexts",
     "EmergencyNumbers",
     "Finding",
     "Dose",
@@ -40,6 +41,7 @@ __all__ = [
     "Routine",
     "Rule",
     "Scope",
+    "SessionRules",
     "ScreenRecord",
     "ScreenGroup",
     "SessionEvent",
@@ -386,6 +388,54 @@ class InsightRules:
 
 
 @dataclass(frozen=True, slots=True)
+class CueTexts:
+    """What the voice says besides each step's own cue (content: ``session.yaml``)."""
+
+    __pydantic_config__ = _STRICT
+
+    lead_in: str
+    halfway: str
+    switch_sides: str
+    warning: str
+    countdown: tuple[str, ...]  # countdown[n - 1] is said n seconds before the end
+    hold: str
+    release: str
+    paused: str
+    resumed: str
+    repeat: str
+    back: str
+    skipped: str
+    more: str
+    less: str
+    good: str
+    hurts: str
+    skip_region: str
+    finished: str
+    stopped: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRules:
+    """When a guided session speaks, and the advice when something hurts (content: ``session.yaml``)."""
+
+    __pydantic_config__ = _STRICT
+
+    lead_in_seconds: int
+    words_per_minute: int
+    halfway_min_seconds: int
+    warning_seconds: int
+    warning_min_seconds: int
+    countdown_from: int
+    countdown_min_seconds: int
+    stale_seconds: float
+    sources: tuple[str, ...]
+    design_choice: str
+    texts: CueTexts
+    stop_advice: str
+    stop_advice_sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """All of unknot's content, validated and cross-checked. Look-ups by id are methods."""
 
@@ -405,6 +455,7 @@ class Catalog:
     preparation: tuple[PrepItem, ...]
     transitions: tuple[Transition, ...]
     insight_rules: InsightRules
+    session: SessionRules
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _regions: dict[str, Region] = field(init=False, repr=False, compare=False)
     _sources: dict[str, Source] = field(init=False, repr=False, compare=False)

@@ -283,14 +283,19 @@ def trends_command(db: Db = None) -> None:
     if not found:
         console.print("No entries in the last 90 days. Write one down with [bold]unknot log REGION SCORE[/].")
         return
+    # The numbers never truncate: the region wraps, and the chart shows as many of the last 30 days as fit
+    # (a table's borders and padding take 3 columns a cell; the region keeps at least 11).
+    days = max(7, min(30, console.width - (1 + 3 * 6 + 11 + 4 * 5)))
     table = Table(title="Pain by region (0-10)", title_justify="left")
-    for column in ("region", "7d", "30d", "90d", "/week", "last 30 days"):
-        table.add_column(column, justify="left" if column in ("region", "last 30 days") else "right", no_wrap=True)
+    table.add_column("region", ratio=1, min_width=11)
+    for column in ("7d", "30d", "90d", "/week"):
+        table.add_column(column, justify="right", no_wrap=True, min_width=4)
+    table.add_column(f"last {days} days", no_wrap=True, min_width=days)
     for t in found:
         name = r.name if (r := catalog.region(t.region)) else t.region
         cells = [f"{a:.1f}" if a is not None else "—" for a in t.averages.values()]
         slope = f"{t.slope_per_week:+.1f}" if t.slope_per_week is not None else "—"
-        table.add_row(name, *cells, slope, _chart(entries, t.region, now))
+        table.add_row(name, *cells, slope, _chart(entries, t.region, now, days))
     console.print(table)
     console.print(
         "[dim]Per week: the 30-day slope, negative is better. The chart: one mark a day, · without an entry.[/]"

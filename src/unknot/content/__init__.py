@@ -36,6 +36,7 @@ CONTENT_FILES = (
     "preparation.yaml",
     "transitions.yaml",
     "insights.yaml",
+    "session.yaml",
 )
 _CACHE_FORMAT = 2
 

@@ -26,6 +26,7 @@ from unknot.model import (
     EmergencyNumbers,
     Hold,
     InsightRules,
+    SessionRules,
     Position,
     PrepItem,
     Region,
@@ -95,6 +96,7 @@ def build_catalog(directory: Path) -> Catalog:
         preparation=tuple(preparation),
         transitions=tuple(transitions),
         insight_rules=_insight_rules(directory, source_keys),
+        session=_session_rules(directory, source_keys),
     )
 
 
@@ -316,12 +318,12 @@ def _check_techniques(
             _check_cue(where, cue, placeholder="{region}")
 
 
-def _check_cue(where: str, cue: str, placeholder: str | None) -> None:
+def _check_cue(where: str, cue: str, placeholder: str | None, field: str = "cues") -> None:
     if placeholder is not None and cue.count(placeholder) != 1:
-        raise ContentError(f"{where}, field 'cues': '{cue}' must name {placeholder} exactly once")
+        raise ContentError(f"{where}, field '{field}': '{cue}' must name {placeholder} exactly once")
     words = cue.replace("{region}", "muscles left of the spine").split()
     if len(words) > MAX_CUE_WORDS:
-        raise ContentError(f"{where}, field 'cues': '{cue}' has {len(words)} words; keep cues to {MAX_CUE_WORDS}")
+        raise ContentError(f"{where}, field '{field}': '{cue}' has {len(words)} words; keep cues to {MAX_CUE_WORDS}")
 
 
 def _check_sourced(name: str, entries: list[Tool] | list[Position] | list[PrepItem], source_keys: set[str]) -> None:
@@ -352,15 +354,20 @@ def _check_transitions(transitions: list[Transition], source_keys: set[str]) -> 
             _check_cue(where, cue, "{side}" if t.id == "switch_side" else None)
 
 
-def _insight_rules(directory: Path, source_keys: set[str]) -> InsightRules:
-    name = "insights.yaml"
-    doc = _mapping(_read(directory, name), name, "insights")
+def _validated(name: str, key: str, directory: Path, cls: type[T]) -> T:
+    """The single mapping ``key`` of file ``name``, validated as ``cls``."""
+    doc = _mapping(_read(directory, name), name, key)
     try:
-        rules = TypeAdapter(InsightRules).validate_python(dict(doc))
+        return TypeAdapter(cls).validate_python(dict(doc))
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "?"
         raise ContentError(f"{name}, field '{field}': {first['msg']}") from None
+
+
+def _insight_rules(directory: Path, source_keys: set[str]) -> InsightRules:
+    name = "insights.yaml"
+    rules = _validated(name, "insights", directory, InsightRules)
     _known(name, "sources", rules.sources, source_keys, "sources.yaml")
     if not rules.sources:
         raise ContentError(f"{name}, field 'sources': the seek-help thresholds need their sources")
@@ -368,4 +375,36 @@ def _insight_rules(directory: Path, source_keys: set[str]) -> InsightRules:
         raise ContentError(f"{name}, field 'effect_confidence': a level between 0.5 and 1, such as 0.95")
     if rules.effect_min_sessions < 2:
         raise ContentError(f"{name}, field 'effect_min_sessions': at least 2 (a band needs two sessions)")
+    return _stripped(rules)
+
+
+def _session_rules(directory: Path, source_keys: set[str]) -> SessionRules:
+    name = "session.yaml"
+    rules = _validated(name, "session", directory, SessionRules)
+    if not rules.sources and not rules.design_choice.strip():
+        raise ContentError(f"{name}: the session timings need their sources or a design_choice saying why")
+    _known(name, "sources", rules.sources, source_keys, "sources.yaml")
+    if not rules.stop_advice_sources:
+        raise ContentError(f"{name}, field 'stop_advice_sources': the stop advice needs its sources")
+    _known(name, "stop_advice_sources", rules.stop_advice_sources, source_keys, "sources.yaml")
+    if not 3 <= rules.lead_in_seconds <= 30:
+        raise ContentError(f"{name}, field 'lead_in_seconds': 3 to 30 seconds, got {rules.lead_in_seconds}")
+    if not 80 <= rules.words_per_minute <= 450:
+        raise ContentError(f"{name}, field 'words_per_minute': 80 to 450, got {rules.words_per_minute}")
+    if not 1 <= rules.countdown_from <= len(rules.texts.countdown):
+        raise ContentError(
+            f"{name}, field 'countdown_from': 1 to the {len(rules.texts.countdown)} words of texts.countdown"
+        )
+    if not 0 < rules.warning_seconds < rules.warning_min_seconds:
+        raise ContentError(f"{name}, field 'warning_seconds': more than 0 and less than warning_min_seconds")
+    if rules.stale_seconds <= 0:
+        raise ContentError(f"{name}, field 'stale_seconds': more than 0")
+    texts = rules.texts
+    for field in texts.__dataclass_fields__:
+        value = getattr(texts, field)
+        for text in value if isinstance(value, tuple) else (value,):
+            if not text.strip():
+                raise ContentError(f"{name}, field 'texts.{field}': a cue cannot be empty")
+            placeholder = "{seconds}" if field in ("lead_in", "warning") else None
+            _check_cue(name, text, placeholder, f"texts.{field}")
     return _stripped(rules)

@@ -1,0 +1,31 @@
+"""The guided session: a state machine over a routine (``Session``), its cue schedule and its clocks (pure).
+
+The terminal player and the web app drive the same ``Session``; only their clock and their voice differ.
+"""
+
+from __future__ import annotations
+
+from unknot.session.clock import TIME_SCALE_VARIABLE, Clock, ManualClock, SystemClock, time_scale
+from unknot.session.cues import Cue, CueKind, PlannedCue, lead_in_cues, routine_cues, speaking_seconds, step_cues
+from unknot.session.state import ACCEPTS, Event, Progress, Session, State, Update
+
+__all__ = [
+    "ACCEPTS",
+    "TIME_SCALE_VARIABLE",
+    "Clock",
+    "Cue",
+    "CueKind",
+    "Event",
+    "ManualClock",
+    "PlannedCue",
+    "Progress",
+    "Session",
+    "State",
+    "SystemClock",
+    "Update",
+    "lead_in_cues",
+    "routine_cues",
+    "speaking_seconds",
+    "step_cues",
+    "time_scale",
+]
