@@ -13,13 +13,26 @@ import json
 from typing import Any
 
 from unknot.errors import PlanError, RequestError, RequestFileError, UnknotError
-from unknot.model import Answer, Category, Finding, Intake, Mode, PlanRequest, Reason, Routine, Step, Verdict
+from unknot.model import (
+    Answer,
+    Category,
+    Finding,
+    Intake,
+    Mode,
+    PlanRequest,
+    Pressure,
+    Reason,
+    Routine,
+    Step,
+    Verdict,
+)
 
 __all__ = [
     "error_to_json",
     "intake_from_json",
     "parse_json",
     "plan_request_from_json",
+    "routine_from_json",
     "routine_to_json",
     "verdict_from_json",
     "verdict_to_json",
@@ -259,3 +272,47 @@ def _step_to_json(step: Step) -> dict[str, Any]:
         out["hold_seconds"] = step.hold_seconds
     out["cue"] = step.cue
     return out
+
+
+def routine_from_json(data: Any) -> Routine:
+    """A routine from the contract's answer (as the journal keeps it, to resume a session); ``RequestError`` when it
+    is not one."""
+    try:
+        steps = tuple(_step_from_json(step) for step in data["steps"])
+        routine = Routine(
+            mode=Mode(data["mode"]),
+            position=str(data["position"]),
+            steps=steps,
+            avoid=tuple(data.get("avoid", ())),
+            restrictions=tuple(data.get("restrictions", ())),
+            focus=tuple(data.get("focus", ())),
+            notes=tuple(data.get("notes", ())),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RequestError(f"this is not a routine unknot wrote ({type(exc).__name__}: {exc})") from None
+    if not steps:
+        raise RequestError("this routine has no steps")
+    return routine
+
+
+def _step_from_json(data: dict[str, Any]) -> Step:
+    seconds = data["seconds"]
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0:
+        raise ValueError(f"a step's seconds must be a positive whole number, not {seconds!r}")
+    if data["kind"] == "transition":
+        return Step("transition", seconds, str(data["cue"]), str(data["position"]), name=str(data["name"]))
+    if data["kind"] != "technique":
+        raise ValueError(f"a step is a technique or a transition, not {data['kind']!r}")
+    hold = data.get("hold_seconds")
+    return Step(
+        "technique",
+        seconds,
+        str(data["cue"]),
+        str(data["position"]),
+        technique=str(data["technique"]),
+        region=str(data["region"]),
+        regions=tuple(data.get("regions", ())),
+        tool=str(data["tool"]),
+        pressure=Pressure(data["pressure"]),
+        hold_seconds=int(hold) if hold is not None else None,
+    )

@@ -1,9 +1,11 @@
 """The user's settings: a small TOML file in the user's config directory, shared by the front ends.
 
 On Linux the file is ``$XDG_CONFIG_HOME/unknot/config.toml`` (``~/.config/unknot/config.toml``); elsewhere
-platformdirs says where. Only ``emergency_number`` exists so far. The number to call is, first found: the
-command-line flag, the config file, the country of the locale (``LC_ALL``, ``LC_TELEPHONE``,
-``LC_MESSAGES``, ``LANG``), the content's default (112).
+platformdirs says where. The number to call is, first found: the command-line flag, the config file, the country
+of the locale (``LC_ALL``, ``LC_TELEPHONE``, ``LC_MESSAGES``, ``LANG``), the content's default (112).
+
+Besides the emergency number: the voice of the guided session (on or off, its rate in words a minute, its
+language), and the choices of the last session (mode, tools, minutes), offered as the defaults next time.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ __all__ = [
     "update_settings",
     "user_dir",
     "validate_emergency_number",
+    "validate_setting",
 ]
 
 _LOCALE = re.compile(r"^[a-zA-Z]{2,3}_([A-Z]{2})\b")
@@ -36,9 +39,20 @@ _LOCALE_VARS = ("LC_ALL", "LC_TELEPHONE", "LC_MESSAGES", "LANG")
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """What the user has set once, for every session."""
+    """What the user has set once, for every session (None: not set, the default applies)."""
 
     emergency_number: str | None = None
+    voice: bool | None = None  # spoken cues in guided sessions (default: on)
+    voice_rate: int | None = None  # words a minute (default: the content's, session.yaml)
+    voice_language: str | None = None  # a speech-engine voice such as en, en-gb, fr (default: en)
+    mode: str | None = None  # the last session's choices, offered next time
+    tools: tuple[str, ...] | None = None
+    minutes: int | None = None
+
+
+VOICE_RATES = (80, 450)
+TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][a-z0-9]{2,8})*$", re.IGNORECASE)
 
 
 def user_dir(kind: str, environ: Mapping[str, str] | None = None) -> Path:
@@ -79,17 +93,14 @@ def load_settings(path: Path | None = None) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"the config file {path} is not valid TOML ({exc}); fix it or delete it") from None
     known = {f.name for f in fields(Settings)}
-    for key in doc:
+    values: dict[str, object] = {}
+    for key, value in doc.items():
         if key not in known:
             raise ConfigError(
                 f"the config file {path} has the unknown setting '{key}'; the settings are: {', '.join(sorted(known))}"
             )
-    number = doc.get("emergency_number")
-    if number is not None:
-        if not isinstance(number, str):
-            number = str(number)
-        validate_emergency_number(number, where=f"in {path}")
-    return Settings(emergency_number=number)
+        values[key] = validate_setting(key, value, where=f"in {path}")
+    return Settings(**values)  # type: ignore[arg-type]
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
@@ -99,7 +110,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     for f in fields(Settings):
         value = getattr(settings, f.name)
         if value is not None:
-            lines.append(f'{f.name} = "{value}"\n')
+            lines.append(f"{f.name} = {_toml(value)}\n")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
@@ -110,9 +121,65 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     return path
 
 
-def update_settings(settings: Settings, **changes: str | None) -> Settings:
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def validate_setting(name: str, value: object, *, where: str = "") -> object:
+    """``value`` as setting ``name`` holds it (from TOML or the command line); ``ConfigError`` naming the fix."""
+    place = f" {where}" if where else ""
+    if name == "emergency_number":
+        return validate_emergency_number(str(value), where=where)
+    if name == "voice":
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in ("on", "yes", "true", "1"):
+            return True
+        if word in ("off", "no", "false", "0"):
+            return False
+        raise ConfigError(f"voice '{value}'{place} is not on or off; give on or off")
+    if name in ("voice_rate", "minutes"):
+        low, high = VOICE_RATES if name == "voice_rate" else (3, 60)
+        text = str(value).strip()
+        number = value if isinstance(value, int) and not isinstance(value, bool) else None
+        if number is None and text.isascii() and text.isdigit():
+            number = int(text)
+        if number is None or not low <= number <= high:
+            what = "words a minute" if name == "voice_rate" else "minutes"
+            raise ConfigError(
+                f"{name.replace('_', '-')} '{value}'{place} is not a whole number of {what} from {low} to {high}"
+            )
+        return number
+    if name == "voice_language":
+        text = str(value).strip()
+        if not _LANGUAGE.match(text):
+            raise ConfigError(f"voice-language '{value}'{place} is not a language such as en, en-gb or fr")
+        return text.lower()
+    if name == "mode":
+        text = str(value).strip().lower()
+        if text not in ("partner", "self"):
+            raise ConfigError(f"mode '{value}'{place} is not partner or self")
+        return text
+    if name == "tools":
+        items = value if isinstance(value, list | tuple) else str(value).replace(",", " ").split()
+        tools = tuple(str(t).strip().lower() for t in items)
+        unknown = [t for t in tools if t not in TOOLS]
+        if unknown:
+            raise ConfigError(f"tool '{unknown[0]}'{place} is not one unknot knows; the tools are: {', '.join(TOOLS)}")
+        return tuple(dict.fromkeys(tools))
+    raise ConfigError(f"'{name}' is not a setting")
+
+
+def update_settings(settings: Settings, **changes: object) -> Settings:
     """``settings`` with ``changes`` applied (values already validated)."""
-    return replace(settings, **changes)
+    return replace(settings, **changes)  # type: ignore[arg-type]
 
 
 def validate_emergency_number(number: str, *, where: str = "") -> str:

@@ -119,3 +119,19 @@ def test_worked_regions_follow_the_steps_that_were_not_skipped() -> None:
     assert step["region"] in worked and step["technique"] in worked[step["region"]]
     skipped = steps[second]
     assert skipped["technique"] not in worked.get(skipped["region"], set()) or skipped["technique"] == step["technique"]
+
+
+def test_a_discarded_session_is_gone_with_its_ratings(database_url: str) -> None:
+    journal = open_journal(database_url)
+    kept = journal.start_session(_record())
+    gone = journal.start_session(_record(started_at=T0 + timedelta(hours=1)))
+    assert kept.id is not None and gone.id is not None
+    journal.save_step(gone.id, StepRecord(0, StepStatus.DONE, 10.0))
+    journal.add_event(gone.id, SessionEvent(T0 + timedelta(hours=1), "pause", 0))
+    journal.delete_session(gone.id)
+    assert journal.session(gone.id) is None
+    assert [s.id for s in journal.sessions()] == [kept.id]
+    assert {e.session_id for e in journal.entries()} == {kept.id}  # the discarded session's ratings went with it
+    with pytest.raises(JournalError):
+        journal.delete_session(gone.id)
+    journal.close()

@@ -9,18 +9,20 @@ from __future__ import annotations
 import typer
 
 from unknot._version import __version__
-from unknot.cli import clearance, config, journal, library, plan, reference, screen, sessions
+from unknot.cli import clearance, config, journal, library, plan, reference, screen, sessions, start
 
 app = typer.Typer(
     name="unknot",
     help="""Guides you safely through upper-back massage for pain relief.
 
-A safety screen comes before every session; then (in later versions) a routine fitted to who is there and
-what is at hand, a guided timer, and a pain journal. Everything stays on this machine.
+A safety screen comes before every session; then a routine fitted to who is there and what is at hand, a
+timer that talks you through it hands-free, and a pain journal. Everything stays on this machine.
 
 \b
 Examples:
-  unknot                 start here: a short welcome and the next step
+  unknot                 start here: the whole guided session, step by step
+  unknot start --minutes 15 --mode self   the same, with answers given in advance
+  unknot resume          go on with an interrupted session
   unknot screen          answer the safety questions for today
   unknot rules           every screening rule with its category and sources
   unknot prepare         what to set up before a session
@@ -49,6 +51,12 @@ def root(
 ) -> None:
     """unknot: upper-back massage, safely."""
     if ctx.invoked_subcommand is None:
+        import sys
+
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from unknot.cli.journey import JourneyOptions, run_journey
+
+            raise typer.Exit(run_journey(JourneyOptions()))
         from unknot.cli.welcome import show_welcome
 
         show_welcome()
@@ -61,4 +69,5 @@ config.register(app)
 journal.register(app)
 clearance.register(app)
 sessions.register(app)
+start.register(app)
 library.register(app)

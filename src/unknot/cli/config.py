@@ -1,4 +1,5 @@
-"""``unknot config``: the settings kept in the user's config file (so far, the emergency number)."""
+"""``unknot config``: the settings kept in the user's config file (the emergency number, the voice, and the last
+session's choices, offered as defaults)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,25 @@ if TYPE_CHECKING:
 CONFIG_HELP = """Show or change your settings, kept in a small file in your config directory.
 
 \b
+The settings:
+  emergency-number   the number to call in an emergency (default: your locale's)
+  voice              on or off: spoken cues in guided sessions (default: on)
+  voice-rate         words a minute, 80 to 450 (default: 160)
+  voice-language     the speech engine's voice, such as en, en-gb, en-us, fr (default: en)
+  mode, tools, minutes   the last session's choices, offered next time (set by unknot start)
+
+\b
 Examples:
   unknot config show
   unknot config set emergency-number 999
+  unknot config set voice off
+  unknot config set voice-rate 140
   unknot config unset emergency-number
   unknot config path
 """
 
-KEYS = {"emergency-number": "emergency_number", "emergency_number": "emergency_number"}
+NAMES = ("emergency-number", "voice", "voice-rate", "voice-language", "mode", "tools", "minutes")
+KEYS = {**{n: n.replace("-", "_") for n in NAMES}, **{n.replace("-", "_"): n.replace("-", "_") for n in NAMES}}
 
 config_app = typer.Typer(help=CONFIG_HELP, no_args_is_help=True, rich_markup_mode=None)
 
@@ -56,30 +68,50 @@ def show() -> None:
     else:
         origin = "default"
     typer.echo(f"emergency-number = {number}    ({origin})")
+    defaults = {"voice": "on", "voice_rate": str(catalog.session.words_per_minute), "voice_language": "en"}
+    for name in NAMES[1:]:
+        value = getattr(settings, name.replace("-", "_"))
+        if value is None:
+            default = defaults.get(name.replace("-", "_"))
+            typer.echo(f"{name} = {default}    (default)" if default else f"{name} is not set")
+        else:
+            typer.echo(f"{name} = {_shown(value)}    (config file)")
     typer.echo(f"config file: {config_path()}")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, tuple):
+        return " ".join(value) or "(none)"
+    return str(value)
 
 
 @config_app.command("set")
 def set_(
-    key: str = typer.Argument(..., metavar="NAME", help="The setting: emergency-number."),
+    key: str = typer.Argument(..., metavar="NAME", help="The setting: " + ", ".join(NAMES) + "."),
     value: str = typer.Argument(..., metavar="VALUE", help="Its new value."),
 ) -> None:
     """Set a setting.
 
     \b
-    Example:
+    Examples:
       unknot config set emergency-number 999
+      unknot config set voice off
+      unknot config set tools "tennis_ball foam_roller"
     """
-    from unknot.settings import save_settings, update_settings, validate_emergency_number
+    from unknot.settings import save_settings, update_settings, validate_setting
 
     field = _field(key)
-    value = validate_emergency_number(value.strip())
-    path = save_settings(update_settings(_current(), **{field: value}))
-    typer.echo(f"{key} = {value}  (saved in {path})")
+    checked = validate_setting(field, value.strip())
+    path = save_settings(update_settings(_current(), **{field: checked}))
+    typer.echo(f"{key} = {_shown(checked)}  (saved in {path})")
 
 
 @config_app.command("unset")
-def unset(key: str = typer.Argument(..., metavar="NAME", help="The setting: emergency-number.")) -> None:
+def unset(
+    key: str = typer.Argument(..., metavar="NAME", help="The setting: " + ", ".join(NAMES) + "."),
+) -> None:
     """Forget a setting, going back to the default.
 
     \b
@@ -123,5 +155,5 @@ def _field(key: str) -> str:
     from unknot.errors import ConfigError
 
     if key not in KEYS:
-        raise ConfigError(f"'{key}' is not a setting; the settings are: emergency-number")
+        raise ConfigError(f"'{key}' is not a setting; the settings are: {', '.join(NAMES)}")
     return KEYS[key]

@@ -53,10 +53,10 @@ def plan_interactively(
         chosen = Mode(mode.lower()) if mode and mode.lower() in {m.value for m in Mode} else None
         if mode and chosen is None:
             raise RequestError(f"mode '{mode}' is not known; choose partner or self")
-        chosen = chosen or _ask_mode(console)
+        chosen = chosen or ask_mode(console)
         if not tools and not no_tools:
-            tools = _ask_tools(console, catalog, chosen)
-        minutes = minutes if minutes is not None else _ask_minutes(console)
+            tools = ask_tools(console, catalog, chosen)
+        minutes = minutes if minutes is not None else ask_minutes(console)
     except EndOfInput:
         console.print("\n[red]The input ended before the routine was chosen.[/]")
         return 1
@@ -69,13 +69,13 @@ def plan_interactively(
     return 0
 
 
-def _todays_screen(console: Console, screen_file: str | None) -> tuple[Verdict | None, int]:
+def _todays_screen(console: Console, screen_file: str | None, db: str | None = None) -> tuple[Verdict | None, int]:
     from unknot.cli.screen import read_request, source_name
     from unknot.contract import parse_json, verdict_from_json
 
     if screen_file is not None:
         return verdict_from_json(parse_json(read_request(screen_file), name=source_name(screen_file))), 0
-    stored = _stored_screen(date.today())
+    stored = stored_screen(date.today(), db)
     if stored is not None:
         try:
             verdict = verdict_from_json(stored)
@@ -85,36 +85,40 @@ def _todays_screen(console: Console, screen_file: str | None) -> tuple[Verdict |
             console.print(f"[dim]Using today's safety screen: {escape(verdict.category.value)}.[/]")
             return verdict, 0
     console.print("[bold]First, today's safety screen.[/]")
-    code, verdict = screen_in_terminal(None)
+    code, verdict = screen_in_terminal(None, db)
     if verdict is not None:
         console.print()
     return verdict, code
 
 
-def _stored_screen(day: date) -> dict[str, Any] | None:
+def stored_screen(day: date, db: str | None = None) -> dict[str, Any] | None:
     """The verdict of the day's last screen in the journal; None (screen again) when there is none or the journal
     cannot be read."""
     from unknot.errors import UnknotError
     from unknot.journal import opened_journal
 
     try:
-        with opened_journal() as journal:
+        with opened_journal(db) as journal:
             return journal.screen_of(day)
     except (UnknotError, OSError) as exc:
         print_warning(f"could not read today's screen from the journal: {exc}")
         return None
 
 
-def _read(console: Console, prompt: str) -> str:
+def read_line(console: Console, prompt: str) -> str:
     try:
         return console.input(prompt).strip()
     except EOFError:
         raise EndOfInput from None
 
 
-def _ask_mode(console: Console) -> Mode:
+def ask_mode(console: Console, default: Mode | None = None) -> Mode:
+    """Partner or self; Enter takes ``default`` when there is one."""
+    hint = f" [dim]({default.value})[/]" if default else ""
     while True:
-        reply = _read(console, "Who gives the massage? [bold]p[/] partner / [bold]s[/] yourself › ").lower()
+        reply = read_line(console, f"Who gives the massage? [bold]p[/] partner / [bold]s[/] yourself{hint} › ").lower()
+        if not reply and default is not None:
+            return default
         if reply in ("p", "partner"):
             return Mode.PARTNER
         if reply in ("s", "self", "yourself", "me"):
@@ -122,13 +126,20 @@ def _ask_mode(console: Console) -> Mode:
         console.print("[yellow]Type p for a partner or s for yourself.[/]")
 
 
-def _ask_tools(console: Console, catalog: Catalog, mode: Mode) -> list[str]:
+def ask_tools(console: Console, catalog: Catalog, mode: Mode, default: tuple[str, ...] | None = None) -> list[str]:
+    """The tools at hand (none for a partner); Enter takes ``default`` when there is one."""
     if mode is Mode.PARTNER:
         return []  # partner work uses hands, thumbs, knuckles and forearms
     names = [tool.name if (tool := catalog.tool(t)) else t for t in TOOLS]
     console.print("Tools: " + "   ".join(f"[cyan]{i}.[/] {escape(name)}" for i, name in enumerate(names, start=1)))
+    hint = ""
+    if default is not None:
+        hint = " [dim](" + (" ".join(str(TOOLS.index(t) + 1) for t in default if t in TOOLS) or "none") + ")[/]"
     while True:
-        reply = _read(console, "Which do you have? Numbers such as 1 3, or none (hands only) › ").replace(",", " ")
+        reply = read_line(console, f"Which do you have? Numbers such as 1 3, or none (hands only){hint} › ")
+        reply = reply.replace(",", " ")
+        if not reply and default is not None:
+            return [t for t in default if t in TOOLS]
         if reply.lower() in ("", "none", "0", "n"):
             return []
         words = reply.split()
@@ -137,11 +148,12 @@ def _ask_tools(console: Console, catalog: Catalog, mode: Mode) -> list[str]:
         console.print(f"[yellow]Type numbers from 1 to {len(TOOLS)}, or none.[/]")
 
 
-def _ask_minutes(console: Console) -> int:
+def ask_minutes(console: Console, default: int = 10) -> int:
+    """Minutes, 3 to 60; Enter takes ``default``."""
     while True:
-        reply = _read(console, "How many minutes? 3 to 60 [dim](10)[/] › ")
+        reply = read_line(console, f"How many minutes? 3 to 60 [dim]({default})[/] › ")
         if not reply:
-            return 10
+            return default
         if reply.isascii() and reply.isdigit() and 3 <= int(reply) <= 60:
             return int(reply)
         console.print("[yellow]Type a whole number of minutes from 3 to 60.[/]")

@@ -1,4 +1,5 @@
-"""What bare ``unknot`` shows: a short welcome and the next step."""
+"""What bare ``unknot`` shows when it is not in a terminal (piped, or from a script): a short welcome and the next
+step. In a terminal it starts the whole journey instead (``unknot.cli.journey``)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ def show_welcome() -> None:
     body.append("Every session starts with a safety screen", style="bold")
     body.append(": a few quick questions, so that massage is never what stands between you and the help you need.\n\n")
     body.append("Next step:  ", style="bold")
-    body.append("unknot screen", style="bold cyan")
-    body.append("  then  ", style="dim")
-    body.append("unknot plan", style="bold cyan")
+    body.append("unknot", style="bold cyan")
+    body.append(" in a terminal (or ", style="dim")
+    body.append("unknot start", style="bold cyan")
+    body.append("): the screen, a routine and a guided session, step by step", style="dim")
     body.append("\n\nAlso: ", style="dim")
     body.append("unknot rules", style="cyan")
     body.append(" (what the screen asks, and why)  ·  ", style="dim")

@@ -82,6 +82,10 @@ class Journal(Protocol):
         """Close a session as finished or stopped, with the pain-after ratings."""
         ...
 
+    def delete_session(self, session_id: int) -> None:
+        """Forget one session, with its steps, events and pain ratings."""
+        ...
+
     def sessions(self, *, since: datetime | None = None, until: datetime | None = None) -> list[SessionRecord]:
         """Sessions started in [since, until), oldest first."""
         ...

@@ -275,6 +275,14 @@ class SqlJournal:
             row.status, row.ended_at = status.value, _utc(ended_at)
             session.add_all(_pain_rows(session_id, AFTER, ended_at, pain_after))
 
+    def delete_session(self, session_id: int) -> None:
+        """Forget one session: its steps, events and the pain ratings it asked for (the user discarded it)."""
+        with Session(self.engine) as session, session.begin():
+            _session_row(session, session_id)
+            for table in (SessionEventRow, SessionStepRow, PainEntryRow):
+                session.execute(delete(table).where(table.session_id == session_id))
+            session.execute(delete(SessionRow).where(SessionRow.id == session_id))
+
     def sessions(self, *, since: datetime | None = None, until: datetime | None = None) -> list[SessionRecord]:
         """Sessions started in [since, until), oldest first, with their steps, events and pain ratings."""
         query = select(SessionRow).order_by(SessionRow.started_at, SessionRow.id)

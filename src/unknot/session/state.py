@@ -114,6 +114,11 @@ class Progress:
     last_cue: Cue | None  # the last thing said, for a caption
 
     @property
+    def over(self) -> bool:
+        """Whether the session has finished or been stopped."""
+        return self.state in (State.FINISHED, State.STOPPED)
+
+    @property
     def phase_remaining(self) -> float:
         """Seconds left in the step (or the lead-in)."""
         return max(0.0, self.phase_seconds - self.phase_elapsed)

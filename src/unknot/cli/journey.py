@@ -1,0 +1,468 @@
+"""The whole journey in the terminal: ``unknot`` with no arguments, ``unknot start`` and ``unknot resume``.
+
+welcome → today's safety screen (it stops here, with its advice, when massage is not for today) → partner or self,
+tools, minutes (remembered for next time) → the preparation checklist → pain before, for the areas the routine
+works → the guided routine → pain after → saved → one line of insight.
+
+The session goes into the journal as it starts, and every step as it ends, so Ctrl-C, a closed terminal or even
+kill -9 lose at most the step under way; ``unknot resume`` goes on from there.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.text import Text
+
+from unknot.cli.backmap import regions_beside_picture
+from unknot.cli.console import print_warning, stdout
+from unknot.cli.interview import EndOfInput, screen_in_terminal
+from unknot.cli.plan_view import ask_minutes, ask_mode, ask_tools, read_line, stored_screen
+from unknot.content import load_catalog
+from unknot.errors import ConfigError, JournalError, RequestError, UnknotError
+from unknot.journal import Journal, open_journal, opened_journal
+from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus, Verdict
+from unknot.settings import Settings, load_settings, save_settings, update_settings
+
+__all__ = ["JourneyOptions", "resume_journey", "run_journey"]
+
+
+@dataclass
+class JourneyOptions:
+    """What the command line said; None asks (with last time's answer as the default)."""
+
+    mode: str | None = None
+    tools: list[str] = field(default_factory=list)
+    no_tools: bool = False
+    minutes: int | None = None
+    focus: list[str] = field(default_factory=list)
+    avoid: list[str] = field(default_factory=list)
+    seed: int = 0
+    prepare: bool = True  # show the checklist
+    rate_pain: bool = True  # ask pain before and after
+    screen_again: bool = False  # even when today's screen is kept
+    voice: bool | None = None
+    voice_rate: int | None = None
+    voice_language: str | None = None
+    record_voice: Path | None = None
+    db: str | None = None
+
+
+def run_journey(options: JourneyOptions) -> int:
+    """The whole journey; the exit status (0 saved, 1 interrupted or failed, 3 no massage today, 130 Ctrl-C)."""
+    console = stdout()
+    catalog = load_catalog()
+    if not sys.stdin.isatty():
+        raise RequestError("a guided session needs a terminal: it reads keys as you go; run it in a terminal")
+    settings = _settings()
+    try:
+        _welcome(console)
+        with opened_journal(options.db) as journal:
+            unfinished = journal.unfinished_session()
+        if unfinished is not None and _offer_resume(console, catalog, unfinished, options.db):
+            return resume_journey(options)
+        verdict, code = _screen(console, options)
+        if verdict is None:
+            return code
+        if not verdict.may_massage:
+            _no_massage(console, verdict)
+            return 3
+        request = _request(console, catalog, options, settings)
+        from unknot.planner import plan
+
+        routine = plan(request, verdict)
+        _remember(request)
+        _summary(console, catalog, routine)
+        if options.prepare:
+            _prepare(console, catalog, routine)
+        before = (
+            _ask_pain(console, catalog, rated_regions(routine), "now, before you start") if options.rate_pain else {}
+        )
+    except EndOfInput:
+        console.print("\n[red]The input ended before the session started; nothing was saved.[/]")
+        return 1
+    except KeyboardInterrupt:
+        console.print("\n[yellow]Cancelled before the session started; nothing was saved.[/]")
+        return 130
+    from unknot.contract import routine_to_json
+
+    with opened_journal(options.db) as journal:
+        record = journal.start_session(
+            SessionRecord(datetime.now().astimezone(), routine.mode, routine_to_json(routine), pain_before=before)
+        )
+    return _guide(console, catalog, routine, record, options, settings)
+
+
+def resume_journey(options: JourneyOptions) -> int:
+    """Go on with the interrupted session from the step after the last one kept."""
+    from unknot.contract import routine_from_json
+
+    console = stdout()
+    catalog = load_catalog()
+    if not sys.stdin.isatty():
+        raise RequestError("resuming a session needs a terminal: it reads keys as you go; run it in a terminal")
+    settings = _settings()
+    with opened_journal(options.db) as journal:
+        record = journal.unfinished_session()
+    if record is None:
+        console.print(
+            "No interrupted session to resume. Start one with [bold]unknot start[/] (or just [bold]unknot[/])."
+        )
+        return 0
+    try:
+        routine = routine_from_json(record.routine)
+    except RequestError as exc:
+        raise JournalError(f"session {record.id} cannot be resumed: {exc.message}") from None
+    done = max((s.index for s in record.steps), default=-1) + 1
+    if done >= len(routine.steps):
+        console.print("Every step of that session had ended; closing it.")
+        return _close(console, catalog, routine, record, SessionStatus.FINISHED, options)
+    started = record.started_at.astimezone()
+    console.print(
+        f"Resuming the {routine.mode.value} session of {started:%A %d %B at %H:%M}: step {done + 1} of "
+        f"{len(routine.steps)}."
+    )
+    if started.date() != date.today():
+        try:
+            verdict, code = _screen(console, options)
+        except EndOfInput:
+            console.print("\n[red]The input ended before the screen was finished.[/]")
+            return 1
+        except KeyboardInterrupt:
+            return 130
+        if verdict is None:
+            return code
+        if not verdict.may_massage:
+            _no_massage(console, verdict)
+            return 3
+    return _guide(console, catalog, routine, record, options, settings)
+
+
+# --- the steps of the journey ---------------------------------------------------------------------------------
+
+
+def _welcome(console: Console) -> None:
+    console.print(
+        Panel(
+            Text.assemble(
+                ("unknot", "bold"),
+                " · a guided upper-back massage\n",
+                "A quick safety screen, a routine for who is there and what is at hand, then a timer that talks you "
+                "through it. Everything stays on this machine.",
+            ),
+            border_style="cyan",
+        )
+    )
+
+
+def _offer_resume(console: Console, catalog: Catalog, record: SessionRecord, db: str | None) -> bool:
+    """An interrupted session: go on with it, or close it (kept as stopped) and start anew."""
+    started = record.started_at.astimezone()
+    steps = len(record.routine.get("steps", []))
+    done = max((s.index for s in record.steps), default=-1) + 1
+    console.print(
+        f"Your {record.mode.value} session of {started:%A %d %B at %H:%M} was interrupted after {done} of {steps} "
+        "steps."
+    )
+    while True:
+        reply = read_line(console, "Go on with it? [bold]y[/] / [bold]n[/] (n keeps it as stopped) › ").lower()
+        if reply in ("y", "yes"):
+            return True
+        if reply in ("n", "no"):
+            assert record.id is not None
+            with opened_journal(db) as journal:
+                journal.finish_session(record.id, SessionStatus.STOPPED, datetime.now().astimezone(), {})
+            return False
+        console.print("[yellow]Type y to go on with it, or n to start a new session.[/]")
+
+
+def _screen(console: Console, options: JourneyOptions) -> tuple[Verdict | None, int]:
+    """Today's screen: the one kept today, if nothing has changed since; else the questions."""
+    from unknot.contract import verdict_from_json
+
+    stored = None if options.screen_again else stored_screen(date.today(), options.db)
+    verdict = None
+    if stored is not None:
+        try:
+            verdict = verdict_from_json(stored)
+        except RequestError:
+            verdict = None
+    if verdict is not None and verdict.may_massage:
+        console.print(f"Today's safety screen: [bold]{escape(verdict.title)}[/].")
+        while True:
+            reply = read_line(console, "Has anything changed since? [bold]y[/] / [bold]n[/] [dim](n)[/] › ").lower()
+            if reply in ("", "n", "no"):
+                return verdict, 0
+            if reply in ("y", "yes"):
+                break
+            console.print("[yellow]Type y to answer the questions again, or n (or Enter) to keep today's answers.[/]")
+    console.print("[bold]First, the safety screen.[/] It takes a minute.")
+    code, verdict = screen_in_terminal(None, options.db)
+    console.print()
+    return verdict, code
+
+
+def _no_massage(console: Console, verdict: Verdict) -> None:
+    console.print(
+        Panel(
+            Text.assemble(("No massage today. ", "bold"), verdict.advice or verdict.title),
+            border_style="red",
+            title=f"Today's screen: {verdict.title}",
+            title_align="left",
+        )
+    )
+
+
+def _request(console: Console, catalog: Catalog, options: JourneyOptions, settings: Settings) -> PlanRequest:
+    if options.mode is not None:
+        from unknot.cli.library import parse_mode
+
+        mode = parse_mode(options.mode)
+    else:
+        mode = ask_mode(console, Mode(settings.mode) if settings.mode else None)
+    tools = list(options.tools)
+    if not tools and not options.no_tools:
+        tools = ask_tools(console, catalog, mode, settings.tools)
+    minutes = options.minutes if options.minutes is not None else ask_minutes(console, settings.minutes or 10)
+    return PlanRequest(mode, minutes, tuple(tools), tuple(options.focus), tuple(options.avoid), seed=options.seed)
+
+
+def _remember(request: PlanRequest) -> None:
+    """Offer these choices next time; a config file that cannot be written only costs that."""
+    try:
+        current = load_settings()
+    except ConfigError:
+        return  # a broken config file is the user's to fix (`unknot config show` says how); never overwrite it here
+    try:
+        save_settings(update_settings(current, mode=request.mode.value, tools=request.tools, minutes=request.minutes))
+    except ConfigError as exc:
+        print_warning(f"could not remember these choices for next time: {exc.message}")
+
+
+def _summary(console: Console, catalog: Catalog, routine: Routine) -> None:
+    from unknot.cli.player_view import clock, step_title
+
+    positions: list[str] = []
+    for step in routine.steps:
+        position = catalog.position(step.position)
+        name = position.name if position else step.position
+        if not positions or positions[-1] != name:
+            positions.append(name)
+    techniques = list(dict.fromkeys(step_title(catalog, s) for s in routine.steps if s.is_technique))
+    text = Text.assemble(
+        (f"Your {routine.mode.value} routine: {clock(routine.total_seconds)}", "bold"),
+        f", {len(routine.steps)} steps.\n",
+        ("Positions: ", "bold"),
+        " → ".join(positions),
+        "\n",
+        ("Techniques: ", "bold"),
+        ", ".join(techniques),
+    )
+    if routine.avoid:
+        text.append("\nLeft alone today: ", style="bold")
+        text.append(", ".join(r.name for x in routine.avoid if (r := catalog.region(x))))
+    for note in routine.notes:
+        text.append(f"\nNote: {note}", style="dim")
+    console.print(Panel(text, border_style="cyan"))
+
+
+def _prepare(console: Console, catalog: Catalog, routine: Routine) -> None:
+    from unknot.cli.library import checklist
+
+    used = dict.fromkeys(step.position for step in routine.steps)  # only the positions this routine takes
+    items = {
+        item.id: item
+        for position_id in used
+        if (position := catalog.position(position_id)) is not None
+        for item in checklist(catalog, routine.mode, position).items
+    }
+    console.print("[bold]Before you start[/]")
+    for item in items.values():
+        console.print(f"  [cyan]☐[/] {escape(item.text)}")
+    read_line(console, "Press [bold]Enter[/] when you are ready › ")
+
+
+def rated_regions(routine: Routine) -> list[str]:
+    """The areas to rate before and after: those the technique steps work one by one (not the sweeps across the
+    whole back), in the routine's order."""
+    regions: list[str] = []
+    for step in routine.steps:
+        if step.is_technique and len(step.regions) <= 2:
+            regions += [r for r in (step.region, *step.regions) if r and r not in regions]
+    return regions
+
+
+def _ask_pain(
+    console: Console, catalog: Catalog, regions: list[str], when: str, before: dict[str, int] | None = None
+) -> dict[str, int]:
+    """A 0-10 rating for each region; Enter skips one, "skip" the rest."""
+    if not regions:
+        return {}
+    console.print()
+    console.print(f"[bold]How much does each area hurt {when}?[/] 0 is no pain, 10 the worst you can imagine.")
+    if before is None:  # the picture once, before; afterwards the names are enough
+        console.print(regions_beside_picture(catalog, regions, width=console.width))
+    console.print("[dim]Enter leaves an area out; skip leaves out the rest.[/]")
+    ratings: dict[str, int] = {}
+    for region_id in regions:
+        region = catalog.region(region_id)
+        name = region.name if region else region_id
+        earlier = f" [dim](before: {before[region_id]})[/]" if before and region_id in before else ""
+        while True:
+            reply = read_line(console, f"  {escape(name)}{earlier}: 0 to 10 › ").lower()
+            if not reply:
+                break
+            if reply == "skip":
+                return ratings
+            if reply.isascii() and reply.isdigit() and 0 <= int(reply) <= 10:
+                ratings[region_id] = int(reply)
+                break
+            console.print("[yellow]Type a whole number from 0 (no pain) to 10 (worst), Enter to leave it out.[/]")
+    return ratings
+
+
+def _guide(
+    console: Console,
+    catalog: Catalog,
+    routine: Routine,
+    record: SessionRecord,
+    options: JourneyOptions,
+    settings: Settings,
+) -> int:
+    """The guided routine, then pain after and the closing line."""
+    from unknot.cli.player import Outcome, play
+    from unknot.cli.voice import open_voice
+    from unknot.session import Session, SystemClock, Update, time_scale
+
+    assert record.id is not None
+    session_id = record.id
+    enabled = options.voice if options.voice is not None else settings.voice is not False
+    rate = options.voice_rate or settings.voice_rate or catalog.session.words_per_minute
+    language = options.voice_language or settings.voice_language or "en"
+    skipped = {r for e in record.events if e.kind == "skip_region" for r in e.detail.split()}
+    clock = SystemClock(time_scale())
+    session = Session(routine, catalog, clock, words_per_minute=rate, records=record.steps, skipped_regions=skipped)
+    journal = open_journal(options.db)
+    failed: list[str] = []
+
+    def keep(update: Update) -> None:
+        try:
+            for step in update.steps:
+                journal.save_step(session_id, step)
+            for event in update.events:
+                journal.add_event(session_id, event)
+        except (UnknotError, OSError) as exc:  # the session goes on; the user hears of it at the end
+            if not failed:
+                failed.append(str(exc))
+
+    voice = open_voice(enabled, rate=rate, language=language, record_to=options.record_voice, bell=_bell)
+    try:
+        outcome = play(
+            session,
+            catalog=catalog,
+            voice=voice,
+            console=console,
+            title=f"{routine.mode.value} routine",
+            on_update=keep,
+        )
+    finally:
+        voice.close()
+        journal.close()
+    if voice.problem:
+        print_warning(voice.problem)
+    if failed:
+        print_warning(f"some steps could not be kept in the journal: {failed[0]}")
+    if outcome is Outcome.INTERRUPTED:
+        console.print(
+            f"\n[yellow]Interrupted after step {session.index} of {len(routine.steps)}.[/] What was done is kept: "
+            "[bold]unknot resume[/] goes on from there."
+        )
+        return 1
+    if outcome is Outcome.DISCARDED:
+        with opened_journal(options.db) as gone:
+            gone.delete_session(session_id)
+        console.print("Discarded: that session is not in your journal.")
+        return 0
+    status = SessionStatus.FINISHED if outcome is Outcome.FINISHED else SessionStatus.STOPPED
+    return _close(console, catalog, routine, record, status, options)
+
+
+def _close(
+    console: Console,
+    catalog: Catalog,
+    routine: Routine,
+    record: SessionRecord,
+    status: SessionStatus,
+    options: JourneyOptions,
+) -> int:
+    """Pain after, the session closed in the journal, and one line of insight."""
+    assert record.id is not None
+    with opened_journal(options.db) as journal:
+        kept = journal.session(record.id) or record
+    worked = kept.worked()
+    asked = [r for r in (kept.pain_before or {}) if r in worked] if options.rate_pain else []
+    after: dict[str, int] = {}
+    console.print()
+    console.print("[bold green]Finished. Well done.[/]" if status is SessionStatus.FINISHED else "[bold]Stopped.[/]")
+    try:
+        after = _ask_pain(console, catalog, asked, "now, after the session", kept.pain_before)
+    except (EndOfInput, KeyboardInterrupt):
+        console.print("\n[dim]No pain after recorded.[/]")
+    with opened_journal(options.db) as journal:
+        journal.finish_session(record.id, status, datetime.now().astimezone(), after)
+        console.print(f"Saved in your journal. {_insight(catalog, journal, kept.pain_before, after)}")
+    return 0
+
+
+def _insight(catalog: Catalog, journal: Journal, before: dict[str, int], after: dict[str, int]) -> str:
+    """One line: a reason to get help first; else what helps most; else today's change."""
+    from datetime import UTC, timedelta
+
+    from unknot.insights import seek_help, technique_effects
+
+    now = datetime.now(UTC)
+    rules = catalog.insight_rules
+    horizon = now - timedelta(days=max(rules.no_improvement_days, rules.worse_days) + 1)
+    advice = seek_help(
+        catalog, journal.entries(since=horizon), now, journal.screens(since=now - timedelta(days=rules.red_flag_days))
+    )
+    if advice:
+        return f"[bold red]Get help:[/] {escape(advice[0].message)}"
+    effects = [e for e in technique_effects(journal.sessions(), catalog) if e.mean is not None]
+    if effects:
+        best = min(effects, key=lambda e: e.mean if e.mean is not None else 0.0)
+        assert best.mean is not None
+        if best.mean < 0:
+            name = t.name if (t := catalog.technique(best.technique)) else best.technique
+            return (
+                f"So far {name} has eased your pain most: {best.mean:+.1f} points on average over "
+                f"{best.sessions} sessions."
+            )
+    both = [r for r in after if r in before]
+    if both:
+        mean_before = sum(before[r] for r in both) / len(both)
+        mean_after = sum(after[r] for r in both) / len(both)
+        return f"Today your pain went from {mean_before:.1f} to {mean_after:.1f} on average over {len(both)} areas."
+    return "[dim]unknot insights shows what helps once three sessions have pain before and after.[/]"
+
+
+# --- small helpers ---------------------------------------------------------------------------------------------
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        print_warning(f"{exc.message}; using the defaults (unknot config show)")
+        return Settings()
+
+
+def _bell() -> None:
+    sys.stdout.write("\a")
+    sys.stdout.flush()

@@ -1,0 +1,219 @@
+"""The terminal player: a guided session on screen and aloud, driven by single keys (or by nothing at all).
+
+The loop waits for a key or for the session's next deadline, whichever comes first (``select`` on the terminal, no
+polling), then hands the session a key's event or a tick. Every update is passed to ``on_update`` (which keeps the
+step records and events in the journal) and its cues to the voice, which speaks on its own thread: the timer never
+waits for speech. The display is redrawn when a second of the countdown changes.
+
+Keys: space pause / carry on, n or → next, b or ← back, r repeat, + − g pressure, h it hurts, s stop, q quit (asks
+whether to save). After "it hurts": n go on, x skip that area today, s stop.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import select
+import signal
+import sys
+import termios
+import tty
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from enum import StrEnum
+from types import FrameType
+
+from rich.console import Console
+from rich.live import Live
+
+from unknot.cli.player_view import Screen, render
+from unknot.cli.voice import Voice
+from unknot.errors import SessionStateError
+from unknot.model import Catalog
+from unknot.session import Event, Session, State, Update
+
+__all__ = ["KEYMAP", "Outcome", "key_events", "play"]
+
+#: Keys to session events. Space and q are handled by the player (pause or carry on; the quit question).
+KEYMAP: dict[str, Event] = {
+    "n": Event.NEXT,
+    "\x1b[C": Event.NEXT,
+    "b": Event.BACK,
+    "\x1b[D": Event.BACK,
+    "r": Event.REPEAT,
+    "+": Event.MORE,
+    "=": Event.MORE,
+    "-": Event.LESS,
+    "g": Event.GOOD,
+    "h": Event.HURTS,
+    "!": Event.HURTS,
+    "s": Event.STOP,
+    "x": Event.SKIP_REGION,
+}
+# The display never redraws more often than this (real seconds), however fast the clock runs.
+MIN_WAIT = 0.05
+
+
+class Outcome(StrEnum):
+    """How the player ended."""
+
+    FINISHED = "finished"  # every step ended
+    STOPPED = "stopped"  # stopped early, to be saved as such
+    DISCARDED = "discarded"  # the user chose not to keep it
+    INTERRUPTED = "interrupted"  # Ctrl-C or the terminal closed: the session stays open for `unknot resume`
+
+
+class _Hangup(Exception):
+    """The terminal closed, or the process was asked to end."""
+
+
+def key_events(key: str, state: State) -> Event | None:
+    """The session event a key means in ``state`` (space depends on it), or None for a key with no meaning."""
+    if key == " ":
+        return Event.RESUME if state in (State.PAUSED, State.PAIN_CHECK) else Event.PAUSE
+    if key in ("\r", "\n") and state is State.PAIN_CHECK:
+        return Event.NEXT
+    return KEYMAP.get(key.lower() if len(key) == 1 else key)
+
+
+def play(
+    session: Session,
+    *,
+    catalog: Catalog,
+    voice: Voice,
+    console: Console,
+    title: str,
+    on_update: Callable[[Update], None],
+    stdin_fd: int | None = None,
+) -> Outcome:
+    """Run ``session`` to its end in the terminal; returns how it ended."""
+    fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
+    screen = Screen(title=title, stop_advice=session.stop_advice())
+
+    def apply(update: Update) -> None:
+        for cue in update.cues:
+            voice.say(cue.text, interrupt=cue.interrupt, chime=cue.chime)
+        on_update(update)
+
+    def draw(live: Live) -> None:
+        names = ", ".join(r.name for x in session.skip_target() if (r := catalog.region(x)))
+        shown = replace(screen, problem=voice.problem, skip_names=names)
+        live.update(render(catalog, session.routine, session.progress(), shown, console.width), refresh=True)
+
+    with _hangup_raises(), _cbreak(fd), Live(console=console, screen=True, auto_refresh=False) as live:
+        try:
+            apply(session.tick())
+            while not session.over:
+                draw(live)
+                key = _read_key(fd, _wait(session))
+                if key is None:
+                    apply(session.tick())
+                    continue
+                if screen.asking_quit:
+                    outcome, screen = _answer_quit(key, session, screen, apply)
+                    if outcome is not None:
+                        return outcome
+                    continue
+                if key.lower() == "q":
+                    paused = session.state in (State.RUNNING, State.GET_READY)
+                    if paused:
+                        apply(session.handle(Event.PAUSE))
+                    screen = replace(screen, asking_quit=True, paused_for_quit=paused, message="")
+                    continue
+                event = key_events(key, session.state)
+                if event is None:
+                    screen = replace(screen, message=f"The key {key!r} does nothing here; the keys are below.")
+                    continue
+                try:
+                    apply(session.handle(event))
+                    screen = replace(screen, message=_said(event))
+                except SessionStateError as exc:
+                    screen = replace(screen, message=exc.message)
+            draw(live)
+            return Outcome.FINISHED if session.state is State.FINISHED else Outcome.STOPPED
+        except (KeyboardInterrupt, _Hangup):
+            return Outcome.INTERRUPTED
+
+
+def _answer_quit(
+    key: str, session: Session, screen: Screen, apply: Callable[[Update], None]
+) -> tuple[Outcome | None, Screen]:
+    """The answer to "Quit?": y keeps what was done (stopped), n discards the session, anything else carries on."""
+    answer = key.lower()
+    if answer == "y":
+        apply(session.handle(Event.STOP))
+        return Outcome.STOPPED, screen
+    if answer == "n":
+        return Outcome.DISCARDED, screen
+    if screen.paused_for_quit and session.state is State.PAUSED:
+        apply(session.handle(Event.RESUME))
+    return None, replace(screen, asking_quit=False, paused_for_quit=False, message="Carrying on.")
+
+
+def _said(event: Event) -> str:
+    return {
+        Event.MORE: "Noted: more pressure.",
+        Event.LESS: "Noted: less pressure.",
+        Event.GOOD: "Noted: the pressure is good.",
+        Event.SKIP_REGION: "That area is left alone for the rest of today.",
+    }.get(event, "")
+
+
+def _wait(session: Session) -> float | None:
+    """Real seconds until the session's next deadline or the next change of the countdown's second; None while
+    held (only a key can move it on)."""
+    deadline = session.next_deadline()
+    if deadline is None:
+        return None
+    clock = session.clock
+    remaining = session.progress().phase_remaining
+    to_next_second = (remaining - math.floor(remaining)) or 1.0
+    until_deadline = clock.real_seconds(max(0.0, deadline - clock.monotonic()))
+    return min(until_deadline, max(MIN_WAIT, clock.real_seconds(to_next_second)))
+
+
+def _read_key(fd: int, timeout: float | None) -> str | None:
+    """One key press (an arrow's escape sequence as one), or None when ``timeout`` passes first."""
+    ready, _, _ = select.select([fd], [], [], timeout)
+    if not ready:
+        return None
+    data = os.read(fd, 1)
+    if not data:
+        raise _Hangup  # end of input: the terminal is gone
+    if data == b"\x1b":  # an escape sequence comes at once; a lone Escape does not
+        more, _, _ = select.select([fd], [], [], 0.02)
+        if more:
+            data += os.read(fd, 8)
+    return data.decode(errors="replace")
+
+
+@contextmanager
+def _cbreak(fd: int) -> Iterator[None]:
+    """Keys arrive one at a time, unechoed; Ctrl-C still interrupts. The terminal is restored on the way out."""
+    try:
+        saved = termios.tcgetattr(fd)
+    except termios.error:
+        yield  # not a terminal (a test's pipe): keys arrive as written
+        return
+    tty.setcbreak(fd)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+@contextmanager
+def _hangup_raises() -> Iterator[None]:
+    """A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends the player like Ctrl-C: the session stays
+    resumable and the terminal is restored."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise _Hangup
+
+    saved = {sig: signal.signal(sig, handler) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in saved.items():
+            signal.signal(sig, old)

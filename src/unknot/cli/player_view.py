@@ -1,0 +1,210 @@
+"""What the terminal player shows: the step in big letters, where on the back, a countdown, the cue, what is next.
+
+Made to be read from a massage table or a foam roller, two metres from the screen: the time left in large block
+digits, the step's name in capitals, the region lit up on a small picture of the back, and the keys along the
+bottom. Pure: a ``Progress`` in, a Rich renderable out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from unknot.cli.backmap import PICTURE_WIDTH, back_picture
+from unknot.model import Catalog, Routine, Step
+from unknot.session import Progress, State
+
+__all__ = ["KEYS_HELP", "Screen", "big_digits", "clock", "render", "step_title", "where"]
+
+# Three rows of half-blocks a character: readable from across a room.
+_DIGITS = {
+    "0": ("█▀█", "█ █", "▀▀▀"),
+    "1": ("▀█ ", " █ ", "▀▀▀"),
+    "2": ("▀▀█", "█▀▀", "▀▀▀"),
+    "3": ("▀▀█", " ▀█", "▀▀▀"),
+    "4": ("█ █", "▀▀█", "  ▀"),
+    "5": ("█▀▀", "▀▀█", "▀▀▀"),
+    "6": ("█▀▀", "█▀█", "▀▀▀"),
+    "7": ("▀▀█", "  █", "  ▀"),
+    "8": ("█▀█", "█▀█", "▀▀▀"),
+    "9": ("█▀█", "▀▀█", "▀▀▀"),
+    ":": (" ", "▀", "▀"),
+}
+
+KEYS_HELP = (
+    ("space", "pause"),
+    ("n →", "next"),
+    ("b ←", "back"),
+    ("r", "repeat"),
+    ("+ − g", "pressure"),
+    ("h", "it hurts"),
+    ("s", "stop"),
+    ("q", "quit"),
+)
+PAIN_CHECK_KEYS = (("n", "go on with the next step"), ("x", "skip this area today"), ("s", "stop the session"))
+QUIT_KEYS = (("y", "save what was done"), ("n", "discard this session"), ("c", "carry on"))
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """Everything the player shows besides the session itself."""
+
+    title: str  # "Partner routine", "Self routine"
+    message: str = ""  # the answer to the last key, or why it was refused
+    problem: str | None = None  # the voice's problem, said once
+    asking_quit: bool = False
+    paused_for_quit: bool = False  # the quit question paused the session: carrying on resumes it
+    stop_advice: str = ""
+    skip_names: str = ""  # the areas "x" would leave alone
+
+
+def clock(seconds: float) -> str:
+    """``m:ss``, rounded up, so a countdown reads 0:01 until it is over."""
+    whole = max(0, int(-(-seconds // 1)))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def big_digits(text: str) -> Text:
+    """``text`` (digits and colons) in block letters three rows high."""
+    rows = ["", "", ""]
+    for char in text:
+        glyph = _DIGITS.get(char, ("   ", "   ", "   "))
+        for i in range(3):
+            rows[i] += glyph[i] + " "
+    return Text("\n".join(rows), style="bold")
+
+
+def step_title(catalog: Catalog, step: Step) -> str:
+    """The step's name: the technique's, or the transition's in words."""
+    if step.is_technique:
+        technique = catalog.technique(step.technique)
+        return technique.name if technique else step.technique.replace("_", " ")
+    return {
+        "get_ready": "Get ready",
+        "reposition": "Change position",
+        "switch_side": "Switch sides",
+        "rest": "Rest",
+        "pain_check": "Pressure check",
+    }.get(step.name, step.name.replace("_", " ").capitalize())
+
+
+def where(catalog: Catalog, step: Step) -> str:
+    """Where the step works, in words ("whole upper back" for a sweep)."""
+    if not step.is_technique:
+        position = catalog.position(step.position)
+        return position.name if position else ""
+    ids = step.regions or (step.region,)
+    if len(ids) > 3:
+        return "Whole upper back"
+    return " and ".join(r.name if (r := catalog.region(i)) else i for i in ids)
+
+
+def _highlight(step: Step | None) -> tuple[str, ...]:
+    if step is None or not step.is_technique:
+        return ()
+    return tuple(step.regions or (step.region,))
+
+
+def _keys(pairs: tuple[tuple[str, str], ...]) -> Text:
+    text = Text()
+    for i, (key, what) in enumerate(pairs):
+        if i:
+            text.append("   ")
+        text.append(f" {key} ", style="bold reverse")
+        text.append(f" {what}")
+    return text
+
+
+def render(catalog: Catalog, routine: Routine, progress: Progress, screen: Screen, width: int = 100) -> RenderableType:
+    """The whole player screen."""
+    step = progress.step
+    parts: list[RenderableType] = []
+    if progress.state is State.FINISHED:
+        parts.append(Text("Finished. Well done.", style="bold green"))
+    elif progress.state is State.STOPPED:
+        parts.append(Text("Stopped.", style="bold yellow"))
+    elif progress.lead_in:
+        parts.append(Text("GET READY", style="bold cyan"))
+        parts.append(Text(f"First: {step_title(catalog, step)} · {where(catalog, step)}" if step else ""))
+        parts.append(Text())
+        parts.append(big_digits(clock(progress.phase_remaining)))
+    elif step is not None:
+        parts.append(Text(step_title(catalog, step).upper(), style="bold cyan"))
+        details = [where(catalog, step)]
+        if step.is_technique:
+            details += [step.tool.replace("_", " "), f"{step.pressure.value if step.pressure else 'light'} pressure"]
+            if step.hold_seconds:
+                details.append(f"hold ≤ {step.hold_seconds} s")
+        parts.append(Text(" · ".join(d for d in details if d)))
+        parts.append(Text())
+        parts.append(big_digits(clock(progress.phase_remaining)))
+        bar = Table.grid(padding=(0, 1))
+        bar.add_row(
+            ProgressBar(total=progress.phase_seconds, completed=progress.phase_elapsed, width=40),
+            Text(f"{clock(progress.phase_remaining)} left of {clock(progress.phase_seconds)}", style="dim"),
+        )
+        parts.append(bar)
+    cue = progress.last_cue
+    if cue is not None and progress.state is not State.PAIN_CHECK:
+        parts.append(Text())
+        parts.append(Text(f"“{cue.text}”", style="italic"))
+    if progress.state is State.PAIN_CHECK:
+        parts.append(_pain_check(screen))
+    if progress.state is State.PAUSED:
+        parts.append(Text())
+        parts.append(Text(" PAUSED · space to carry on ", style="bold black on yellow"))
+    if progress.next_index is not None and not progress.over:
+        upcoming = routine.steps[progress.next_index]
+        parts.append(Text())
+        parts.append(
+            Text.assemble(
+                ("Next: ", "bold"),
+                f"{step_title(catalog, upcoming)} · {where(catalog, upcoming)} · {clock(upcoming.seconds)}",
+            )
+        )
+    left = Group(*parts)
+    body: RenderableType = left
+    if width >= PICTURE_WIDTH + 50:
+        grid = Table.grid(padding=(0, 3), expand=True)
+        grid.add_column(ratio=1)
+        grid.add_column(no_wrap=True, width=PICTURE_WIDTH)
+        grid.add_row(left, back_picture(catalog, _highlight(step)))
+        body = grid
+    done = progress.total - progress.remaining
+    overall = Table.grid(padding=(0, 1))
+    overall.add_row(
+        Text("Whole routine", style="dim"),
+        ProgressBar(total=progress.total or 1, completed=done, width=30),
+        Text(f"{clock(progress.remaining)} left of {clock(progress.total)}", style="dim"),
+    )
+    footer: list[RenderableType] = [overall]
+    if screen.message:
+        footer.append(Text(screen.message, style="yellow"))
+    if screen.problem:
+        footer.append(Text(screen.problem, style="dim"))
+    if screen.asking_quit:
+        footer.append(Text.assemble(("Quit? ", "bold"), _keys(QUIT_KEYS)))
+    elif progress.state is State.PAIN_CHECK:
+        footer.append(_keys(PAIN_CHECK_KEYS))
+    elif not progress.over:
+        footer.append(_keys(KEYS_HELP))
+    number = progress.index + 1 if step is not None else len(routine.steps)
+    title = f"unknot · {screen.title} · step {min(number, len(routine.steps))} of {len(routine.steps)}"
+    return Group(
+        Panel(body, title=title, title_align="left", border_style="cyan", padding=(1, 2)),
+        *footer,
+    )
+
+
+def _pain_check(screen: Screen) -> RenderableType:
+    text = Text()
+    text.append("It hurts: that step has stopped.\n\n", style="bold")
+    text.append(screen.stop_advice)
+    if screen.skip_names:
+        text.append(f"\n\nx leaves {screen.skip_names} alone for the rest of today.", style="bold")
+    return Panel(text, border_style="red", title="Stop", title_align="left")
