@@ -197,10 +197,11 @@ def _cbreak(fd: int) -> Iterator[None]:
         yield  # not a terminal (a test's pipe): keys arrive as written
         return
     tty.setcbreak(fd)
+    termios.tcflush(fd, termios.TCIFLUSH)  # an Enter typed ahead at a question is not a key for the player
     try:
         yield
     finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        termios.tcsetattr(fd, termios.TCSAFLUSH, saved)  # nor a key pressed during the routine an answer after
 
 
 @contextmanager

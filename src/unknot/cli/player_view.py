@@ -141,6 +141,7 @@ def render(catalog: Catalog, routine: Routine, progress: Progress, screen: Scree
             if step.hold_seconds:
                 details.append(f"hold ≤ {step.hold_seconds} s")
         parts.append(Text(" · ".join(d for d in details if d)))
+    if step is not None and not progress.lead_in and progress.state in (State.RUNNING, State.PAUSED):
         parts.append(Text())
         parts.append(big_digits(clock(progress.phase_remaining)))
         bar = Table.grid(padding=(0, 1))

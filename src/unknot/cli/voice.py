@@ -99,7 +99,9 @@ class Speech(Voice):
         self._queue.put(_Item(text, chime))
 
     def close(self) -> None:
-        """Stop what is being said, end the worker and remove the chime file."""
+        """Stop what is being said (when recording, write what is queued first), end the worker, remove the chime."""
+        if self.record_to is not None:
+            self.wait()
         self._cut()
         self._queue.put(None)
         self._worker.join(timeout=2)

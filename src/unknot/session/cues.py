@@ -14,6 +14,7 @@ switch sides, the warning, half-way). The same schedule drives the terminal play
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,10 +22,14 @@ from unknot.model import Catalog, SessionRules, Step
 
 __all__ = ["Cue", "CueKind", "PlannedCue", "lead_in_cues", "routine_cues", "speaking_seconds", "step_cues"]
 
-#: Added to every estimate: the pause a speech engine leaves around an utterance.
-PAUSE_SECONDS = 0.3
-#: Speech runs a little longer than words at the nominal rate (espeak-ng: about 5 % on our cues); kept on the safe side.
-MARGIN = 1.15
+#: Added to every estimate: the silence a speech engine leaves around an utterance.
+PAUSE_SECONDS = 0.4
+#: Speech runs longer than words at the nominal rate (long words, numbers): kept on the safe side.
+MARGIN = 1.2
+#: A comma, semicolon or full stop inside a cue is a short pause.
+BREATH_SECONDS = 0.25
+_WORD = re.compile(r"[A-Za-z0-9']+")  # "half-way" is two words to a speech engine
+_BREATH = re.compile(r"[,;:.!?](?=\s+\S)")
 
 
 class CueKind(StrEnum):
@@ -99,8 +104,8 @@ class Cue:
 
 def speaking_seconds(text: str, words_per_minute: int) -> float:
     """An upper estimate of how long ``text`` takes to say at ``words_per_minute``."""
-    words = len(text.split())
-    return PAUSE_SECONDS + words * 60.0 / words_per_minute * MARGIN
+    words = len(_WORD.findall(text))
+    return PAUSE_SECONDS + words * 60.0 / words_per_minute * MARGIN + BREATH_SECONDS * len(_BREATH.findall(text))
 
 
 def step_cues(step: Step, catalog: Catalog, words_per_minute: int | None = None) -> tuple[PlannedCue, ...]:

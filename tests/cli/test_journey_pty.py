@@ -1,0 +1,294 @@
+"""The whole journey (``unknot``, ``unknot start``, ``unknot resume``) in a real pseudo-terminal, read through a
+terminal emulator (pyte), so the tests assert on what the screen shows, and on the journal rows written.
+
+The clock runs fast (``UNKNOT_TIME_SCALE``, documented in ``unknot start --help``): the same code at any speed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pexpect
+import pyte
+import pytest
+
+from tests.conftest import RunUnknot
+from unknot.journal import opened_journal
+from unknot.model import SessionRecord, SessionStatus, StepStatus
+
+pytestmark = pytest.mark.pty
+
+UNKNOT = Path(sys.executable).with_name("unknot")
+COLUMNS, ROWS = 110, 44
+
+
+class Terminal:
+    """One ``unknot`` in a pseudo-terminal, its output fed to an emulated screen."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.child = pexpect.spawn(
+            str(UNKNOT), args, env=env, dimensions=(ROWS, COLUMNS), encoding="utf-8", codec_errors="replace"
+        )
+        self.screen = pyte.Screen(COLUMNS, ROWS)
+        self.stream = pyte.Stream(self.screen)
+        self.transcript = ""
+
+    def pump(self, seconds: float = 0.05) -> None:
+        """Read what the program wrote in the next ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                data = self.child.read_nonblocking(65536, timeout=max(0.0, deadline - time.monotonic()))
+            except pexpect.TIMEOUT:
+                return
+            except pexpect.EOF:
+                return
+            self.transcript += data
+            self.stream.feed(data)
+            if time.monotonic() >= deadline:
+                return
+
+    @property
+    def text(self) -> str:
+        """What the screen shows now."""
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        """Wait until the screen shows ``text``; the screen then."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump()
+            if text in self.text:
+                return self.text
+            if not self.child.isalive():
+                self.pump(0.2)
+                if text in self.text:
+                    return self.text
+                break
+        raise AssertionError(f"the screen never showed {text!r}; it shows:\n{self.text}")
+
+    def answer(self, prompt: str, reply: str) -> None:
+        """Wait for ``prompt`` on the screen, then type ``reply`` and Enter."""
+        self.wait_for(prompt)
+        self.screen.reset()  # what comes next is judged on its own
+        self.child.send(reply + "\r")
+
+    def key(self, key: str) -> None:
+        """Press one key (no Enter)."""
+        self.child.send(key)
+
+    def finish(self, timeout: float = 30) -> int:
+        """Wait for the program to end; its exit status."""
+        deadline = time.monotonic() + timeout
+        while self.child.isalive() and time.monotonic() < deadline:
+            self.pump(0.1)
+        if self.child.isalive():
+            self.child.kill(signal.SIGKILL)
+            raise AssertionError(f"unknot did not end; the screen shows:\n{self.text}")
+        self.child.close()
+        assert self.child.exitstatus is not None
+        return int(self.child.exitstatus)
+
+
+@pytest.fixture
+def env(cli_env: dict[str, str]) -> dict[str, str]:
+    return {**cli_env, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'journal.db'}"
+
+
+@pytest.fixture
+def spawn(env: dict[str, str]) -> Iterator[Callable[..., Terminal]]:
+    terminals: list[Terminal] = []
+
+    def start(*args: str, scale: float = 60, **more: str) -> Terminal:
+        terminal = Terminal(list(args), {**env, "UNKNOT_TIME_SCALE": str(scale), **more})
+        terminals.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in terminals:
+        if terminal.child.isalive():
+            terminal.child.kill(signal.SIGKILL)
+
+
+def healthy_screen(t: Terminal) -> None:
+    """Answer no to every group of the safety screen."""
+    for _ in range(5):
+        t.answer("(not sure) ›", "n")
+
+
+def rate(t: Terminal, score: str, count: int) -> None:
+    """Give ``score`` to the next ``count`` areas."""
+    for _ in range(count):
+        t.answer(": 0 to 10 ›", score)
+
+
+def only_session(db: str) -> SessionRecord:
+    with opened_journal(db) as journal:
+        sessions = journal.sessions()
+    assert len(sessions) == 1
+    return sessions[0]
+
+
+def test_bare_unknot_walks_a_first_timer_through_a_healthy_session(
+    spawn: Callable[..., Terminal], db: str, unknot: RunUnknot
+) -> None:
+    assert unknot("config", "set", "voice", "off").code == 0  # bare `unknot` takes the voice from the settings
+    t = spawn(scale=30, UNKNOT_DATABASE_URL=db)
+    t.wait_for("a guided upper-back massage")
+    healthy_screen(t)
+    t.answer("Who gives the massage?", "s")
+    t.answer("Which do you have?", "1")
+    t.answer("How many minutes?", "5")
+    t.wait_for("Your self routine: 5:00")
+    t.answer("Press Enter when you are ready", "")
+    t.wait_for("How much does each area hurt now, before you start?")
+    t.answer("Upper trapezius, left: 0 to 10 ›", "6")
+    t.answer("Upper trapezius, right: 0 to 10 ›", "")  # Enter leaves an area out
+    t.answer("Rhomboid, left: 0 to 10 ›", "5")
+    t.answer("Rhomboid, right: 0 to 10 ›", "skip")  # and skip leaves out the rest
+    shown = t.wait_for("BALL AGAINST A WALL")  # the player: the step in capitals, the keys along the bottom
+    assert "Whole routine" in shown and "it hurts" in shown and "Next:" in shown and "step 2 of" in shown
+    t.wait_for("How much does each area hurt now, after the session?", timeout=30)
+    t.answer("Upper trapezius, left (before: 6): 0 to 10 ›", "3")
+    t.answer("Rhomboid, left (before: 5): 0 to 10 ›", "4")
+    assert "Today your pain went from 5.5 to 3.5 on average over 2 areas." in t.wait_for("Saved in your journal.")
+    assert t.finish() == 0
+    session = only_session(db)
+    assert session.status is SessionStatus.FINISHED
+    routine_steps = session.routine["steps"]
+    assert [s.index for s in session.steps] == list(range(len(routine_steps)))
+    assert {s.status for s in session.steps} == {StepStatus.DONE}
+    assert sum(s.seconds for s in session.steps) == pytest.approx(300, abs=1)
+    assert session.pain_before == {"upper_trapezius_left": 6, "rhomboid_left": 5}
+    assert session.pain_after == {"upper_trapezius_left": 3, "rhomboid_left": 4}
+
+
+def test_an_emergency_answer_ends_the_journey_with_the_number(spawn: Callable[..., Terminal], db: str) -> None:
+    t = spawn("start", "--db", db, "--no-voice")
+    t.answer("(not sure) ›", "y")
+    t.answer("Which ones?", "1")
+    assert "112" in t.wait_for("CALL 112")
+    assert t.finish() == 3
+    with opened_journal(db) as journal:
+        assert journal.sessions() == []  # no session was started
+
+
+def test_the_stop_key_ends_the_routine_at_once_and_keeps_it_as_stopped(spawn: Callable[..., Terminal], db: str) -> None:
+    t = spawn("start", "--db", db, "--no-voice", "--mode", "partner", "--minutes", "10", "--no-prepare", scale=10)
+    healthy_screen(t)
+    t.answer("0 to 10 ›", "5")
+    t.answer("0 to 10 ›", "skip")
+    t.wait_for("WARMING STROKES")
+    t.key("s")
+    t.wait_for("Stopped.")
+    t.answer("(before: 5): 0 to 10 ›", "5")
+    t.wait_for("Saved in your journal.")
+    assert t.finish() == 0
+    session = only_session(db)
+    assert session.status is SessionStatus.STOPPED
+    statuses = [s.status for s in session.steps]
+    assert statuses[1] is StepStatus.STOPPED and set(statuses[2:]) == {StepStatus.SKIPPED}
+    assert "stop" in [e.kind for e in session.events]
+
+
+def _remaining(text: str) -> str:
+    line = next(line for line in text.splitlines() if "left of" in line and "Whole routine" not in line)
+    return line.split("left of")[0].split()[-1]
+
+
+def test_pause_holds_the_clock_and_space_carries_on(spawn: Callable[..., Terminal], db: str) -> None:
+    t = spawn("start", "--db", db, "--no-voice", "--mode", "partner", "--minutes", "5", "--no-prepare", "--no-pain")
+    t.wait_for("(not sure) ›")
+    healthy_screen(t)
+    t.wait_for("WARMING STROKES", timeout=30)
+    t.key(" ")
+    paused = t.wait_for("PAUSED")
+    held = _remaining(paused)
+    t.pump(1.5)  # 90 s of routine time at this speed
+    assert "PAUSED" in t.text and _remaining(t.text) == held
+    t.key(" ")
+    t.wait_for("Saved in your journal.", timeout=30)
+    assert t.finish() == 0
+    session = only_session(db)
+    assert session.status is SessionStatus.FINISHED
+    kinds = [e.kind for e in session.events]
+    assert kinds.index("pause") < kinds.index("resume")
+    assert {s.status for s in session.steps} == {StepStatus.DONE}
+
+
+def test_it_hurts_stops_the_step_shows_the_advice_and_can_skip_the_area(
+    spawn: Callable[..., Terminal], db: str
+) -> None:
+    t = spawn(
+        "start", "--db", db, "--no-voice", "--mode", "partner", "--minutes", "15", "--no-prepare", "--no-pain",
+        scale=20,
+    )  # fmt: skip
+    healthy_screen(t)
+    t.wait_for("Upper trapezius, left · hands")  # kneading the left upper trapezius
+    t.key("h")
+    shown = t.wait_for("It hurts: that step has stopped.")
+    assert "Ease off completely and breathe. Sharp, shooting or" in shown  # the stop advice of session.yaml
+    assert "x leaves Upper trapezius, left alone" in shown and "skip this area today" in shown
+    assert "left of 1:" not in shown  # the step's own countdown is gone: it has stopped
+    t.pump(1.0)  # 20 s of routine time: the pain check waits for an answer, whatever the clock does
+    assert "It hurts: that step has stopped." in t.text
+    t.key("x")
+    t.wait_for("Saved in your journal.", timeout=60)
+    assert t.finish() == 0
+    session = only_session(db)
+    steps = session.routine["steps"]
+    stopped = [s.index for s in session.steps if s.status is StepStatus.STOPPED]
+    assert len(stopped) == 1 and steps[stopped[0]]["region"] == "upper_trapezius_left"
+
+    def touches(index: int) -> bool:
+        step = steps[index]
+        return "upper_trapezius_left" in (step.get("region"), *step.get("regions", []))
+
+    later = [s for s in session.steps if s.index > stopped[0] and touches(s.index)]
+    assert len(later) >= 2  # a trigger-point hold there, and the closing strokes over the whole back
+    assert all(s.status is StepStatus.SKIPPED and s.seconds == 0 for s in later)
+    others = [s for s in session.steps if s.index > stopped[0] and not touches(s.index)]
+    assert others and all(s.status is StepStatus.DONE for s in others)
+    hurt = [e for e in session.events if e.kind == "it_hurts"]
+    assert hurt and hurt[0].step == stopped[0] and hurt[0].detail == "upper_trapezius_left"
+    assert [e.detail for e in session.events if e.kind == "skip_region"] == ["upper_trapezius_left"]
+
+
+def test_kill_9_loses_at_most_the_step_under_way_and_resume_finishes_it(
+    spawn: Callable[..., Terminal], db: str
+) -> None:
+    t = spawn(
+        "start", "--db", db, "--no-voice", "--mode", "partner", "--minutes", "10", "--no-prepare", scale=20,
+    )  # fmt: skip
+    healthy_screen(t)
+    t.answer("0 to 10 ›", "7")
+    t.answer("0 to 10 ›", "skip")
+    t.wait_for("step 4 of", timeout=40)
+    os.kill(t.child.pid, signal.SIGKILL)
+    t.child.close()
+    with opened_journal(db) as journal:
+        interrupted = journal.unfinished_session()
+    assert interrupted is not None and interrupted.status is SessionStatus.ACTIVE
+    kept = [s.index for s in interrupted.steps]
+    assert kept == list(range(len(kept))) and len(kept) >= 3  # every step that ended before the kill
+    assert interrupted.pain_before
+    r = spawn("resume", "--db", db, "--no-voice", scale=20)
+    assert f"step {len(kept) + 1} of" in r.wait_for("Resuming the partner session")
+    r.wait_for("How much does each area hurt now, after the session?", timeout=60)
+    r.answer("(before: 7): 0 to 10 ›", "4")
+    r.wait_for("Saved in your journal.")
+    assert r.finish() == 0
+    session = only_session(db)
+    assert session.status is SessionStatus.FINISHED
+    assert [s.index for s in session.steps] == list(range(len(session.routine["steps"])))
+    assert session.pain_after and set(session.pain_after.values()) == {4}
