@@ -214,6 +214,41 @@ def edit(path: Path, old: str, new: str) -> None:
             id="bad-yaml",
         ),
         pytest.param(
+            "session.yaml",
+            "  countdown_from: 3\n",
+            "  countdown_from: 4\n",
+            r"session\.yaml, field 'countdown_from': 1 to the 3 words of texts\.countdown",
+            id="session-countdown",
+        ),
+        pytest.param(
+            "session.yaml",
+            "  stop_advice_sources: [MAYO, THB, CAMB]",
+            "  stop_advice_sources: []",
+            r"session\.yaml, field 'stop_advice_sources': the stop advice needs its sources",
+            id="session-unsourced-advice",
+        ),
+        pytest.param(
+            "session.yaml",
+            '    warning: "{seconds} seconds left."',
+            '    warning: "Ten seconds left."',
+            r"session\.yaml, field 'texts\.warning': 'Ten seconds left\.' must name \{seconds\} exactly once",
+            id="session-placeholder",
+        ),
+        pytest.param(
+            "session.yaml",
+            '    paused: "Paused."',
+            '    paused: "Paused, and now a cue that goes on far too long for anyone to follow with oily hands."',
+            r"session\.yaml, field 'texts\.paused': .* has 18 words; keep cues to 15",
+            id="session-long-cue",
+        ),
+        pytest.param(
+            "session.yaml",
+            "  lead_in_seconds: 5\n",
+            "  lead_in_seconds: 5\n  colour: red\n",
+            r"session\.yaml, field 'colour'",
+            id="session-unknown-field",
+        ),
+        pytest.param(
             "emergency_numbers.yaml",
             'default: "112"',
             "default: 112",
@@ -238,3 +273,29 @@ def test_a_missing_file_is_named(content: Path) -> None:
 
 def test_the_copy_loads_unchanged(content: Path) -> None:
     assert load_catalog_from(content) == CATALOG
+
+
+# --- the guided session (session.yaml) -------------------------------------------------------------------------
+
+
+def test_the_session_timings_are_design_choices_said_as_such() -> None:
+    rules = CATALOG.session
+    assert (rules.lead_in_seconds, rules.words_per_minute, rules.countdown_from) == (5, 160, 3)
+    assert (rules.halfway_min_seconds, rules.warning_seconds, rules.warning_min_seconds) == (40, 10, 45)
+    assert (rules.countdown_min_seconds, rules.stale_seconds, rules.hurt_grace_seconds) == (20, 3, 3)
+    assert rules.sources == () and "Our choice" in rules.design_choice
+
+
+def test_the_stop_advice_follows_the_stop_rules_with_their_sources() -> None:
+    rules = CATALOG.session
+    assert rules.stop_advice_sources == ("MAYO", "THB", "CAMB")  # screening-rules.md, "During and after a session"
+    advice = rules.stop_advice.lower()
+    for sign in ("sharp, shooting or electric", "tingling", "numbness", "dizziness", "spreads"):
+        assert sign in advice
+    assert "physical therapist" in advice
+    stop_rules = spec("screening-rules.md").split("## During and after a session")[1]
+    assert "(MAYO, THB, CAMB)" in stop_rules
+
+
+def test_the_countdown_words_count_down() -> None:
+    assert CATALOG.session.texts.countdown == ("One.", "Two.", "Three.")

@@ -46,6 +46,12 @@ def test_config_path_follows_xdg(tmp_path: Path) -> None:
         ("emergency_number = ", "not valid TOML"),
         ('colour = "red"', "unknown setting 'colour'"),
         ('emergency_number = "call mum"', "not a phone number"),
+        ('voice = "loud"', "voice 'loud' .* is not on or off"),
+        ("voice_rate = 1000", "voice-rate '1000' .* from 80 to 450"),
+        ('voice_language = "english please"', "is not a language such as en"),
+        ('tools = ["hammer"]', "tool 'hammer' .* the tools are: tennis_ball"),
+        ("minutes = 2", "minutes '2' .* from 3 to 60"),
+        ('mode = "robot"', "mode 'robot' .* is not partner or self"),
     ],
 )
 def test_a_malformed_config_file_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -53,6 +59,14 @@ def test_a_malformed_config_file_is_a_clear_error(tmp_path: Path, text: str, mes
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_settings(path)
+
+
+def test_every_setting_round_trips_through_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    settings = Settings("999", False, 140, "en-gb", "self", ("tennis_ball", "foam_roller"), 15)
+    save_settings(settings, path)
+    assert load_settings(path) == settings
+    assert "voice = false" in path.read_text() and 'tools = ["tennis_ball", "foam_roller"]' in path.read_text()
 
 
 def test_a_missing_config_file_means_defaults(tmp_path: Path) -> None:
@@ -68,6 +82,11 @@ def test_config_commands_round_trip(unknot: RunUnknot, cli_env: dict[str, str]) 
     assert unknot("config", "unset", "emergency-number").code == 0
     assert "emergency-number = 112" in unknot("config", "show").out
     assert unknot("config", "path").out.strip().endswith("unknot/config.toml")
+    assert unknot("config", "set", "voice", "off").code == 0
+    assert unknot("config", "set", "voice-rate", "140").code == 0
+    shown = unknot("config", "show").out
+    assert "voice = off    (config file)" in shown and "voice-rate = 140    (config file)" in shown
+    assert "voice-language = en    (default)" in shown
 
 
 @pytest.mark.parametrize(
@@ -75,6 +94,8 @@ def test_config_commands_round_trip(unknot: RunUnknot, cli_env: dict[str, str]) 
     [
         (["config", "set", "emergency-number", "abc"], "emergency number 'abc' is not a phone number"),
         (["config", "set", "colour", "red"], "'colour' is not a setting"),
+        (["config", "set", "voice", "loud"], "voice 'loud' is not on or off"),
+        (["config", "set", "voice-rate", "fast"], "voice-rate 'fast' is not a whole number of words a minute"),
         (["rules", "sore_knee"], "rule 'sore_knee' does not exist"),
         (["rules", "--category", "urgent"], "category 'urgent' does not exist"),
         (["rules", "bruise", "--category", "emergency"], "rule 'bruise' is avoid_area, not emergency"),

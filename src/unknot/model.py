@@ -402,9 +402,6 @@ class CueTexts:
     release: str
     paused: str
     resumed: str
-    repeat: str
-    back: str
-    skipped: str
     more: str
     less: str
     good: str
@@ -428,6 +425,7 @@ class SessionRules:
     countdown_from: int
     countdown_min_seconds: int
     stale_seconds: float
+    hurt_grace_seconds: float
     sources: tuple[str, ...]
     design_choice: str
     texts: CueTexts

@@ -35,11 +35,17 @@ def test_version_matches_the_project(unknot: RunUnknot) -> None:
     assert (run.code, run.out) == (0, f"unknot {project}\n")
 
 
-def test_bare_unknot_welcomes_and_says_what_to_do_next(unknot: RunUnknot) -> None:
-    run = unknot()
+def test_bare_unknot_outside_a_terminal_welcomes_and_says_what_to_do_next(unknot: RunUnknot) -> None:
+    run = unknot()  # piped: no journey to walk (tests/cli/test_journey_pty.py walks it in a terminal)
     assert run.code == 0
     assert "Welcome to unknot" in run.out
-    assert "Next step:  unknot screen" in run.out
+    assert "Next step:  unknot in a terminal (or unknot start)" in run.out
+
+
+def test_a_guided_session_outside_a_terminal_is_a_clear_error(unknot: RunUnknot) -> None:
+    for command in ("start", "resume"):
+        run = unknot(command, input="")
+        assert run.code == 2 and "needs a terminal" in run.err and "Traceback" not in run.err
 
 
 def test_an_unknown_command_is_a_usage_error_without_traceback(unknot: RunUnknot) -> None:

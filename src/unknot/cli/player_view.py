@@ -191,7 +191,7 @@ def render(catalog: Catalog, routine: Routine, progress: Progress, screen: Scree
     if screen.asking_quit:
         footer.append(Text.assemble(("Quit? ", "bold"), _keys(QUIT_KEYS)))
     elif progress.state is State.PAIN_CHECK:
-        footer.append(_keys(PAIN_CHECK_KEYS))
+        footer.append(_keys(tuple(k for k in PAIN_CHECK_KEYS if k[0] != "x" or screen.skip_names)))
     elif not progress.over:
         footer.append(_keys(KEYS_HELP))
     number = progress.index + 1 if step is not None else len(routine.steps)

@@ -399,6 +399,8 @@ def _session_rules(directory: Path, source_keys: set[str]) -> SessionRules:
         raise ContentError(f"{name}, field 'warning_seconds': more than 0 and less than warning_min_seconds")
     if rules.stale_seconds <= 0:
         raise ContentError(f"{name}, field 'stale_seconds': more than 0")
+    if not 0 <= rules.hurt_grace_seconds <= 10:
+        raise ContentError(f"{name}, field 'hurt_grace_seconds': 0 to 10 seconds")
     texts = rules.texts
     for field in texts.__dataclass_fields__:
         value = getattr(texts, field)

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from unknot.model import Catalog, SessionRules, Step
 
-__all__ = ["Cue", "CueKind", "PlannedCue", "lead_in_cues", "routine_cues", "speaking_seconds", "step_cues"]
+__all__ = ["PRIORITY", "Cue", "CueKind", "PlannedCue", "lead_in_cues", "routine_cues", "speaking_seconds", "step_cues"]
 
 #: Added to every estimate: the silence a speech engine leaves around an utterance.
 PAUSE_SECONDS = 0.4
@@ -46,9 +46,6 @@ class CueKind(StrEnum):
     # Said at once, in answer to the user (they interrupt whatever is being said):
     PAUSED = "paused"
     RESUMED = "resumed"
-    REPEAT = "repeat"
-    BACK = "back"
-    SKIPPED = "skipped"
     FEEDBACK = "feedback"
     HURTS = "hurts"
     SKIP_REGION = "skip_region"

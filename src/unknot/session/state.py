@@ -2,7 +2,9 @@
 
 States (``State``) and the events each takes (``Event``); any other pair raises ``SessionStateError`` naming both::
 
-    get_ready   the get-ready countdown before the first step      tick pause next it_hurts stop
+    get_ready   the get-ready countdown before the first step      tick pause next back repeat more less good
+                (back and repeat restart it; feedback is noted     it_hurts stop
+                for the first technique step)
     running     a step is under way                                tick pause next back repeat more less good
                                                                    it_hurts stop
     paused      the clock is held; resume goes back                tick resume next back repeat more less good
@@ -14,7 +16,12 @@ States (``State``) and the events each takes (``Event``); any other pair raises 
 
 Time is kept by deadlines, never by adding up sleeps: a step that starts at ``t`` ends at ``t + seconds`` on the
 clock, whenever the next ``tick`` comes; a late tick ends every step whose deadline has passed, each at its own
-deadline, and drops the cues that have gone stale. A pause moves the deadline by its length.
+deadline, and drops the cues that have gone stale. A pause moves the deadline by its length. Every event first
+catches up with the clock, so it applies to where the session is now, not where the last tick left it.
+
+"It hurts" is about the technique step under way, or, in the first ``hurt_grace_seconds`` of a step or during a
+transition (a pressure check), about the technique step just before: that is the area ``skip_region`` leaves
+alone.
 
 Every call returns an ``Update``: the cues to say now (in order, never overlapping, except that a cue answering
 the user interrupts what is being said), the step records to keep (saved as each step ends, so an interruption
@@ -32,7 +39,7 @@ from enum import StrEnum
 from unknot.errors import SessionStateError
 from unknot.model import Catalog, Feedback, Routine, SessionEvent, Step, StepRecord, StepStatus
 from unknot.session.clock import Clock
-from unknot.session.cues import Cue, CueKind, PlannedCue, lead_in_cues, speaking_seconds, step_cues
+from unknot.session.cues import PRIORITY, Cue, CueKind, PlannedCue, lead_in_cues, speaking_seconds, step_cues
 
 __all__ = ["ACCEPTS", "Event", "Progress", "Session", "State", "Update"]
 
@@ -70,7 +77,7 @@ _STEPPING = {Event.PAUSE, Event.NEXT, Event.BACK, Event.REPEAT, *_FEEDBACK, Even
 
 #: The events each state takes (the table in the module docstring).
 ACCEPTS: dict[State, frozenset[Event]] = {
-    State.GET_READY: frozenset({Event.TICK, Event.PAUSE, Event.NEXT, Event.HURTS, Event.STOP}),
+    State.GET_READY: frozenset({Event.TICK, *_STEPPING}),
     State.RUNNING: frozenset({Event.TICK, *_STEPPING}),
     State.PAUSED: frozenset({Event.TICK, Event.RESUME, *(_STEPPING - {Event.PAUSE})}),
     State.PAIN_CHECK: frozenset({Event.TICK, Event.RESUME, Event.NEXT, Event.SKIP_REGION, Event.HURTS, Event.STOP}),
@@ -180,6 +187,10 @@ class Session:
         self._next_cue = 0  # the first cue of the phase's schedule not yet said or dropped
         self._busy_until = float("-inf")
         self._hurt_before_start = False  # the pain check came during the lead-in: no step was stopped
+        self._hurt_step: int | None = None  # the technique step "it hurts" was about
+        self._pending: _Out | None = None  # what a tick did before an event was refused
+        if not self._upcoming(self.index):
+            self.state = State.FINISHED  # a resumed session with nothing left to do
 
     # --- the one way in -----------------------------------------------------------------------------------------
 
@@ -190,17 +201,16 @@ class Session:
         except ValueError:
             known = ", ".join(e.value for e in Event)
             raise SessionStateError(f"'{event}' is not a session event; the events are: {known}") from None
-        if event not in ACCEPTS[self.state]:
-            raise SessionStateError(f"cannot '{event.value}' while '{self.state.value}': {_WHY_NOT[self.state]}")
         now = self.clock.monotonic()
-        out = _Out()
+        out, self._pending = self._pending or _Out(), None
         self._advance(now, out)  # time first: the event applies to where the session is now
-        if event not in ACCEPTS[self.state]:  # the step ran out before the event: it came too late to apply
-            return out.update()
+        if event not in ACCEPTS[self.state]:
+            self._pending = out  # what the clock did is handed over with the next update, never lost
+            raise SessionStateError(f"cannot '{event.value}' while '{self.state.value}': {_WHY_NOT[self.state]}")
         if event is not Event.TICK:
             out.interrupt = True
-            if event not in _FEEDBACK:  # feedback is kept on the step's record
-                self._log(now, event.value, out, self._detail(event))
+            if event not in (*_FEEDBACK, Event.HURTS, Event.SKIP_REGION):  # those keep their own details
+                self._log(now, event.value, out)
             _HANDLERS[event](self, now, out)
             self._advance(now, out)
         return out.update()
@@ -262,10 +272,10 @@ class Session:
         return self.rules.stop_advice
 
     def skip_target(self) -> tuple[str, ...]:
-        """The regions ``skip_region`` would leave alone: those of the step that hurt."""
-        if not 0 <= self.index < len(self.steps):
+        """In a pain check, the regions ``skip_region`` would leave alone: those of the step that hurt."""
+        if self.state is not State.PAIN_CHECK or self._hurt_step is None:
             return ()
-        step = self.steps[self.index]
+        step = self.steps[self._hurt_step]
         return tuple(dict.fromkeys(r for r in (step.region, *step.regions) if r))
 
     # --- time -----------------------------------------------------------------------------------------------
@@ -304,22 +314,25 @@ class Session:
         if self.state not in (State.GET_READY, State.RUNNING):
             return
         schedule = self._schedule()
-        while self._next_cue < len(schedule):
-            planned = schedule[self._next_cue]
-            due = self._phase_start + planned.offset
-            if due > now:
-                break
-            opener = planned.kind in (CueKind.START, CueKind.LEAD_IN)
-            following = self._next_cue + 1
-            newer_due = following < len(schedule) and self._phase_start + schedule[following].offset <= now
-            if not opener and (now - due > self.rules.stale_seconds or newer_due):
-                self._next_cue += 1  # gone stale, or overtaken: never said late
-                continue
+        while True:
+            due = [i for i in range(self._next_cue, len(schedule)) if self._phase_start + schedule[i].offset <= now]
+            # A step's own cue says what to do now, however late; any other cue is dropped once stale.
+            fresh = [
+                i
+                for i in due
+                if schedule[i].kind in (CueKind.START, CueKind.LEAD_IN)
+                or now - (self._phase_start + schedule[i].offset) <= self.rules.stale_seconds
+            ]
+            if not fresh:
+                self._next_cue = max(self._next_cue, due[-1] + 1) if due else self._next_cue
+                return
             if not out.interrupt and now < self._busy_until:
-                break  # next_deadline() is the moment the voice is free
-            self._next_cue += 1
+                return  # next_deadline() is the moment the voice is free
+            # Of several due at once (a late tick), the most important; those before it are overtaken.
+            chosen = max(fresh, key=lambda i: (PRIORITY[schedule[i].kind], i))
+            self._next_cue = chosen + 1
             step = None if self._in_lead_in() else self.index
-            self._say(now, planned.kind, planned.text, out, step)
+            self._say(now, schedule[chosen].kind, schedule[chosen].text, out, step)
 
     def _say(self, now: float, kind: CueKind, text: str, out: _Out, step: int | None = None) -> None:
         seconds = speaking_seconds(text, self.words_per_minute)
@@ -335,10 +348,6 @@ class Session:
     def _log(self, at: float, kind: str, out: _Out, detail: str = "") -> None:
         step = self.index if 0 <= self.index < len(self.steps) else None
         out.events.append(SessionEvent(self.clock.wall() - self._wall(at), kind, step, detail))
-
-    def _detail(self, event: Event) -> str:
-        """What the journal keeps beside an event: the regions of the step that hurt, or that are left alone."""
-        return " ".join(self.skip_target()) if event in (Event.HURTS, Event.SKIP_REGION) else ""
 
     # --- steps ----------------------------------------------------------------------------------------------
 
@@ -394,10 +403,11 @@ class Session:
         self.state = state
         self._held_at = None
         out.interrupt = True
+        now = max(at, self.clock.monotonic())  # said now, even when a late tick found the routine long over
         if state is State.FINISHED:
-            self._say(at, CueKind.FINISHED, self.rules.texts.finished, out)
+            self._say(now, CueKind.FINISHED, self.rules.texts.finished, out)
         else:
-            self._say(at, CueKind.STOPPED, self.rules.texts.stopped, out)
+            self._say(now, CueKind.STOPPED, self.rules.texts.stopped, out)
 
     def _release_hold(self, now: float) -> None:
         if self._held_at is not None:
@@ -444,11 +454,12 @@ class Session:
         return self.state is State.GET_READY or (self.state is State.PAUSED and self._resume_to is State.GET_READY)
 
     def _restart_lead_in(self, now: float) -> None:
-        """Back or repeat during a paused lead-in: the countdown starts again (still paused)."""
+        """Back or repeat during the lead-in: the countdown starts again (still paused, if it was)."""
+        paused = self.state is State.PAUSED
         self.lead_in_seconds += self._elapsed(now)
         self._release_hold(now)
         self._phase_start = now
-        self._held_at = now
+        self._held_at = now if paused else None
         self._next_cue = 0
 
     def _back(self, now: float, out: _Out) -> None:
@@ -485,6 +496,9 @@ class Session:
     def _feedback_target(self) -> int | None:
         """The technique step feedback is about: this one, else the last one before (a pressure check), else the
         next one."""
+        if self._in_lead_in():  # before the first step of this sitting: the first technique step to come
+            after = [i for i in range(self.index, len(self.steps)) if self.steps[i].is_technique]
+            return after[0] if after else None
         if self.steps[self.index].is_technique:
             return self.index
         before = [i for i in range(self.index - 1, -1, -1) if self.steps[i].is_technique]
@@ -495,6 +509,7 @@ class Session:
     def _hurts(self, now: float, out: _Out) -> None:
         if self.state is not State.PAIN_CHECK:
             self._hurt_before_start = self._in_lead_in()
+            self._hurt_step = self._hurt_about(now)
             if self._hurt_before_start:
                 self.lead_in_seconds += self._elapsed(now)
             else:
@@ -502,9 +517,27 @@ class Session:
             self._release_hold(now)
             self._held_at = now
         self.state = State.PAIN_CHECK
+        self._log(now, Event.HURTS.value, out, " ".join(self.skip_target()))
         self._say(now, CueKind.HURTS, self.rules.texts.hurts, out)
 
+    def _hurt_about(self, now: float) -> int | None:
+        """The technique step the pain is about: this one; in its first seconds, or during a transition, the
+        one worked just before; None when no technique step has been worked."""
+        current = None if self._hurt_before_start else self.index
+        if current is not None and self.steps[current].is_technique:
+            if self._elapsed(now) >= self.rules.hurt_grace_seconds:
+                return current
+        worked = [
+            i
+            for i in range(self.index - 1, -1, -1)
+            if self.steps[i].is_technique and i in self.records and self.records[i].status is not StepStatus.SKIPPED
+        ]
+        if worked:
+            return worked[0]
+        return current if current is not None and self.steps[current].is_technique else None
+
     def _skip_region(self, now: float, out: _Out) -> None:
+        self._log(now, Event.SKIP_REGION.value, out, " ".join(self.skip_target()))
         self.skipped_regions.update(self.skip_target())
         self._say(now, CueKind.SKIP_REGION, self.rules.texts.skip_region, out)
         self._release_hold(now)

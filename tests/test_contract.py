@@ -1,0 +1,50 @@
+"""``routine_from_json``: a routine the journal kept comes back exactly; anything else is a clear error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unknot import load_catalog
+from unknot.contract import routine_from_json, routine_to_json
+from unknot.errors import RequestError
+from unknot.model import Mode, PlanRequest
+from unknot.planner import plan
+
+CATALOG = load_catalog()
+TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
+
+
+@given(
+    mode=st.sampled_from(Mode),
+    minutes=st.integers(3, 60),
+    tools=st.lists(st.sampled_from(TOOLS), unique=True),
+    seed=st.integers(0, 1000),
+)
+def test_a_routine_survives_the_round_trip(mode: Mode, minutes: int, tools: list[str], seed: int) -> None:
+    routine = plan(PlanRequest(mode, minutes, tuple(tools), seed=seed), catalog=CATALOG)
+    assert routine_from_json(routine_to_json(routine)) == routine
+
+
+def _broken(change: str) -> dict[str, Any]:
+    data = routine_to_json(plan(PlanRequest(Mode.PARTNER, 10), catalog=CATALOG))
+    if change == "no-steps":
+        data["steps"] = []
+    elif change == "bad-kind":
+        data["steps"][0]["kind"] = "dance"
+    elif change == "bad-seconds":
+        data["steps"][1]["seconds"] = -5
+    elif change == "bad-pressure":
+        data["steps"][1]["pressure"] = "crushing"
+    elif change == "missing-mode":
+        del data["mode"]
+    return data
+
+
+@pytest.mark.parametrize("change", ["no-steps", "bad-kind", "bad-seconds", "bad-pressure", "missing-mode"])
+def test_what_is_not_a_routine_is_refused(change: str) -> None:
+    with pytest.raises(RequestError, match="routine"):
+        routine_from_json(_broken(change))
