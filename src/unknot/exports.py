@@ -32,12 +32,25 @@ from unknot.model import (
 )
 from unknot.pain import make_entry
 
-__all__ = ["CSV_COLUMNS", "FORMAT", "VERSION", "JournalData", "from_json", "to_csv", "to_json"]
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMAT",
+    "FORMATS",
+    "VERSION",
+    "JournalData",
+    "export_bytes",
+    "from_json",
+    "to_csv",
+    "to_json",
+]
 
 FORMAT = "unknot-journal"
 VERSION = 2
 READS = (1, 2)
 CSV_COLUMNS = ("at", "region", "score", "quality", "note", "phase")
+#: What ``export_bytes`` writes: JSON, CSV, a FHIR R4B Bundle (``unknot.fhir``) and the PDF report
+#: (``unknot.report``); the last two load their libraries only when asked for.
+FORMATS = ("json", "csv", "fhir", "pdf")
 
 
 class JournalData(NamedTuple):
@@ -253,3 +266,31 @@ def _time(value: Any, where: str, key: str = "at") -> datetime:
     if moment is None or moment.tzinfo is None:
         raise RequestError(f"{where}: '{key}' must be a time with its zone, such as 2026-11-01T09:00:00+00:00")
     return moment.astimezone(UTC)
+
+
+def export_bytes(
+    fmt: str,
+    data: JournalData,
+    catalog: Catalog,
+    *,
+    now: datetime,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> bytes:
+    """The journal ``data`` in format ``fmt`` (one of ``FORMATS``), as the file's bytes."""
+    import json
+
+    if fmt == "csv":
+        return to_csv(data.entries).encode()
+    if fmt == "json":
+        return (json.dumps(to_json(*data), indent=2) + "\n").encode()
+    if fmt == "fhir":
+        from unknot.fhir import to_fhir
+
+        return (json.dumps(to_fhir(data.entries, catalog, now=now), indent=2) + "\n").encode()
+    if fmt == "pdf":
+        from unknot.report import ReportData, render_pdf
+
+        report = ReportData(now, since, until, data.entries, data.sessions, data.screens, data.clearances)
+        return render_pdf(report, catalog)
+    raise RequestError(f"format '{fmt}' is not one unknot writes; choose {', '.join(FORMATS)}")

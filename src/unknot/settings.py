@@ -48,8 +48,10 @@ class Settings:
     mode: str | None = None  # the last session's choices, offered next time
     tools: tuple[str, ...] | None = None
     minutes: int | None = None
+    theme: str | None = None  # the web app's colours: light or dark (default: the system's)
 
 
+THEMES = ("light", "dark")
 VOICE_RATES = (80, 450)
 TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][a-z0-9]{2,8})*$", re.IGNORECASE)
@@ -162,6 +164,11 @@ def validate_setting(name: str, value: object, *, where: str = "") -> object:
         if not _LANGUAGE.match(text):
             raise ConfigError(f"voice-language '{value}'{place} is not a language such as en, en-gb or fr")
         return text.lower()
+    if name == "theme":
+        text = str(value).strip().lower()
+        if text not in THEMES:
+            raise ConfigError(f"theme '{value}'{place} is not light or dark (unset it to follow the system)")
+        return text
     if name == "mode":
         text = str(value).strip().lower()
         if text not in ("partner", "self"):

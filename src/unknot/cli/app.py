@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from unknot._version import __version__
-from unknot.cli import clearance, config, journal, library, plan, reference, screen, sessions, start
+from unknot.cli import clearance, config, journal, library, plan, reference, screen, serve, sessions, start
 
 app = typer.Typer(
     name="unknot",
@@ -23,6 +23,7 @@ Examples:
   unknot                 start here: the whole guided session, step by step
   unknot start --minutes 15 --mode self   the same, with answers given in advance
   unknot resume          go on with an interrupted session
+  unknot serve           the same in your browser, with pictures
   unknot screen          answer the safety questions for today
   unknot rules           every screening rule with its category and sources
   unknot prepare         what to set up before a session
@@ -70,4 +71,5 @@ journal.register(app)
 clearance.register(app)
 sessions.register(app)
 start.register(app)
+serve.register(app)
 library.register(app)

@@ -18,6 +18,7 @@ The settings:
   voice              on or off: spoken cues in guided sessions (default: on)
   voice-rate         words a minute, 80 to 450 (default: 160)
   voice-language     the speech engine's voice, such as en, en-gb, en-us, fr (default: en)
+  theme              light or dark, for the web app (default: the system's)
   mode, tools, minutes   the last session's choices, offered next time (set by unknot start)
 
 \b
@@ -30,7 +31,7 @@ Examples:
   unknot config path
 """
 
-NAMES = ("emergency-number", "voice", "voice-rate", "voice-language", "mode", "tools", "minutes")
+NAMES = ("emergency-number", "voice", "voice-rate", "voice-language", "theme", "mode", "tools", "minutes")
 KEYS = {**{n: n.replace("-", "_") for n in NAMES}, **{n.replace("-", "_"): n.replace("-", "_") for n in NAMES}}
 
 config_app = typer.Typer(help=CONFIG_HELP, no_args_is_help=True, rich_markup_mode=None)

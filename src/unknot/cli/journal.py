@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from unknot.insights import Effect
-    from unknot.model import Catalog, Clearance, PainEntry, ScreenRecord, SessionRecord
+    from unknot.model import Catalog, PainEntry
 
 DB_HELP = "The journal's database URL (default: UNKNOT_DATABASE_URL, else a SQLite file in your data directory)."
 Db = Annotated[str | None, typer.Option("--db", metavar="URL", help=DB_HELP)]
@@ -126,7 +126,7 @@ def _day(value: str | None, flag: str) -> datetime | None:
         raise RequestError(f"{flag} '{value}' is not a date; give one such as 2026-11-01") from None
 
 
-FORMATS = ("json", "csv", "fhir", "pdf")
+FORMATS = ("json", "csv", "fhir", "pdf")  # unknot.exports.FORMATS, without importing it for --help
 
 
 def export_command(
@@ -155,8 +155,11 @@ def export_command(
         screens = [x for x in journal.screens() if (start is None or x.at >= start) and (end is None or x.at < end)]
         clearances = journal.clearances(active_only=False)
         sessions = journal.sessions(since=start, until=end)
-    now = datetime.now(UTC)
-    data: bytes = _render(fmt, entries, screens, clearances, sessions, now, start, end)
+    from unknot.content import load_catalog
+    from unknot.exports import JournalData, export_bytes
+
+    records = JournalData(entries, screens, clearances, sessions)
+    data = export_bytes(fmt, records, load_catalog(), now=datetime.now(UTC), since=start, until=end)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -169,37 +172,6 @@ def export_command(
         raise RequestError(f"cannot write '{output}': {exc.strerror}") from None
     what = f"{len(entries)} entries" + (f" and {len(sessions)} sessions" if fmt in ("json", "pdf") else "")
     typer.echo(f"Wrote {what} to {output}.", err=True)
-
-
-def _render(
-    fmt: str,
-    entries: list[PainEntry],
-    screens: list[ScreenRecord],
-    clearances: list[Clearance],
-    sessions: list[SessionRecord],
-    now: datetime,
-    start: datetime | None,
-    end: datetime | None,
-) -> bytes:
-    """The export's bytes; each format's library is imported only when that format is asked for."""
-    from unknot.content import load_catalog
-
-    if fmt == "csv":
-        from unknot.exports import to_csv
-
-        return to_csv(entries).encode()
-    if fmt == "json":
-        from unknot.exports import to_json
-
-        return (json.dumps(to_json(entries, screens, clearances, sessions), indent=2) + "\n").encode()
-    if fmt == "fhir":
-        from unknot.fhir import to_fhir
-
-        return (json.dumps(to_fhir(entries, load_catalog(), now=now), indent=2) + "\n").encode()
-    from unknot.report import ReportData, render_pdf
-
-    report = ReportData(now, start, end, entries, sessions, screens, clearances)
-    return render_pdf(report, load_catalog())
 
 
 def import_command(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from unknot.session.clock import TIME_SCALE_VARIABLE, Clock, ManualClock, SystemClock, time_scale
 from unknot.session.cues import Cue, CueKind, PlannedCue, lead_in_cues, routine_cues, speaking_seconds, step_cues
 from unknot.session.state import ACCEPTS, Event, Progress, Session, State, Update
+from unknot.session.timeline import Phase, Timeline, timeline, timeline_to_json
 
 __all__ = [
     "ACCEPTS",
@@ -16,16 +17,20 @@ __all__ = [
     "Cue",
     "CueKind",
     "Event",
+    "Phase",
     "ManualClock",
     "PlannedCue",
     "Progress",
     "Session",
     "State",
     "SystemClock",
+    "Timeline",
     "Update",
     "lead_in_cues",
     "routine_cues",
     "speaking_seconds",
     "step_cues",
     "time_scale",
+    "timeline",
+    "timeline_to_json",
 ]

@@ -31,6 +31,7 @@ without input, so a front end can wait exactly that long.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -113,6 +114,7 @@ class Progress:
     step: Step | None  # None once the session is over
     lead_in: bool  # the get-ready countdown is showing (or paused)
     phase_elapsed: float  # in the step (or the lead-in)
+    phase_started: float  # when it began on the clock, moved on by pauses (so it ends at phase_started + phase_seconds)
     phase_seconds: float  # its planned length
     elapsed: float  # time spent in steps, in this sitting and in earlier ones
     remaining: float  # planned time left: the rest of this step and every step still to come
@@ -259,6 +261,7 @@ class Session:
             step=step,
             lead_in=lead_in,
             phase_elapsed=phase_elapsed,
+            phase_started=self._phase_start,
             phase_seconds=self._phase_seconds() if step is not None else 0.0,
             elapsed=elapsed,
             remaining=remaining,
@@ -266,6 +269,18 @@ class Session:
             next_index=later[0] if later else None,
             last_cue=self.said[-1] if self.said else None,
         )
+
+    def fork(self, clock: Clock) -> Session:
+        """A copy of this session on another clock, to look ahead without touching this one (``timeline``)."""
+        twin = copy.copy(self)
+        twin.clock = clock
+        twin.records = dict(self.records)
+        twin.spent = dict(self.spent)
+        twin.feedback = {i: list(f) for i, f in self.feedback.items()}
+        twin.skipped_regions = set(self.skipped_regions)
+        twin.said = list(self.said)
+        twin._pending = None
+        return twin
 
     def stop_advice(self) -> str:
         """What to do when it hurts (content, with its sources: ``session.yaml``)."""

@@ -1,0 +1,46 @@
+"""``unknot serve``: the local web app on 127.0.0.1, with a launch link that carries its key."""
+
+from __future__ import annotations
+
+import typer
+
+from unknot.cli.journal import Db
+
+SERVE_HELP = """Run the web app on this machine and open it in your browser.
+
+It listens on 127.0.0.1 only (a free port unless --port), prints a link with a key in it and opens it; the key
+keeps other users of this machine and other web pages out. Everything works offline: nothing is fetched from
+anywhere. Stop it with Ctrl-C.
+
+UNKNOT_TIME_SCALE=30 (or --time-scale 30) runs the guided sessions' clock 30 times faster, to try a routine out.
+
+\\b
+Examples:
+  unknot serve
+  unknot serve --port 8765 --no-browser
+  unknot serve --db postgresql+psycopg://me@localhost/unknot
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to ``app``."""
+    app.command("serve", help=SERVE_HELP)(serve_command)
+
+
+def serve_command(
+    port: int = typer.Option(0, "--port", "-p", min=0, max=65535, help="The port (default: a free one)."),
+    browser: bool = typer.Option(True, "--browser/--no-browser", help="Open the link in your browser."),
+    time_scale: float | None = typer.Option(
+        None, "--time-scale", min=0.01, max=10000, help="Run session clocks this many times faster (default 1)."
+    ),
+    emergency_number: str | None = typer.Option(
+        None, "--emergency-number", metavar="NUMBER", help="The number to call in an emergency (default: settings)."
+    ),
+    db: Db = None,
+) -> None:
+    """Serve the web app."""
+    from unknot.web.server import run
+
+    raise typer.Exit(
+        run(port=port, open_browser=browser, time_scale=time_scale, emergency_number=emergency_number, db=db)
+    )

@@ -1,0 +1,297 @@
+"""The JSON API the pages use (``/api``), described by ``/openapi.json``.
+
+Requests are checked twice: their shape here (pydantic), their meaning in the core (unknown regions, rules,
+tools...), which raises ``RequestError`` and becomes ``{"error": {"code", "message"}}`` with status 400 (409 when
+the state refuses: a screen that forbids massage, an event the session cannot take now).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from unknot.contract import (
+    intake_from_json,
+    intake_to_json,
+    plan_request_from_json,
+    routine_to_json,
+    verdict_from_json,
+    verdict_to_json,
+)
+from unknot.errors import PlanError, RequestError
+from unknot.journal import Journal
+from unknot.model import Catalog, SessionRecord, SessionStatus, Verdict
+from unknot.pain import make_entry
+from unknot.session import Event
+from unknot.web.live import LiveSessions
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+RegionId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
+Score = Annotated[int, Field(ge=0, le=10)]
+SessionTime = Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FindingItem(Strict):
+    rule: Annotated[str, Field(min_length=1, max_length=40)]
+    regions: list[RegionId] = Field(default_factory=list, max_length=12)
+
+
+class ScreenBody(Strict):
+    """The screen contract's request (``docs/contracts.md``)."""
+
+    findings: list[str | FindingItem] = Field(default_factory=list, max_length=60)
+    unsure: list[str | FindingItem] = Field(default_factory=list, max_length=60)
+    cleared: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=60)
+    all_others_answered_no: bool = False
+
+
+class PlanBody(Strict):
+    """A routine request; the screen is today's, kept in the journal."""
+
+    mode: Literal["partner", "self"]
+    minutes: Annotated[int, Field(ge=3, le=60)] = 10
+    tools: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=4)
+    focus: list[RegionId] = Field(default_factory=list, max_length=12)
+    avoid: list[RegionId] = Field(default_factory=list, max_length=12)
+    seed: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+
+
+class SessionBody(Strict):
+    plan: PlanBody
+    pain_before: dict[RegionId, Score] = Field(default_factory=dict, max_length=12)
+
+
+class EventBody(Strict):
+    event: Literal[
+        "tick", "pause", "resume", "next", "back", "repeat", "more", "less", "good", "it_hurts", "skip_region", "stop"
+    ]
+    at: SessionTime | None = None  # the browser's session time; None: the server's estimate
+
+
+class FinishBody(Strict):
+    pain_after: dict[RegionId, Score] = Field(default_factory=dict, max_length=12)
+    status: Literal["finished", "stopped"] | None = None
+
+
+class EntryBody(Strict):
+    region: RegionId
+    score: Score
+    quality: Literal["aching", "tight", "sharp", "burning", "tingling"] | None = None
+    note: Annotated[str, Field(max_length=1000)] = ""
+
+
+def _journal(request: Request) -> Journal:
+    journal: Journal = request.app.state.journal
+    return journal
+
+
+def _catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def _live(request: Request) -> LiveSessions:
+    live: LiveSessions = request.app.state.live
+    return live
+
+
+def todays_verdict(request: Request) -> Verdict | None:
+    """The verdict of today's last screen (the user's local day), or None."""
+    stored = _journal(request).screen_of(date.today())
+    if stored is None:
+        return None
+    try:
+        return verdict_from_json(stored)
+    except RequestError:
+        return None
+
+
+def emergency_number_for(request: Request) -> str:
+    """The number to call: --emergency-number, the settings, the locale, the default."""
+    from unknot.settings import emergency_number
+
+    return emergency_number(_catalog(request), request.app.state.config.emergency_number)
+
+
+def save_screen(request: Request, answers: dict[str, Any]) -> Verdict:
+    """Screen ``answers`` (the contract's request) and keep it as today's screen."""
+    from unknot.screening import screen
+
+    intake = intake_from_json(answers)
+    verdict = screen(intake, _catalog(request), emergency_number=emergency_number_for(request))
+    _journal(request).save_screen(datetime.now().astimezone(), intake_to_json(intake), verdict_to_json(verdict))
+    return verdict
+
+
+def plan_for(request: Request, body: PlanBody) -> dict[str, Any]:
+    """The routine for ``body`` under today's screen; ``PlanError`` when there is none or it forbids massage."""
+    from unknot.planner import plan
+
+    verdict = todays_verdict(request)
+    if verdict is None:
+        raise PlanError("answer today's safety screen first (POST /api/screen)", code="screen_required")
+    if not verdict.may_massage:
+        raise PlanError(f"today's screen says {verdict.category.value}: no routine today", code="screen_forbids")
+    plan_request, _ = plan_request_from_json(body.model_dump())
+    return routine_to_json(plan(plan_request, verdict, catalog=_catalog(request)))
+
+
+@router.get("/ping", summary="Is the server up")
+def ping() -> dict[str, bool]:
+    return {"ok": True}
+
+
+@router.get("/regions", summary="The regions of the upper back")
+def regions(request: Request) -> list[dict[str, Any]]:
+    return [{"id": r.id, "name": r.name, "side": r.side, "number": r.number} for r in _catalog(request).regions]
+
+
+@router.post("/screen", summary="Answer the safety screen; it is kept as today's")
+def post_screen(request: Request, body: ScreenBody) -> dict[str, Any]:
+    return verdict_to_json(save_screen(request, body.model_dump(exclude_defaults=False)))
+
+
+@router.get("/screen/today", summary="Today's screen, or null")
+def get_todays_screen(request: Request) -> dict[str, Any] | None:
+    return _journal(request).screen_of(date.today())
+
+
+@router.post("/plan", summary="A routine under today's screen")
+def post_plan(request: Request, body: PlanBody) -> dict[str, Any]:
+    return plan_for(request, body)
+
+
+@router.post("/sessions", status_code=201, summary="Start a guided session")
+def start_session(request: Request, body: SessionBody) -> dict[str, Any]:
+    catalog = _catalog(request)
+    for region in body.pain_before:
+        make_entry(catalog, region, 0)  # the region must exist
+    routine = plan_for(request, body.plan)
+    record = SessionRecord(
+        datetime.now().astimezone(), routine_mode(routine), routine, pain_before=dict(body.pain_before)
+    )
+    live = _live(request).start(record)
+    update = _live(request).apply(live, Event.TICK, 0.0)
+    return {**live.view(update), "routine": routine}
+
+
+def routine_mode(routine: dict[str, Any]) -> Any:
+    from unknot.model import Mode
+
+    return Mode(routine["mode"])
+
+
+@router.get("/sessions/{session_id}", summary="A session under way: where it is and what comes")
+def get_session(request: Request, session_id: int) -> dict[str, Any]:
+    live = _live(request).get(session_id)
+    update = _live(request).catch_up(live)
+    return {**live.view(update), "routine": routine_to_json(live.routine)}
+
+
+@router.post("/sessions/{session_id}/events", summary="Something happened: a key, a button, a step's end")
+def post_event(request: Request, session_id: int, body: EventBody) -> dict[str, Any]:
+    live = _live(request).get(session_id)
+    update = _live(request).apply(live, Event(body.event), body.at)
+    return live.view(update)
+
+
+@router.post("/sessions/{session_id}/finish", summary="Close a session with the pain after")
+def finish_session(request: Request, session_id: int, body: FinishBody) -> dict[str, Any]:
+    live = _live(request).get(session_id)
+    catalog = _catalog(request)
+    for region in body.pain_after:
+        make_entry(catalog, region, 0)
+    from unknot.session import State
+
+    with live.lock:
+        if not live.session.over:  # closing early: the steps still to come are kept as skipped
+            update = live.session.handle(Event.STOP)
+            _live(request).keep(live, update)
+        status = SessionStatus.FINISHED if live.session.state is State.FINISHED else SessionStatus.STOPPED
+    if body.pain_after:
+        _journal(request).finish_session(session_id, status, datetime.now().astimezone(), dict(body.pain_after))
+    _live(request).end(live)
+    return {"id": session_id, "status": status.value}
+
+
+@router.delete("/sessions/{session_id}", status_code=204, summary="Discard a session")
+def discard_session(request: Request, session_id: int) -> Response:
+    live = _live(request).get(session_id)
+    _journal(request).delete_session(session_id)
+    _live(request).end(live)
+    return Response(status_code=204)
+
+
+@router.get("/entries", summary="Pain entries of the last days")
+def get_entries(request: Request, days: Annotated[int, Query(ge=1, le=3650)] = 30) -> list[dict[str, Any]]:
+    since = datetime.now(UTC) - timedelta(days=days)
+    return [
+        {
+            "at": e.at.isoformat(),
+            "region": e.region,
+            "score": e.score,
+            "quality": e.quality.value if e.quality else None,
+            "note": e.note,
+            "phase": e.phase,
+        }
+        for e in _journal(request).entries(since=since)
+    ]
+
+
+@router.post("/entries", status_code=201, summary="Write down a pain rating")
+def post_entry(request: Request, body: EntryBody) -> dict[str, Any]:
+    entry = make_entry(_catalog(request), body.region, body.score, body.quality, body.note)
+    kept = _journal(request).add_entry(entry)
+    return {"id": kept.id, "at": kept.at.isoformat(), "region": kept.region, "score": kept.score}
+
+
+@router.get("/insights", summary="Trends, when to get help, and what helps")
+def get_insights(request: Request) -> dict[str, Any]:
+    from unknot.insights import seek_help, technique_effects, trends
+
+    catalog = _catalog(request)
+    journal = _journal(request)
+    now = datetime.now(UTC)
+    rules = catalog.insight_rules
+    entries = journal.entries(since=now - timedelta(days=90))
+    screens = journal.screens(since=now - timedelta(days=rules.red_flag_days))
+    return {
+        "advice": [
+            {"region": a.region, "rule": a.rule, "message": a.message}
+            for a in seek_help(catalog, entries, now, screens)
+        ],
+        "trends": [
+            {
+                "region": t.region,
+                "averages": {str(k): _finite(v) for k, v in t.averages.items()},
+                "slope_per_week": _finite(t.slope_per_week),
+                "entries": t.entries,
+            }
+            for t in trends(entries, now, timedelta(days=rules.min_span_days))
+        ],
+        "effects": [
+            {
+                "technique": e.technique,
+                "sessions": e.sessions,
+                "mean": _finite(e.mean),
+                "low": _finite(e.low),
+                "high": _finite(e.high),
+            }
+            for e in technique_effects(journal.sessions(), catalog)
+        ],
+    }
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(value, 3)

@@ -1,0 +1,126 @@
+"""The web app: FastAPI with server-rendered pages (Jinja), a JSON API under ``/api``, and local static files.
+
+``create_app(WebConfig(...))`` builds it around one journal and one ``LiveSessions``; ``unknot serve`` runs it on
+127.0.0.1 behind ``SecurityMiddleware``. The pages and the API call the same core as the command line: the screen,
+the planner, the session's rules and the journal; no rule lives in JavaScript.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from unknot._version import __version__
+from unknot.content import load_catalog
+from unknot.errors import JournalError, PlanError, RequestError, SessionStateError, UnknotError
+from unknot.journal import open_journal
+from unknot.web.live import LiveSessions
+from unknot.web.security import Keys, SecurityMiddleware
+
+__all__ = ["STATIC", "TEMPLATES", "WebConfig", "create_app"]
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+TEMPLATES = HERE / "templates"
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """One run of the server: where the journal is, its keys, the addresses it answers at, the clock's speed."""
+
+    db: str | None = None
+    keys: Keys = field(default_factory=Keys)
+    hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    time_scale: float = 1.0
+    emergency_number: str | None = None  # --emergency-number; else the settings, the locale, the default
+
+
+def create_app(config: WebConfig) -> FastAPI:
+    """The whole app, wrapped in the security middleware."""
+    catalog = load_catalog()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        journal = open_journal(config.db)
+        app.state.journal = journal
+        app.state.live = LiveSessions(journal, catalog, config.time_scale)
+        try:
+            yield
+        finally:
+            journal.close()
+
+    app = FastAPI(
+        title="unknot",
+        version=__version__,
+        description="Guided upper-back massage: the safety screen, routines, guided sessions and the pain journal.",
+        lifespan=lifespan,
+        docs_url=None,  # the interactive docs load scripts from a CDN; /openapi.json is there for programs
+        redoc_url=None,
+    )
+    app.state.config = config
+    app.state.catalog = catalog
+    app.state.templates = templates()
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    from unknot.web import api, pages, screen_flow
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(screen_flow.router)
+    app.add_exception_handler(UnknotError, _unknot_error)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_middleware(SecurityMiddleware, keys=config.keys, hosts=config.hosts)
+    return app
+
+
+def templates() -> Jinja2Templates:
+    """The Jinja environment: autoescaped, with the helpers the templates use."""
+    env = Jinja2Templates(directory=TEMPLATES)
+    env.env.globals["version"] = __version__
+    return env
+
+
+def _status(error: UnknotError) -> int:
+    if isinstance(error, PlanError) and error.code == "screen_forbids":
+        return 409
+    if isinstance(error, SessionStateError):
+        return 409
+    if isinstance(error, RequestError):
+        return 400
+    if isinstance(error, JournalError):
+        return 404 if "there is no session" in error.message else 503
+    return 500
+
+
+async def _unknot_error(request: Request, exc: Exception) -> Response:
+    """The contract's error object for the API; a page with the message for a person."""
+    assert isinstance(exc, UnknotError)
+    status = _status(exc)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=status)
+    from unknot.web.pages import render
+
+    return render(request, "error.html", {"message": exc.message, "status": status}, status_code=status)
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    """A request of the wrong shape: FastAPI's ``detail`` list, and the message a person can read."""
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body") or "the request"
+    message = f"{where}: {first.get('msg', 'invalid')}"
+    if not request.url.path.startswith("/api/"):
+        from unknot.web.pages import render
+
+        return render(request, "error.html", {"message": message, "status": 422}, status_code=422)
+    detail = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in errors]
+    return JSONResponse({"error": {"code": "invalid_request", "message": message}, "detail": detail}, status_code=422)

@@ -1,0 +1,160 @@
+"""The guided sessions under way in the browser: one ``Session`` each, on the browser's clock, kept in the journal.
+
+The browser plays the timeline by deadlines on its own clock (``performance.now()``, sped up by the time scale) and
+posts each event with the session time it happened at; the server's session runs on that reported time
+(``ReportedClock``), so both agree on every deadline. Step records and events go into the journal as they come, so
+a closed tab loses at most the step under way. After a reload the server estimates how far the session has run
+since the last report (real time times the scale) and catches up.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from unknot.contract import routine_from_json
+from unknot.errors import JournalError, SessionStateError
+from unknot.journal import Journal
+from unknot.model import Catalog, Routine, SessionRecord, SessionStatus
+from unknot.session import Event, Session, State, Update, timeline, timeline_to_json
+
+__all__ = ["LiveSession", "LiveSessions", "ReportedClock"]
+
+
+class ReportedClock:
+    """Session time as the browser reports it; never goes back."""
+
+    def __init__(self, scale: float, at: float = 0.0) -> None:
+        self.scale = scale
+        self.at = at
+        self._reported_real = time.monotonic()
+
+    def report(self, at: float) -> None:
+        """The browser says it is ``at`` (later reports only move it forward)."""
+        self.at = max(self.at, at)
+        self._reported_real = time.monotonic()
+
+    def estimate(self) -> float:
+        """Where the session time is now if it has run since the last report."""
+        return self.at + (time.monotonic() - self._reported_real) * self.scale
+
+    def monotonic(self) -> float:
+        """The last reported session time."""
+        return self.at
+
+    def wall(self) -> datetime:
+        """The real time of day."""
+        return datetime.now(UTC)
+
+    def real_seconds(self, routine_seconds: float) -> float:
+        """Routine seconds in real time."""
+        return routine_seconds / self.scale
+
+
+@dataclass
+class LiveSession:
+    """A session under way: the state machine, its clock and its journal id."""
+
+    id: int
+    routine: Routine
+    session: Session
+    clock: ReportedClock
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    started: bool = False  # the browser has started playing it (until then its clock stands still)
+    closed: bool = False  # over, and closed in the journal
+
+    def view(self, said: Update | None = None) -> dict[str, Any]:
+        """What the browser needs now: the cues to say at once, the timeline, where it is."""
+        progress = self.session.progress()
+        return {
+            "id": self.id,
+            "state": self.session.state.value,
+            "started": self.started,
+            "index": progress.index,
+            "said": [
+                {"at": c.at, "kind": c.kind.value, "text": c.text, "interrupt": c.interrupt, "chime": c.chime}
+                for c in (said.cues if said else ())
+            ],
+            "timeline": timeline_to_json(timeline(self.session)),
+            "skip_target": list(self.session.skip_target()),
+        }
+
+
+class LiveSessions:
+    """The live sessions of this server, by journal id."""
+
+    def __init__(self, journal: Journal, catalog: Catalog, scale: float) -> None:
+        self.journal = journal
+        self.catalog = catalog
+        self.scale = scale
+        self._live: dict[int, LiveSession] = {}
+        self._lock = threading.Lock()
+
+    def start(self, record: SessionRecord) -> LiveSession:
+        """Keep a new session in the journal and make it live."""
+        kept = self.journal.start_session(record)
+        assert kept.id is not None
+        return self._make(kept)
+
+    def get(self, session_id: int) -> LiveSession:
+        """The live session, revived from the journal (where it left off) if this server has not got it."""
+        with self._lock:
+            live = self._live.get(session_id)
+            if live is not None:
+                return live
+        record = self.journal.session(session_id)
+        if record is None:
+            raise JournalError(f"there is no session {session_id}")
+        if record.status is not SessionStatus.ACTIVE:
+            raise SessionStateError(f"session {session_id} has ended ({record.status.value}); start a new one")
+        return self._make(record)
+
+    def _make(self, record: SessionRecord) -> LiveSession:
+        assert record.id is not None
+        routine = routine_from_json(record.routine)
+        skipped = {r for e in record.events if e.kind == "skip_region" for r in e.detail.split()}
+        clock = ReportedClock(self.scale)
+        session = Session(routine, self.catalog, clock, records=record.steps, skipped_regions=skipped)
+        live = LiveSession(record.id, routine, session, clock)
+        with self._lock:
+            self._live[record.id] = live
+        return live
+
+    def apply(self, live: LiveSession, event: Event, at: float | None) -> Update:
+        """Apply ``event`` at session time ``at`` (None: the server's estimate) and keep what it produced."""
+        with live.lock:
+            live.clock.report(live.clock.estimate() if at is None and live.started else at or live.clock.at)
+            live.started = True
+            update = live.session.handle(event)
+            self.keep(live, update)
+            return update
+
+    def keep(self, live: LiveSession, update: Update) -> None:
+        """Save the step records and events of ``update``; a session that has just ended is closed in the journal
+        at once (the pain after, when the page asks it, is added to it then)."""
+        for step in update.steps:
+            self.journal.save_step(live.id, step)
+        for event in update.events:
+            self.journal.add_event(live.id, event)
+        if live.session.over and not live.closed:
+            finished = live.session.state is State.FINISHED
+            status = SessionStatus.FINISHED if finished else SessionStatus.STOPPED
+            self.journal.finish_session(live.id, status, datetime.now().astimezone(), {})
+            live.closed = True
+
+    def catch_up(self, live: LiveSession) -> Update:
+        """After a reload: run the clock on to now (if the session was running) and keep what happened."""
+        with live.lock:
+            if live.started and live.session.state in (State.GET_READY, State.RUNNING):
+                live.clock.report(live.clock.estimate())
+            update = live.session.tick()
+            self.keep(live, update)
+            return update
+
+    def end(self, live: LiveSession) -> None:
+        """Forget a session that has been closed or discarded."""
+        with self._lock:
+            self._live.pop(live.id, None)

@@ -1,0 +1,565 @@
+"""The pages: home, start, plan chooser, routine preview, preparation, pain before, the player, pain after, the
+journal, logging pain, exports and settings. Server-rendered; the forms work without JavaScript, which only adds
+the body map's taps and the player."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from unknot.errors import RequestError
+from unknot.journal import Journal
+from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus, Step
+from unknot.web.security import Keys, check_form_csrf
+
+__all__ = ["base_context", "render", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
+THEMES = ("auto", "light", "dark")
+SVG = Path(__file__).resolve().parent / "static" / "svg"
+
+
+# --- rendering -------------------------------------------------------------------------------------------------
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    """What every page gets: the CSRF token, the theme, the number to call, the path (for the menu)."""
+    from unknot.settings import Settings, load_settings
+    from unknot.web.api import emergency_number_for
+
+    try:
+        settings = load_settings()
+    except Exception:  # a broken config file never stops a page: `unknot config show` says what is wrong
+        settings = Settings()
+    keys: Keys = request.app.state.config.keys
+    return {
+        "request": request,
+        "csrf": keys.csrf,
+        "theme": settings.theme or "auto",
+        "emergency_number": emergency_number_for(request),
+        "path": request.url.path,
+        "settings": settings,
+    }
+
+
+def render(request: Request, name: str, values: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    """Template ``name`` with the base context and ``values``."""
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, name, {**base_context(request), **(values or {})}, status_code=status_code
+    )
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+def svg(name: str) -> str:
+    """An SVG picture's markup, to place inline (the body map must be inline to be tapped)."""
+    text = (SVG / f"{name}.svg").read_text(encoding="utf-8")
+    return text[text.index("<svg") :]
+
+
+def _catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def _journal(request: Request) -> Journal:
+    journal: Journal = request.app.state.journal
+    return journal
+
+
+def require_csrf(request: Request, csrf: str | None) -> None:
+    """A form's token must be this server's (the middleware checks where the request came from)."""
+    if not check_form_csrf(request.app.state.config.keys, csrf):
+        raise RequestError("this form is out of date or did not come from unknot: reload the page and try again")
+
+
+# --- home and start ----------------------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    from unknot.web.api import todays_verdict
+
+    journal = _journal(request)
+    unfinished = journal.unfinished_session()
+    return render(
+        request,
+        "home.html",
+        {
+            "verdict": todays_verdict(request),
+            "unfinished": unfinished,
+            "unfinished_steps": len(unfinished.routine.get("steps", [])) if unfinished else 0,
+            "unfinished_done": (max((s.index for s in unfinished.steps), default=-1) + 1) if unfinished else 0,
+        },
+    )
+
+
+@router.get("/start", response_class=HTMLResponse)
+def start(request: Request) -> Response:
+    """Today's screen if there is one that allows massage (asking whether anything changed), else the screen."""
+    from unknot.web.api import todays_verdict
+
+    verdict = todays_verdict(request)
+    if verdict is None or not verdict.may_massage:
+        return RedirectResponse("/screen", status_code=303)
+    return render(request, "start.html", {"verdict": verdict})
+
+
+# --- choosing and previewing a routine --------------------------------------------------------------------------
+
+
+def plan_request(
+    mode: str | None, minutes: str | int | None, tools: list[str], focus: list[str], avoid: list[str], seed: str | int
+) -> PlanRequest:
+    """A plan request from form fields; ``RequestError`` naming what is wrong."""
+    from unknot.cli.library import parse_mode
+
+    if not mode:
+        raise RequestError("choose who gives the massage: a partner, or you yourself")
+    chosen = parse_mode(mode)
+    try:
+        count = int(minutes) if minutes is not None and str(minutes).strip() else 10
+        number = int(seed) if str(seed).strip() else 0
+    except ValueError:
+        raise RequestError("minutes and seed are whole numbers; minutes from 3 to 60") from None
+    if not 3 <= count <= 60:
+        raise RequestError(f"{count} minutes is out of range; choose 3 to 60")
+    return PlanRequest(
+        chosen, count, tuple(tools) if chosen is Mode.SELF else (), tuple(focus), tuple(avoid), seed=number
+    )
+
+
+def request_query(request: PlanRequest) -> str:
+    """The plan request as a query string, carried from page to page."""
+    pairs: list[tuple[str, str]] = [("mode", request.mode.value), ("minutes", str(request.minutes))]
+    pairs += [("tools", t) for t in request.tools] + [("focus", r) for r in request.focus]
+    pairs += [("avoid", r) for r in request.avoid] + [("seed", str(request.seed))]
+    return urlencode(pairs)
+
+
+def routine_for(request: Request, wanted: PlanRequest) -> Routine:
+    """The routine under today's screen; a clear error when there is none or it forbids massage."""
+    from unknot.planner import plan
+    from unknot.web.api import todays_verdict
+
+    verdict = todays_verdict(request)
+    if verdict is None:
+        raise RequestError("answer today's safety screen first: it comes before every session")
+    if not verdict.may_massage:
+        raise RequestError(f"today's screen says: {verdict.title}. No routine today.")
+    return plan(wanted, verdict, catalog=_catalog(request))
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def chooser(request: Request) -> Response:
+    from unknot.web.api import todays_verdict
+
+    verdict = todays_verdict(request)
+    if verdict is None or not verdict.may_massage:
+        return RedirectResponse("/screen", status_code=303)
+    settings = base_context(request)["settings"]
+    catalog = _catalog(request)
+    return render(
+        request,
+        "plan.html",
+        {
+            "verdict": verdict,
+            "mode": settings.mode or "",
+            "minutes": settings.minutes or 10,
+            "chosen_tools": settings.tools or (),
+            "tools": [catalog.tool(t) for t in TOOLS],
+            "regions": catalog.regions,
+            "avoided": set(verdict.avoid_regions),
+            "back_svg": svg("back"),
+        },
+    )
+
+
+def _form_list(request: Request, name: str) -> list[str]:
+    return [v for v in request.query_params.getlist(name) if v]
+
+
+@router.get("/preview", response_class=HTMLResponse)
+def preview(request: Request) -> Response:
+    q = request.query_params
+    wanted = plan_request(
+        q.get("mode"), q.get("minutes"), _form_list(request, "tools"), _form_list(request, "focus"),
+        _form_list(request, "avoid"), q.get("seed", "0"),
+    )  # fmt: skip
+    routine = routine_for(request, wanted)
+    _remember(wanted)
+    catalog = _catalog(request)
+    return render(
+        request,
+        "preview.html",
+        {"routine": routine, "rows": timeline_rows(catalog, routine), "query": request_query(wanted), "wanted": wanted},
+    )
+
+
+def _remember(wanted: PlanRequest) -> None:
+    """Offer these choices next time (a config file that cannot be written only costs that)."""
+    from unknot.errors import ConfigError
+    from unknot.settings import load_settings, save_settings, update_settings
+
+    try:
+        save_settings(
+            update_settings(load_settings(), mode=wanted.mode.value, tools=wanted.tools, minutes=wanted.minutes)
+        )
+    except ConfigError:
+        pass
+
+
+def step_name(catalog: Catalog, step: Step) -> str:
+    """The step's name in words."""
+    from unknot.cli.player_view import step_title
+
+    return step_title(catalog, step)
+
+
+def timeline_rows(catalog: Catalog, routine: Routine) -> list[dict[str, Any]]:
+    """The routine as rows for a page: when, what, where, with what, how long, the cue."""
+    from unknot.cli.player_view import clock, where
+
+    rows, at = [], 0
+    for step in routine.steps:
+        rows.append(
+            {
+                "at": clock(at),
+                "name": step_name(catalog, step),
+                "where": where(catalog, step),
+                "technique": step.technique,
+                "tool": step.tool.replace("_", " ") if step.is_technique else "",
+                "pressure": step.pressure.value if step.pressure else "",
+                "seconds": clock(step.seconds),
+                "hold": step.hold_seconds,
+                "cue": step.cue,
+                "is_technique": step.is_technique,
+            }
+        )
+        at += step.seconds
+    return rows
+
+
+@router.get("/prepare", response_class=HTMLResponse)
+def prepare(request: Request) -> Response:
+    from unknot.cli.library import checklist
+
+    q = request.query_params
+    wanted = plan_request(
+        q.get("mode"), q.get("minutes"), _form_list(request, "tools"), _form_list(request, "focus"),
+        _form_list(request, "avoid"), q.get("seed", "0"),
+    )  # fmt: skip
+    routine = routine_for(request, wanted)
+    catalog = _catalog(request)
+    used = list(dict.fromkeys(step.position for step in routine.steps))
+    positions = [p for p in catalog.positions if p.id in used]
+    items: dict[str, Any] = {}
+    for position in positions:
+        for item in checklist(catalog, routine.mode, position).items:
+            items[item.id] = item
+    return render(
+        request,
+        "prepare.html",
+        {"positions": positions, "items": list(items.values()), "query": request_query(wanted)},
+    )
+
+
+@router.get("/before", response_class=HTMLResponse)
+def before(request: Request) -> Response:
+    from unknot.cli.journey import rated_regions
+
+    q = request.query_params
+    wanted = plan_request(
+        q.get("mode"), q.get("minutes"), _form_list(request, "tools"), _form_list(request, "focus"),
+        _form_list(request, "avoid"), q.get("seed", "0"),
+    )  # fmt: skip
+    routine = routine_for(request, wanted)
+    catalog = _catalog(request)
+    regions = [catalog.region(r) for r in rated_regions(routine)]
+    return render(
+        request,
+        "pain.html",
+        {
+            "title": "How much does it hurt now?",
+            "intro": "Before you start: rate each area the routine works, 0 for no pain, 10 for the worst you can "
+            "imagine. Leave an area out if you are not sure.",
+            "regions": regions,
+            "action": "/sessions",
+            "button": "Start the routine",
+            "hidden": wanted,
+            "before": {},
+            "back_svg": svg("back"),
+        },
+    )
+
+
+def _scores(form: dict[str, Any], catalog: Catalog) -> dict[str, int]:
+    """``pain-<region>`` fields, 0-10; empty ones left out."""
+    out: dict[str, int] = {}
+    for region in catalog.region_ids:
+        value = str(form.get(f"pain-{region}", "")).strip()
+        if not value:
+            continue
+        if not (value.isascii() and value.isdigit() and 0 <= int(value) <= 10):
+            raise RequestError(f"pain '{value}' is not 0 to 10")
+        out[region] = int(value)
+    return out
+
+
+@router.post("/sessions")
+async def create_session(request: Request) -> Response:
+    from unknot.contract import routine_to_json
+
+    form = await request.form()
+    require_csrf(request, _text(form.get("csrf")))
+    wanted = plan_request(
+        _text(form.get("mode")), _text(form.get("minutes")), [_text(v) for v in form.getlist("tools")],
+        [_text(v) for v in form.getlist("focus")], [_text(v) for v in form.getlist("avoid")],
+        _text(form.get("seed")) or "0",
+    )  # fmt: skip
+    routine = routine_for(request, wanted)
+    pain = _scores(dict(form), _catalog(request))
+    record = SessionRecord(datetime.now().astimezone(), routine.mode, routine_to_json(routine), pain_before=pain)
+    live = request.app.state.live.start(record)
+    return RedirectResponse(f"/player/{live.id}", status_code=303)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+# --- the player and after ---------------------------------------------------------------------------------------
+
+
+@router.get("/player/{session_id}", response_class=HTMLResponse)
+def player(request: Request, session_id: int) -> Response:
+    from unknot.cli.player_view import where
+
+    live = request.app.state.live.get(session_id)
+    settings = base_context(request)["settings"]
+    catalog = _catalog(request)
+    return render(
+        request,
+        "player.html",
+        {
+            "id": session_id,
+            "routine": live.routine,
+            "steps": [
+                {
+                    "name": step_name(catalog, s),
+                    "where": where(catalog, s),
+                    "technique": s.technique,
+                    "regions": list(s.regions or ((s.region,) if s.region else ())),
+                    "seconds": s.seconds,
+                    "tool": s.tool.replace("_", " "),
+                    "pressure": s.pressure.value if s.pressure else "",
+                    "hold": s.hold_seconds,
+                    "cue": s.cue,
+                }
+                for s in live.routine.steps
+            ],
+            "scale": request.app.state.config.time_scale,
+            "voice": settings.voice is not False,
+            "rate": settings.voice_rate or catalog.session.words_per_minute,
+            "language": settings.voice_language or "en",
+            "stop_advice": catalog.session.stop_advice,
+            "back_svg": svg("back"),
+            "base_rate": catalog.session.words_per_minute,
+        },
+    )
+
+
+@router.get("/sessions/{session_id}/after", response_class=HTMLResponse)
+def after(request: Request, session_id: int) -> Response:
+    record = _journal(request).session(session_id)
+    if record is None:
+        raise RequestError(f"there is no session {session_id}")
+    catalog = _catalog(request)
+    worked = record.worked()
+    rated = [r for r in record.pain_before if r in worked] or sorted(worked, key=catalog.region_ids.index)
+    return render(
+        request,
+        "pain.html",
+        {
+            "title": "How much does it hurt now?",
+            "intro": "After the session: rate the same areas again. Tenderness for a day or two is normal; "
+            "sharp pain, new tingling or numbness is not.",
+            "regions": [catalog.region(r) for r in rated],
+            "action": f"/sessions/{session_id}/after",
+            "button": "Save",
+            "hidden": None,
+            "before": record.pain_before,
+            "back_svg": svg("back"),
+        },
+    )
+
+
+@router.post("/sessions/{session_id}/after")
+async def save_after(request: Request, session_id: int) -> Response:
+    form = await request.form()
+    require_csrf(request, _text(form.get("csrf")))
+    pain = _scores(dict(form), _catalog(request))
+    journal = _journal(request)
+    record = journal.session(session_id)
+    if record is None:
+        raise RequestError(f"there is no session {session_id}")
+    if record.status is SessionStatus.ACTIVE:  # left before its end: what was not done is kept as skipped
+        from unknot.session import Event
+
+        live = request.app.state.live.get(session_id)
+        with live.lock:
+            if not live.session.over:
+                request.app.state.live.keep(live, live.session.handle(Event.STOP))  # closes it in the journal
+        request.app.state.live.end(live)
+        record = journal.session(session_id) or record
+    if pain:
+        journal.finish_session(session_id, record.status, datetime.now().astimezone(), pain)
+    return RedirectResponse(f"/journal?saved={session_id}", status_code=303)
+
+
+# --- journal, logging, exports, settings -----------------------------------------------------------------------
+
+
+@router.get("/journal", response_class=HTMLResponse)
+def journal_page(request: Request) -> Response:
+    from unknot.insights import seek_help, technique_effects, trends
+    from unknot.web.charts import region_chart
+
+    catalog = _catalog(request)
+    journal = _journal(request)
+    now = datetime.now(UTC)
+    rules = catalog.insight_rules
+    entries = journal.entries(since=now - timedelta(days=90))
+    screens = journal.screens(since=now - timedelta(days=rules.red_flag_days))
+    found = trends(entries, now, timedelta(days=rules.min_span_days))
+    charts = [
+        {
+            "region": catalog.region(t.region),
+            "trend": t,
+            "svg": region_chart([e for e in entries if e.region == t.region], now, days=30),
+        }
+        for t in found
+    ]
+    effects = technique_effects(journal.sessions(), catalog)
+    return render(
+        request,
+        "journal.html",
+        {
+            "advice": seek_help(catalog, entries, now, screens),
+            "charts": charts,
+            "effects": [(catalog.technique(e.technique), e) for e in effects],
+            "need": rules.effect_min_sessions,
+            "entries": list(reversed(entries[-30:])),
+            "regions": {r.id: r.name for r in catalog.regions},
+            "saved": request.query_params.get("saved"),
+            "sessions": list(reversed(journal.sessions(since=now - timedelta(days=30))))[:10],
+        },
+    )
+
+
+@router.get("/log", response_class=HTMLResponse)
+def log_page(request: Request) -> Response:
+    return render(
+        request,
+        "log.html",
+        {"regions": _catalog(request).regions, "back_svg": svg("back"), "qualities": _qualities()},
+    )
+
+
+def _qualities() -> list[str]:
+    from unknot.model import Quality
+
+    return [q.value for q in Quality]
+
+
+@router.post("/log")
+async def log_entry(request: Request) -> Response:
+    from unknot.pain import make_entry
+
+    form = await request.form()
+    require_csrf(request, _text(form.get("csrf")))
+    entry = make_entry(
+        _catalog(request),
+        _text(form.get("region")),
+        _text(form.get("score")),
+        _text(form.get("quality")) or None,
+        _text(form.get("note")),
+    )
+    _journal(request).add_entry(entry)
+    return RedirectResponse("/journal?logged=1", status_code=303)
+
+
+@router.get("/exports", response_class=HTMLResponse)
+def exports_page(request: Request) -> Response:
+    return render(request, "exports.html", {})
+
+
+_DOWNLOADS = {
+    "journal.csv": ("csv", "text/csv; charset=utf-8"),
+    "journal.json": ("json", "application/json"),
+    "journal-fhir.json": ("fhir", "application/fhir+json"),
+    "report.pdf": ("pdf", "application/pdf"),
+}
+
+
+@router.get("/exports/{name}")
+def download(request: Request, name: str) -> Response:
+    from unknot.exports import JournalData, export_bytes
+
+    if name not in _DOWNLOADS:
+        raise RequestError(f"'{name}' is not an export; choose one of: {', '.join(_DOWNLOADS)}")
+    fmt, media = _DOWNLOADS[name]
+    journal = _journal(request)
+    data = JournalData(journal.entries(), journal.screens(), journal.clearances(active_only=False), journal.sessions())
+    body = export_bytes(fmt, data, _catalog(request), now=datetime.now(UTC))
+    stamp = date.today().isoformat()
+    return Response(
+        body,
+        media_type=media,
+        headers={"content-disposition": f'attachment; filename="unknot-{stamp}-{name}"', "cache-control": "no-store"},
+    )
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(request: Request) -> Response:
+    catalog = _catalog(request)
+    return render(
+        request,
+        "settings.html",
+        {
+            "themes": THEMES,
+            "default_rate": catalog.session.words_per_minute,
+            "saved": request.query_params.get("saved"),
+        },
+    )
+
+
+@router.post("/settings")
+async def save_settings_page(request: Request) -> Response:
+    from unknot.errors import ConfigError
+    from unknot.settings import Settings, load_settings, save_settings, update_settings, validate_setting
+
+    form = await request.form()
+    require_csrf(request, _text(form.get("csrf")))
+    changes: dict[str, object] = {"voice": _text(form.get("voice")) == "on"}
+    rate = _text(form.get("voice_rate")).strip()
+    changes["voice_rate"] = validate_setting("voice_rate", rate) if rate else None
+    number = _text(form.get("emergency_number")).strip()
+    changes["emergency_number"] = validate_setting("emergency_number", number) if number else None
+    theme = _text(form.get("theme")) or "auto"
+    if theme not in THEMES:
+        raise RequestError(f"theme '{theme}' is not one of: {', '.join(THEMES)}")
+    changes["theme"] = None if theme == "auto" else theme
+    try:
+        current = load_settings()
+    except ConfigError:
+        current = Settings()  # a broken file is replaced by what the user just chose
+    save_settings(update_settings(current, **changes))
+    return RedirectResponse("/settings?saved=1", status_code=303)

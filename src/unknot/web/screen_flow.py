@@ -1,0 +1,286 @@
+"""The safety screen in the browser, as the terminal asks it: a group at a time, emergency first (a yes there ends
+the screen at once with the number to call), then which ones, then where on the body map for local findings, then
+whether a professional has cleared each consult-first finding. "Not sure" counts as yes.
+
+The answers so far travel in the form (``draft``, JSON), so every page is a plain form that works without script
+and the back button never loses anything. The verdict is kept in the journal as today's screen.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from unknot.errors import RequestError
+from unknot.journal import Journal
+from unknot.model import Answer, Catalog, Category, Rule, ScreenGroup, Verdict
+from unknot.web.pages import render, require_csrf, svg
+
+__all__ = ["Draft", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass
+class Draft:
+    """The answers so far."""
+
+    group: int = 0  # the next group to ask
+    ticked: dict[str, str] = field(default_factory=dict)  # rule -> "yes" or "unsure"
+    regions: dict[str, list[str]] = field(default_factory=dict)  # local rule -> where
+    cleared: dict[str, str] = field(default_factory=dict)  # consult-first rule -> the date it was cleared
+    asked_cleared: list[str] = field(default_factory=list)
+
+    def dump(self) -> str:
+        return json.dumps(self.__dict__, separators=(",", ":"))
+
+    @classmethod
+    def load(cls, text: str | None, catalog: Catalog) -> Draft:
+        """A draft from a form; anything malformed is a clear error, not a crash."""
+        if not text:
+            return cls()
+        try:
+            data = json.loads(text)
+            draft = cls(
+                group=int(data.get("group", 0)),
+                ticked={str(k): str(v) for k, v in dict(data.get("ticked", {})).items()},
+                regions={str(k): [str(r) for r in v] for k, v in dict(data.get("regions", {})).items()},
+                cleared={str(k): str(v) for k, v in dict(data.get("cleared", {})).items()},
+                asked_cleared=[str(r) for r in data.get("asked_cleared", [])],
+            )
+        except (ValueError, TypeError, AttributeError):
+            raise RequestError("the screen's answers were garbled; start the screen again") from None
+        if any(catalog.rule(r) is None or a not in ("yes", "unsure") for r, a in draft.ticked.items()):
+            raise RequestError("the screen's answers name an unknown rule; start the screen again")
+        if not 0 <= draft.group <= len(catalog.groups):
+            raise RequestError("the screen's answers were garbled; start the screen again")
+        return draft
+
+
+def _catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def _journal(request: Request) -> Journal:
+    journal: Journal = request.app.state.journal
+    return journal
+
+
+def _rules(catalog: Catalog, group: ScreenGroup) -> list[Rule]:
+    return [r for rid in group.rules if (r := catalog.rule(rid)) is not None]
+
+
+@router.get("/screen", response_class=HTMLResponse)
+def first_group(request: Request) -> Response:
+    return _ask_group(request, Draft())
+
+
+@router.post("/screen", response_class=HTMLResponse)
+async def answer(request: Request) -> Response:
+    """One answer of the screen; the next question, or the verdict."""
+    form = await request.form()
+    require_csrf(request, _str(form.get("csrf")))
+    catalog = _catalog(request)
+    draft = Draft.load(_str(form.get("draft")), catalog)
+    stage = _str(form.get("stage"))
+    if stage == "group":
+        return _after_group(request, draft, _str(form.get("answer")))
+    if stage == "which":
+        picked = [r for r in form.getlist("rules") if isinstance(r, str)]
+        return _after_which(request, draft, _str(form.get("answer")), picked)
+    if stage == "where":
+        rule = _str(form.get("rule"))
+        places = [r for r in form.getlist("regions") if isinstance(r, str)]
+        return _after_where(request, draft, rule, places)
+    if stage == "cleared":
+        rule = _str(form.get("rule"))
+        return _after_cleared(request, draft, rule, _str(form.get("cleared")), _str(form.get("cleared_on")))
+    raise RequestError("this step of the screen is not known; start the screen again")
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _ask_group(request: Request, draft: Draft, note: str = "") -> Response:
+    catalog = _catalog(request)
+    group = catalog.groups[draft.group]
+    return render(
+        request,
+        "screen_group.html",
+        {
+            "draft": draft.dump(),
+            "group": group,
+            "number": draft.group + 1,
+            "total": len(catalog.groups),
+            "rules": _rules(catalog, group),
+            "emergency": draft.group == 0,
+            "note": note,
+        },
+    )
+
+
+def _after_group(request: Request, draft: Draft, reply: str) -> Response:
+    catalog = _catalog(request)
+    if draft.group >= len(catalog.groups):
+        return _details(request, draft)
+    group = catalog.groups[draft.group]
+    if reply == "no":
+        draft.group += 1
+        return _next(request, draft)
+    if reply not in ("yes", "unsure"):
+        return _ask_group(request, draft, "Choose Yes, No or Not sure.")
+    rules = _rules(catalog, group)
+    if len(rules) == 1:
+        return _after_which(request, draft, reply, [rules[0].id])
+    return render(
+        request,
+        "screen_which.html",
+        {"draft": draft.dump(), "group": group, "rules": rules, "answer": reply, "emergency": draft.group == 0},
+    )
+
+
+def _after_which(request: Request, draft: Draft, reply: str, picked: list[str]) -> Response:
+    catalog = _catalog(request)
+    group = catalog.groups[min(draft.group, len(catalog.groups) - 1)]
+    known = {r.id for r in _rules(catalog, group)}
+    chosen = [r for r in picked if r in known]
+    if reply not in ("yes", "unsure"):
+        return _ask_group(request, draft)
+    if not chosen:
+        return _ask_group(request, draft, "None ticked: here is the question again.")
+    for rule in chosen:
+        draft.ticked[rule] = reply
+    if draft.group == 0:  # the emergency group: decisive on its own, at once
+        return _verdict(request, draft, complete=False)
+    draft.group += 1
+    return _next(request, draft)
+
+
+def _next(request: Request, draft: Draft) -> Response:
+    if draft.group < len(_catalog(request).groups):
+        return _ask_group(request, draft)
+    return _details(request, draft)
+
+
+def _details(request: Request, draft: Draft) -> Response:
+    """Where for each local finding, then cleared-or-not for each consult-first yes, then the verdict."""
+    catalog = _catalog(request)
+    for rule_id in draft.ticked:
+        rule = catalog.rule(rule_id)
+        if rule is not None and rule.is_local and not draft.regions.get(rule_id):
+            return render(
+                request,
+                "screen_where.html",
+                {"draft": draft.dump(), "rule": rule, "regions": catalog.regions, "back_svg": svg("back"), "note": ""},
+            )
+    known = {c.rule: c.cleared_on for c in _journal(request).clearances()}
+    for rule_id, reply in draft.ticked.items():
+        rule = catalog.rule(rule_id)
+        if rule is None or rule.category is not Category.CONSULT_FIRST or reply != "yes":
+            continue
+        if rule_id in known and rule_id not in draft.cleared:
+            draft.cleared[rule_id] = known[rule_id].isoformat()
+            continue
+        if rule_id not in draft.asked_cleared:
+            return render(
+                request,
+                "screen_cleared.html",
+                {"draft": draft.dump(), "rule": rule, "today": date.today().isoformat(), "note": ""},
+            )
+    return _verdict(request, draft, complete=True)
+
+
+def _after_where(request: Request, draft: Draft, rule_id: str, places: list[str]) -> Response:
+    catalog = _catalog(request)
+    rule = catalog.rule(rule_id)
+    if rule is None or rule_id not in draft.ticked:
+        raise RequestError("that finding is not in this screen; start the screen again")
+    chosen = [r for r in places if catalog.region(r) is not None]
+    if not chosen:
+        return render(
+            request,
+            "screen_where.html",
+            {
+                "draft": draft.dump(),
+                "rule": rule,
+                "regions": catalog.regions,
+                "back_svg": svg("back"),
+                "note": "Tap or tick at least one area.",
+            },
+        )
+    draft.regions[rule_id] = chosen
+    return _details(request, draft)
+
+
+def _after_cleared(request: Request, draft: Draft, rule_id: str, reply: str, cleared_on: str) -> Response:
+    catalog = _catalog(request)
+    rule = catalog.rule(rule_id)
+    if rule is None or rule_id not in draft.ticked:
+        raise RequestError("that finding is not in this screen; start the screen again")
+    draft.asked_cleared.append(rule_id)
+    if reply == "yes":
+        try:
+            day = date.fromisoformat(cleared_on) if cleared_on else date.today()
+        except ValueError:
+            day = None
+        if day is None or day > date.today():
+            draft.asked_cleared.remove(rule_id)
+            return render(
+                request,
+                "screen_cleared.html",
+                {
+                    "draft": draft.dump(),
+                    "rule": rule,
+                    "today": date.today().isoformat(),
+                    "note": "Give the date it was cleared: a day such as 2026-11-01, not one still to come.",
+                },
+            )
+        draft.cleared[rule_id] = day.isoformat()
+    return _details(request, draft)
+
+
+def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
+    from unknot.web.api import save_screen
+
+    catalog = _catalog(request)
+    findings: list[Any] = []
+    unsure: list[Any] = []
+    for rule_id, reply in draft.ticked.items():
+        rule = catalog.rule(rule_id)
+        assert rule is not None
+        item: Any = {"rule": rule_id, "regions": draft.regions.get(rule_id, [])} if rule.is_local else rule_id
+        (findings if reply == Answer.YES.value else unsure).append(item)
+    known = {c.rule for c in _journal(request).clearances()}
+    for rule_id, day in draft.cleared.items():
+        if rule_id not in known:
+            _journal(request).add_clearance(rule_id, date.fromisoformat(day))
+    answers = {
+        "findings": findings,
+        "unsure": unsure,
+        "cleared": sorted(draft.cleared),
+        "all_others_answered_no": complete,
+    }
+    verdict = save_screen(request, answers)
+    return _show_verdict(request, verdict)
+
+
+def _show_verdict(request: Request, verdict: Verdict) -> Response:
+    catalog = _catalog(request)
+    template = "emergency.html" if verdict.category is Category.EMERGENCY else "verdict.html"
+    return render(
+        request,
+        template,
+        {
+            "verdict": verdict,
+            "labels": {r.id: r.label for r in catalog.rules},
+            "region_names": {r.id: r.name for r in catalog.regions},
+            "restrictions": {r.id: r.meaning for r in catalog.restrictions},
+        },
+    )

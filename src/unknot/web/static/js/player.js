@@ -1,0 +1,349 @@
+// The guided player in the browser. The server's session (unknot.session, the same rules as the terminal's) sends a
+// timeline: every phase and cue to come if nobody presses anything, on the session clock. This page plays it by
+// deadlines against performance.now() (sped up by the time scale), speaks the cues (Web Speech), chimes at each
+// step (Web Audio), and posts every key or button with the session time it happened at; the answer is the next
+// timeline. At each step's end it posts a tick, so the journal keeps every step as it ends.
+
+const root = document.getElementById("player");
+const id = root.dataset.session;
+const scale = Number(root.dataset.scale) || 1;
+const language = root.dataset.language || "en";
+const speechRate = Math.min(3, Math.max(0.5, Number(root.dataset.rate) / 175));
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const steps = JSON.parse(document.getElementById("steps-data").textContent);
+const $ = (name) => document.getElementById(name);
+
+const STALE = 3; // seconds: a cue this late is not said (only shown)
+const GAP = 2; // seconds without a frame: the tab was hidden, say that it caught up
+
+let voiceOn = root.dataset.voice === "on";
+let line = null; // the timeline
+let origin = null; // performance.now() at session time 0
+let started = false;
+let handled = new Set();
+let timer = null;
+let lastPhase = null;
+let lastFrame = null;
+let overallLeft = null;
+let wakeLock = null;
+let audio = null;
+let busy = false;
+
+function now() {
+  return origin === null ? 0 : ((performance.now() - origin) / 1000) * scale;
+}
+
+function sync(at) {
+  origin = performance.now() - (at / scale) * 1000;
+}
+
+function clock(seconds) {
+  const whole = Math.max(0, Math.ceil(seconds - 1e-6));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
+// --- the voice and the chime ---------------------------------------------------------------------------------
+
+const voiceReady = new Promise((resolve) => {
+  const synth = window.speechSynthesis;
+  if (!synth) return resolve([]);
+  const have = synth.getVoices();
+  if (have.length) return resolve(have);
+  // voiceschanged may never fire where no voice is installed: give up waiting after a moment.
+  const done = () => resolve(synth.getVoices());
+  synth.addEventListener("voiceschanged", done, { once: true });
+  setTimeout(done, 1500);
+});
+let voice = null;
+voiceReady.then((voices) => {
+  const matching = voices.filter((v) => v.lang.toLowerCase().startsWith(language.toLowerCase()));
+  voice = matching.find((v) => v.localService) || matching[0] || voices.find((v) => v.localService) || null;
+});
+
+function chime() {
+  if (!audio) return;
+  const t = audio.currentTime;
+  for (const [frequency, start] of [[660, 0], [880, 0.14]]) {
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.0001, t + start);
+    gain.gain.exponentialRampToValueAtTime(0.12, t + start + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t + start + 0.3);
+    tone.connect(gain).connect(audio.destination);
+    tone.start(t + start);
+    tone.stop(t + start + 0.32);
+  }
+}
+
+function say(cue) {
+  $("caption").textContent = cue.text;
+  if (cue.chime) chime();
+  const synth = window.speechSynthesis;
+  if (!voiceOn || !synth) return;
+  synth.cancel(); // one cue at a time: the newest is the one that matters
+  const utterance = new SpeechSynthesisUtterance(cue.text);
+  utterance.lang = language;
+  utterance.rate = speechRate;
+  if (voice) utterance.voice = voice;
+  synth.speak(utterance);
+}
+
+// --- talking to the server -----------------------------------------------------------------------------------
+
+async function post(event, at) {
+  const response = await fetch(`/api/sessions/${id}/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-csrf-token": csrf },
+    body: JSON.stringify({ event, at }),
+  });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    throw new Error(problem.error ? problem.error.message : `the server answered ${response.status}`);
+  }
+  return response.json();
+}
+
+function key(cue) {
+  return `${cue.kind}|${cue.step}|${cue.text}|${Math.round(cue.at)}`;
+}
+
+function take(answer, { speak }) {
+  line = answer.timeline;
+  $("skip-area").hidden = !(answer.skip_target && answer.skip_target.length);
+  if (speak) {
+    handled = new Set();
+    for (const cue of answer.said) {
+      say(cue);
+      handled.add(key(cue));
+    }
+  }
+  // What was due at the answer's time has been said (or is past): only later cues are to come.
+  for (const cue of line.cues) if (cue.at <= line.at + 1e-6) handled.add(key(cue));
+  render();
+  schedule();
+  if (line.state === "finished" || line.state === "stopped") finish();
+}
+
+async function send(event) {
+  if (!started || busy) return;
+  busy = true;
+  try {
+    take(await post(event, now()), { speak: true });
+    $("notice").textContent = "";
+  } catch (error) {
+    $("notice").textContent = error.message;
+  } finally {
+    busy = false;
+  }
+}
+
+function finish() {
+  clearTimeout(timer);
+  releaseWakeLock();
+  setTimeout(() => window.location.assign(`/sessions/${id}/after`), 1500);
+}
+
+// --- playing the timeline by deadlines --------------------------------------------------------------------------
+
+function currentPhase(at) {
+  if (!line || !line.phases.length) return null;
+  let found = line.phases[0];
+  for (const phase of line.phases) if (phase.start <= at + 1e-6) found = phase;
+  return found;
+}
+
+function frame() {
+  timer = null;
+  if (!line) return;
+  const at = now();
+  const running = line.state === "running" || line.state === "get_ready";
+  if (running) {
+    if (lastFrame !== null && at - lastFrame > GAP * scale) {
+      const phase = currentPhase(at);
+      $("notice").textContent = `You were away: caught up to step ${phase ? phase.index + 1 : ""}.`;
+    }
+    lastFrame = at;
+    const due = line.cues.filter((c) => c.at <= at + 1e-6 && !handled.has(key(c)));
+    for (const cue of due) handled.add(key(cue));
+    const fresh = due.filter((c) => at - c.at <= STALE || c.kind === "start" || c.kind === "lead_in");
+    if (fresh.length) say(fresh[fresh.length - 1]);
+    const phase = currentPhase(at);
+    const ended = line.end !== null && at >= line.end;
+    const phaseKey = phase ? `${phase.lead_in}|${phase.index}|${phase.start}` : null;
+    if (ended || (lastPhase !== null && phaseKey !== lastPhase)) {
+      // A step ended: the server keeps it (and, at the end, closes the routine).
+      post("tick", at)
+        .then((answer) => take(answer, { speak: false }))
+        .catch((error) => ($("notice").textContent = error.message));
+    }
+    lastPhase = phaseKey;
+  }
+  render();
+  schedule();
+}
+
+function schedule() {
+  clearTimeout(timer);
+  if (!line || !(line.state === "running" || line.state === "get_ready")) return;
+  const at = now();
+  const next = [];
+  for (const cue of line.cues) if (cue.at > at && !handled.has(key(cue))) next.push(cue.at);
+  for (const phase of line.phases) if (phase.start > at) next.push(phase.start);
+  if (line.end !== null && line.end > at) next.push(line.end);
+  const phase = currentPhase(at);
+  if (phase) {
+    const left = phase.start + phase.seconds - at;
+    next.push(at + (left - Math.floor(left) || 1)); // the countdown's next second
+  }
+  const soonest = next.length ? Math.min(...next) : at + 1;
+  timer = setTimeout(frame, Math.max(0, ((soonest - at) / scale) * 1000));
+}
+
+// --- what the screen shows ---------------------------------------------------------------------------------
+
+function render() {
+  if (!line) return;
+  const at = now();
+  const state = line.state;
+  root.classList.toggle("is-paused", state === "paused");
+  $("pain-check").hidden = state !== "pain_check";
+  const phase = currentPhase(state === "paused" ? line.at : at);
+  const index = phase ? phase.index : line.index;
+  const step = steps[Math.min(index, steps.length - 1)];
+  const labels = {
+    get_ready: "Get ready",
+    running: "Now",
+    paused: "Paused",
+    pain_check: "It hurts",
+    finished: "Finished",
+    stopped: "Stopped",
+  };
+  $("state").textContent = phase && phase.lead_in && state !== "paused" ? "Get ready" : labels[state];
+  $("step-number").textContent = `Step ${Math.min(index + 1, steps.length)}`;
+  $("step-name").textContent = step.name;
+  $("step-where").textContent = step.where;
+  const details = [];
+  if (step.tool) details.push(step.tool);
+  if (step.pressure) details.push(`${step.pressure} pressure`);
+  if (step.hold) details.push(`hold up to ${step.hold} s`);
+  $("step-details").textContent = details.join(" · ");
+  for (const shape of document.querySelectorAll("#picture .region")) {
+    shape.classList.toggle("is-lit", step.regions.includes(shape.dataset.region));
+  }
+  let left = 0;
+  if (phase) {
+    const reference = state === "running" || state === "get_ready" ? at : line.at;
+    left = Math.max(0, phase.start + phase.seconds - reference);
+    $("ring").style.strokeDashoffset = String(100 * (1 - left / phase.seconds));
+  }
+  $("countdown").textContent = clock(left);
+  if (line.end !== null) overallLeft = Math.max(0, line.end - at);
+  if (overallLeft !== null) $("overall").textContent = clock(overallLeft);
+  const upcoming = line.phases.find((p) => !p.lead_in && p.index > index);
+  $("next").textContent = upcoming ? `Next: ${steps[upcoming.index].name} · ${steps[upcoming.index].where}` : "";
+  $("start").hidden = started && state !== "paused";
+  $("start").textContent = started ? "Resume" : "Start";
+  $("pause").hidden = !started || state === "paused" || state === "pain_check";
+}
+
+// --- starting, keys, taps ----------------------------------------------------------------------------------
+
+async function begin() {
+  if (busy) return;
+  if (!audio && window.AudioContext) audio = new AudioContext();
+  if (audio && audio.state === "suspended") audio.resume();
+  await takeWakeLock();
+  if (started) return send("resume");
+  started = true;
+  busy = true;
+  try {
+    take(await post("tick", now()), { speak: true });
+  } catch (error) {
+    $("notice").textContent = error.message;
+  } finally {
+    busy = false;
+  }
+}
+
+async function takeWakeLock() {
+  try {
+    if ("wakeLock" in navigator && !wakeLock) {
+      wakeLock = await navigator.wakeLock.request("screen");
+      wakeLock.addEventListener("release", () => (wakeLock = null));
+    }
+  } catch {
+    wakeLock = null; // not allowed here (no user gesture, or not supported): the screen may dim
+  }
+}
+
+function releaseWakeLock() {
+  if (wakeLock) wakeLock.release().catch(() => {});
+  wakeLock = null;
+}
+
+const KEYS = {
+  ArrowRight: "next",
+  ArrowLeft: "back",
+  r: "repeat",
+  "+": "more",
+  "=": "more",
+  "-": "less",
+  g: "good",
+  h: "it_hurts",
+  s: "stop",
+  x: "skip_region",
+};
+
+document.addEventListener("keydown", (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.target.closest("a, input, select, textarea")) return;
+  if (event.key === " " || event.key === "Enter") {
+    if (event.target.closest("button") && event.key === "Enter") return; // the button itself answers Enter
+    event.preventDefault();
+    if (!started || (line && line.state === "paused")) return begin();
+    if (line && line.state === "pain_check") return send("next");
+    return send("pause");
+  }
+  const action = KEYS[event.key];
+  if (action && started) {
+    event.preventDefault();
+    send(action);
+  }
+});
+
+$("tap-area").addEventListener("click", () => {
+  if (!started || (line && line.state === "paused")) return begin();
+  if (line && (line.state === "running" || line.state === "get_ready")) send("pause");
+});
+$("start").addEventListener("click", begin);
+for (const button of document.querySelectorAll("[data-event]")) {
+  button.addEventListener("click", () => send(button.dataset.event));
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") {
+    if (started && line && line.state !== "finished" && line.state !== "stopped") takeWakeLock();
+    if (timer !== null || (line && (line.state === "running" || line.state === "get_ready"))) frame();
+  }
+});
+
+// --- on load: where the session is --------------------------------------------------------------------------
+
+(async () => {
+  const response = await fetch(`/api/sessions/${id}`, { headers: { accept: "application/json" } });
+  if (!response.ok) {
+    $("notice").textContent = "This session has ended or does not exist.";
+    return;
+  }
+  let answer = await response.json();
+  sync(answer.timeline.at);
+  if (answer.started && (answer.state === "running" || answer.state === "get_ready")) {
+    // A reload in the middle: hold it until someone presses Resume (sound needs a tap to start again).
+    answer = await post("pause", null);
+    sync(answer.timeline.at);
+  }
+  started = answer.started;
+  take(answer, { speak: false });
+  if (started) $("caption").textContent = "Paused. Press Resume to go on.";
+})();

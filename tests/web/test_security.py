@@ -1,0 +1,147 @@
+"""Security on loopback, against a real server: the Host allow-list, the launch key, cross-site and CSRF refusals,
+the Content-Security-Policy on every page, and nothing fetched from elsewhere."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.web.conftest import Server
+from unknot.web.app import STATIC, TEMPLATES
+
+PAGES = ["/", "/start", "/screen", "/log", "/journal", "/exports", "/settings"]
+
+
+def cookie_client(server: Server, **headers: str) -> httpx.Client:
+    """A browser that opened the launch link: it holds the key as a cookie, not as a bearer token."""
+    return httpx.Client(base_url=server.base, cookies={"unknot_key": server.key}, headers=headers, timeout=30)
+
+
+def csrf_of(client: httpx.Client) -> str:
+    page = client.get("/").text
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    assert match
+    return match.group(1)
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "localhost:1", "[::1]"])
+def test_a_foreign_host_header_is_refused(server: Server, host: str) -> None:
+    with server.client(headers={"host": host}) as client:
+        response = client.get("/")
+    assert response.status_code == 400 and "Bad Host header" in response.text
+
+
+@pytest.mark.parametrize("path", ["/", "/api/ping", "/static/css/app.css", "/openapi.json", "/journal"])
+def test_no_key_no_access(server: Server, path: str) -> None:
+    with httpx.Client(base_url=server.base) as anonymous:
+        response = anonymous.get(path)
+        assert response.status_code == 403 and "open the link" in response.text
+        wrong = anonymous.get(path, headers={"authorization": "Bearer not-the-key"})
+        assert wrong.status_code == 403
+    with httpx.Client(base_url=server.base, cookies={"unknot_key": "guess"}) as guesser:
+        assert guesser.get(path).status_code == 403
+
+
+def test_the_launch_link_sets_the_cookie_and_drops_the_key_from_the_address(server: Server) -> None:
+    with httpx.Client(base_url=server.base) as browser:
+        response = browser.get(f"/journal?key={server.key}&x=1")
+        assert response.status_code == 303 and response.headers["location"] == "/journal?x=1"
+        cookie = response.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        assert browser.get("/journal").status_code == 200  # the cookie now vouches for it
+
+
+def test_a_cross_site_request_is_refused_even_with_the_cookie_and_token(server: Server) -> None:
+    with cookie_client(server) as client:
+        token = csrf_of(client)
+        for headers in (
+            {"origin": "http://evil.example"},
+            {"sec-fetch-site": "cross-site"},
+            {"sec-fetch-site": "same-site"},
+        ):
+            response = client.post("/api/entries", json={"region": "rhomboid_left", "score": 3},
+                                   headers={"x-csrf-token": token, **headers})  # fmt: skip
+            assert response.status_code == 403 and "another site" in response.text
+            form = client.post("/log", data={"csrf": token, "region": "rhomboid_left", "score": "3"}, headers=headers)
+            assert form.status_code == 403
+        with server.client() as program:
+            assert program.get("/api/entries").json() == []  # nothing was written
+
+
+def test_a_post_without_the_csrf_token_is_refused(server: Server) -> None:
+    with cookie_client(server, origin=server.base) as client:
+        response = client.post("/api/entries", json={"region": "rhomboid_left", "score": 3})
+        assert response.status_code == 403 and "CSRF" in response.text
+        wrong = client.post("/api/entries", json={"region": "rhomboid_left", "score": 3}, headers={"x-csrf-token": "x"})
+        assert wrong.status_code == 403
+        form = client.post("/log", data={"region": "rhomboid_left", "score": "3"})
+        assert form.status_code == 400 and "did not come from unknot" in form.text
+        token = csrf_of(client)
+        ok = client.post("/api/entries", json={"region": "rhomboid_left", "score": 3}, headers={"x-csrf-token": token})
+        assert ok.status_code == 201
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_has_the_strict_csp_and_the_other_headers(server: Server, path: str) -> None:
+    with server.client() as client:
+        response = client.get(path, follow_redirects=True)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    csp = response.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-frame-options"] == "DENY" and response.headers["referrer-policy"] == "same-origin"
+    # No inline script, no inline style, no third-party anything.
+    assert not re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))", response.text)
+    assert " style=" not in response.text and "<style" not in response.text
+    assert not re.search(r"""(src|href)=["']https?://""", response.text)
+
+
+def test_errors_carry_the_csp_too(server: Server) -> None:
+    with server.client() as client:
+        for response in (client.get("/player/999999"), client.get("/", headers={"host": "evil.example"})):
+            assert response.status_code >= 400 and "content-security-policy" in response.headers
+
+
+def test_the_assets_fetch_nothing_from_elsewhere() -> None:
+    files = [p for p in (*STATIC.rglob("*"), *TEMPLATES.rglob("*")) if p.is_file()]
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        urls = re.findall(r"https?://[^\s\"'<>)]+", text)
+        assert all(u.startswith("http://www.w3.org/") for u in urls), (path.name, urls)
+
+
+def _other_addresses() -> list[str]:
+    """This machine's IPv4 addresses that are not loopback (from `ip`, else `hostname -I`)."""
+    import subprocess
+
+    for command in (["ip", "-o", "-4", "addr", "show"], ["hostname", "-I"]):
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, timeout=5).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        found = re.findall(r"\b(\d{1,3}(?:\.\d{1,3}){3})\b", out)
+        return [a for a in found if not a.startswith("127.") and not a.endswith(".255")]
+    return []
+
+
+def test_it_listens_on_loopback_only(server: Server) -> None:
+    import socket
+
+    assert server.base.startswith("http://127.0.0.1:")
+    port = int(server.base.rsplit(":", 1)[1])
+    socket.create_connection(("127.0.0.1", port), timeout=2).close()  # there, it answers
+    others = _other_addresses()
+    if not others:
+        pytest.skip("this machine has no address but loopback")
+    for address in others:  # anywhere else, nobody is listening
+        with pytest.raises(OSError):
+            socket.create_connection((address, port), timeout=2).close()
+
+
+def test_static_files_are_named_for_what_they_hold() -> None:
+    assert (STATIC / "css" / "app.css").exists() and (STATIC / "js" / "player.js").exists()
+    assert Path(STATIC / "icon.svg").read_text().startswith("<svg")
