@@ -1,9 +1,11 @@
 """The cue schedule of each step and of the lead-in: in order, never overlapping, within the step, and by the rules
-of session.yaml; at a slow speaking rate, the less important cues give way rather than overlap."""
+of session.yaml; at a slow speaking rate, the less important cues give way rather than overlap. The kinds of cue, and
+the priority that both the schedule and a session (several cues due at once) go by."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import fields
 from functools import cache
 
 import pytest
@@ -11,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unknot.content import load_catalog
-from unknot.model import Mode, PlanRequest, Routine, Step
+from unknot.model import CueTexts, Mode, PlanRequest, Routine, Step
 from unknot.planner import plan
 from unknot.session import CueKind, PlannedCue, lead_in_cues, routine_cues, speaking_seconds, step_cues
+from unknot.session.cues import PRIORITY
 
 CATALOG = load_catalog()
 RULES = CATALOG.session
@@ -32,6 +35,16 @@ RANK = [
 ]
 IMPORTANCE = {kind: len(RANK) - n for n, kinds in enumerate(RANK) for kind in kinds}
 OPENERS = {CueKind.START, CueKind.LEAD_IN}
+# Said by a session at once, in answer to the user or at its end; each from its text in session.yaml.
+ANSWERS = {
+    CueKind.PAUSED: ("paused",),
+    CueKind.RESUMED: ("resumed",),
+    CueKind.FEEDBACK: ("more", "less", "good"),
+    CueKind.HURTS: ("hurts",),
+    CueKind.SKIP_REGION: ("skip_region",),
+    CueKind.FINISHED: ("finished",),
+    CueKind.STOPPED: ("stopped",),
+}
 EPS = 1e-9
 
 
@@ -41,12 +54,13 @@ def routine(mode: Mode, minutes: int, tools: tuple[str, ...], seed: int) -> Rout
 
 
 KITS = [(), ("tennis_ball",), ("massage_cane",), ("foam_roller", "tennis_ball"), ("foam_roller", "lacrosse_ball")]
-ROUTINES = [
-    pytest.param(routine(mode, minutes, kit, seed), id=f"{mode.value}-{'+'.join(kit) or 'hands'}-{minutes}min-s{seed}")
+PLANNED = {
+    f"{mode.value}-{'+'.join(kit) or 'hands'}-{minutes}min-s{seed}": routine(mode, minutes, kit, seed)
     for mode in Mode
     for kit in (KITS if mode is Mode.SELF else [()])
     for minutes, seed in [(3, 0), (5, 1), (10, 2), (20, 3), (30, 4), (60, 5)]
-]
+}
+ROUTINES = [pytest.param(r, id=name) for name, r in PLANNED.items()]
 RATES = [pytest.param(rate, id=f"{rate}wpm") for rate in (DEFAULT, 120, 60, 30)]
 
 
@@ -66,8 +80,9 @@ def wanted(step: Step, words_per_minute: int = DEFAULT) -> list[PlannedCue]:
     seconds = float(step.seconds)
     out = [cue(0.0, CueKind.START, step.cue)]
     if step.is_technique and step.hold_seconds:
-        hold = CATALOG.technique(step.technique).hold  # type: ignore[union-attr]
-        assert hold is not None
+        technique = CATALOG.technique(step.technique)
+        assert technique is not None and technique.hold is not None
+        hold = technique.hold
         release = seconds - hold.release_seconds  # the hold ends there, leaving the release before the step ends
         assert release - step.hold_seconds >= 0, step
         if release - step.hold_seconds > 0:
@@ -171,7 +186,7 @@ def test_at_the_default_rate_the_step_and_the_hold_cues_are_always_kept(r: Routi
             assert {CueKind.HALFWAY, CueKind.SWITCH_SIDES} & set(kinds), i
 
 
-ALL_STEPS = sorted({step for p in ROUTINES for step in p.values[0].steps}, key=lambda s: (s.seconds, s.cue, s.region))
+ALL_STEPS = sorted({step for r in PLANNED.values() for step in r.steps}, key=lambda s: (s.seconds, s.cue, s.region))
 
 
 @pytest.mark.parametrize(
@@ -192,13 +207,13 @@ ALL_STEPS = sorted({step for p in ROUTINES for step in p.values[0].steps}, key=l
         ),
     ],
 )
-def test_a_cue_only_where_its_rule_applies(kind: CueKind, applies: object) -> None:
+def test_a_cue_only_where_its_rule_applies(kind: CueKind, applies: Callable[[Step], bool]) -> None:
     seen = 0
     for step in ALL_STEPS:
         kinds = {c.kind for c in step_cues(step, CATALOG)}
         if kind in kinds:
             seen += 1
-            assert applies(step), step  # type: ignore[operator]
+            assert applies(step), step
     assert seen, f"no step of the test routines has a {kind} cue"
 
 
@@ -351,3 +366,24 @@ def test_the_lead_in_counts_down_to_the_first_step(words_per_minute: int) -> Non
     assert set(countdown) <= set(full)
     if words_per_minute == DEFAULT:
         assert countdown == full
+
+
+# --- the kinds of cue and their order ---------------------------------------------------------------------------
+
+
+def test_the_kinds_are_the_planned_ones_and_the_answers() -> None:
+    planned = set().union(*RANK)
+    assert set(CueKind) == planned | set(ANSWERS) and not planned & set(ANSWERS)
+    # Repeat, back and skipped were never said: gone, with their texts.
+    assert not {"repeat", "back", "skipped"} & ({k.value for k in CueKind} | {f.name for f in fields(CueTexts)})
+    for words in ANSWERS.values():
+        assert all(getattr(TEXTS, name).strip() for name in words)
+
+
+def test_the_priorities_rank_the_planned_cues_as_the_docstring_says() -> None:
+    """``PRIORITY`` is what both the schedule (two cues would overlap) and a session (two are due at once, after a
+    late tick) go by: the openers alike, then strictly down the docstring's order; answers have none."""
+    assert set(PRIORITY) == set().union(*RANK)
+    assert len({PRIORITY[kind] for kind in OPENERS}) == 1
+    for higher, lower in zip(RANK, RANK[1:], strict=False):
+        assert min(PRIORITY[k] for k in higher) > max(PRIORITY[k] for k in lower), (higher, lower)

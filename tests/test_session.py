@@ -1,14 +1,15 @@
 """The guided session's state machine on a hand-driven clock: every (state, event) pair, properties over random
-routines and random event sequences, and the behaviours issue 6 names (it hurts, skip a region, pause, back,
-repeat, feedback, resuming, holds, late ticks)."""
+routines and random event sequences, and the behaviours issue 6 names (it hurts and the step it is about, skip a
+region, pause, back, repeat, feedback, resuming, holds, late ticks and the cue they say, late and refused events)."""
 
 from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 import pytest
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from unknot.content import load_catalog
 from unknot.errors import SessionStateError
-from unknot.model import Feedback, Mode, PlanRequest, Routine, StepRecord, StepStatus
+from unknot.model import Feedback, Mode, PlanRequest, Routine, Step, StepRecord, StepStatus
 from unknot.planner import plan
 from unknot.session import (
     ACCEPTS,
@@ -61,6 +62,11 @@ def begin(r: Routine, index: int) -> float:
     return LEAD_IN + sum(step.seconds for step in r.steps[:index])
 
 
+def regions_of(step: Step) -> tuple[str, ...]:
+    """The regions a step works, in order, each once: what skipping its region leaves alone."""
+    return tuple(dict.fromkeys(r for r in (step.region, *step.regions) if r))
+
+
 # --- driving a session ---------------------------------------------------------------------------------------
 
 
@@ -93,9 +99,13 @@ class Run:
 
     def run_to(self, t: float) -> None:
         """Tick at every deadline up to ``t``, then at ``t``: a front end that waits exactly as long as it is told."""
-        while (due := self.session.next_deadline()) is not None and due <= t:
+        for _ in range(100_000):
+            if (due := self.session.next_deadline()) is None or due > t:
+                break
             self.advance_to(due)
             self.tick()
+        else:
+            raise AssertionError(f"a deadline that never passes, before {t}")
         self.advance_to(t)
         self.tick()
 
@@ -117,6 +127,17 @@ class Run:
 
     def kinds(self, update: Update) -> tuple[CueKind, ...]:
         return tuple(cue.kind for cue in update.cues)
+
+    def on_clock(self, at: datetime | None) -> float:
+        """A record's ``ended_at`` as the clock's seconds."""
+        assert at is not None
+        return (at - self.clock.start).total_seconds()
+
+    def ended(self) -> float:
+        """When the session ended on the clock, by its own account: every second is in the lead-in, in a step or
+        held (paused, or in a pain check)."""
+        session = self.session
+        return session.started + session.lead_in_seconds + sum(session.spent.values()) + session.held_seconds
 
 
 def snapshot(session: Session) -> tuple[object, ...]:
@@ -176,7 +197,8 @@ def check_tick_cues(run: Run, update: Update) -> None:
 
 
 def check_records(session: Session, updates: Iterable[Update]) -> None:
-    """Every step has a record that ended it; the updates carried each one (the journal's copy is the session's)."""
+    """Every step has a record that ended it; the updates carried each one (the journal's copy is the session's).
+    A resumed session's earlier records come in as a first update: ``Update(steps=tuple(records))``."""
     steps = session.steps
     assert sorted(session.records) == list(range(len(steps)))
     for index, record in session.records.items():
@@ -266,6 +288,10 @@ EXPECTED: dict[tuple[str, Event], Outcome] = {
     ("get_ready", Event.TICK): Outcome(State.GET_READY, 0, lead_in=True, phase_elapsed=1.0),
     ("get_ready", Event.PAUSE): Outcome(State.PAUSED, 0, (CueKind.PAUSED,), lead_in=True),
     ("get_ready", Event.NEXT): Outcome(State.RUNNING, 0, (CueKind.START,), phase_elapsed=0.0),
+    # Back and repeat count down anew: "Starting in 5" again, at once.
+    ("get_ready", Event.BACK): Outcome(State.GET_READY, 0, (CueKind.LEAD_IN,), lead_in=True, phase_elapsed=0.0),
+    ("get_ready", Event.REPEAT): Outcome(State.GET_READY, 0, (CueKind.LEAD_IN,), lead_in=True, phase_elapsed=0.0),
+    **{("get_ready", e): Outcome(State.GET_READY, 0, _FEEDBACK_CUE, lead_in=True, phase_elapsed=1.0) for e in FEEDBACK},
     ("get_ready", Event.HURTS): Outcome(State.PAIN_CHECK, 0, (CueKind.HURTS,)),
     ("get_ready", Event.STOP): Outcome(State.STOPPED, None, (CueKind.STOPPED,), _skipped(0)),
     ("paused_lead_in", Event.TICK): Outcome(State.PAUSED, 0, lead_in=True, phase_elapsed=1.0),
@@ -311,6 +337,8 @@ def test_the_table_routine_has_the_shape_the_table_relies_on() -> None:
     # Nothing of step 1's schedule but its own cue is due by IN_STEP, so the table's cues are the event's own.
     assert [p.kind for p in step_cues(steps[1], CATALOG) if p.offset <= IN_STEP] == [CueKind.START]
     assert [p.offset for p in lead_in_cues(RULES)][:2] == [0.0, 2.0]  # nothing due at 1 s into the lead-in
+    # The pain check comes after the grace: "it hurts" is about step 1 itself.
+    assert IN_STEP >= RULES.hurt_grace_seconds
 
 
 def test_the_expected_table_covers_exactly_what_the_states_accept() -> None:
@@ -351,6 +379,13 @@ def test_every_state_and_event(scenario: str, event: Event) -> None:
     assert [e.kind for e in update.events] == logged
     if event in FEEDBACK:  # on step 1: the step under way, or the first technique step after the lead-in
         assert session.feedback[1] == [*feedback_before, FEEDBACK[event]]
+    if event in (Event.BACK, Event.REPEAT) and expected.lead_in:  # the countdown started again, from now
+        assert session.lead_in_seconds == pytest.approx(1.0)
+        assert session.next_deadline() == (None if session.state is State.PAUSED else run.clock.now + 2.0)
+    # "it hurts" at IN_STEP is about step 1 itself; in the lead-in, no step has been worked yet.
+    assert session.skip_target() == (
+        ("upper_trapezius_right",) if expected.index == 1 and session.state is State.PAIN_CHECK else ()
+    )
     if session.over:
         check_records(session, run.updates)
     check_cues_in_order(run.said)
@@ -408,19 +443,31 @@ class Outcomes:
     redone: bool = False  # back or repeat was applied
 
 
-def play(r: Routine, actions: list[float | Event], stop_at_end: bool, words_per_minute: int | None) -> Outcomes:
-    """Apply ``actions`` (clock advances, each followed by a tick, and user events), checking each step; then end
-    the session (stop, or let it run out after going on from a pause or a pain check)."""
+def play(
+    r: Routine, actions: list[float | Event], ticks_first: list[bool], stop_at_end: bool, words_per_minute: int | None
+) -> Outcomes:
+    """Apply ``actions`` (clock advances, each followed by a tick, and user events, some straight after a tick and
+    some long after the last one), checking each step; then end the session (stop, or let it run out after going on
+    from a pause or a pain check)."""
     out = Outcomes(Run.of(r, words_per_minute=words_per_minute))
     run, session = out.run, out.run.session
-    for action in actions:
+    for n, action in enumerate(actions):
         if isinstance(action, Event):
-            run.tick()  # the same as what handle() does first; it makes the state below the current one
-            if action not in ACCEPTS[session.state]:
-                check_refused(session, action)
-                continue
+            # Back and repeat always come straight after a tick, so that what they do again is read off the progress.
+            if ticks_first[n] or action in (Event.BACK, Event.REPEAT):
+                run.tick()
+                if action not in ACCEPTS[session.state]:
+                    check_refused(session, action)
+                    continue
             before = session.progress()
-            run.handle(action)
+            try:
+                run.handle(action)
+            except SessionStateError as refused:  # judged where the clock had brought the session
+                assert action not in ACCEPTS[session.state], refused
+                assert f"'{action.value}' while '{session.state.value}'" in str(refused)
+                # What the clock did first comes with the next update: here a tick at once, as a front end would.
+                check_tick_cues(run, run.tick())
+                continue
             after = session.progress()
             if action in (Event.BACK, Event.REPEAT) and not before.lead_in and before.state is not State.PAIN_CHECK:
                 out.redone = True
@@ -442,11 +489,17 @@ def play(r: Routine, actions: list[float | Event], stop_at_end: bool, words_per_
 
 
 @settings(max_examples=150)
-@given(r=routines(), actions=ACTIONS, stop_at_end=st.booleans(), words_per_minute=RATES)
+@given(
+    r=routines(),
+    actions=ACTIONS,
+    ticks_first=st.lists(st.booleans(), min_size=40, max_size=40),
+    stop_at_end=st.booleans(),
+    words_per_minute=RATES,
+)
 def test_any_run_keeps_time_records_and_cues_straight(
-    r: Routine, actions: list[float | Event], stop_at_end: bool, words_per_minute: int | None
+    r: Routine, actions: list[float | Event], ticks_first: list[bool], stop_at_end: bool, words_per_minute: int | None
 ) -> None:
-    out = play(r, actions, stop_at_end, words_per_minute)
+    out = play(r, actions, ticks_first, stop_at_end, words_per_minute)
     run, session = out.run, out.run.session
     assert session.over
     # Time in steps: the plan at most, and more only by what back and repeat did again.
@@ -454,14 +507,18 @@ def test_any_run_keeps_time_records_and_cues_straight(
     assert spent <= r.total_seconds + out.redo + 1e-6, (spent, r.total_seconds, out.redo)
     if not out.redone:
         assert spent <= r.total_seconds + 1e-6
-    # Every second from start to end is in the lead-in, in a step or held (paused, or in a pain check).
+    # Every second from start to end is in the lead-in, in a step or held (paused, or in a pain check): no step
+    # ended after that end, and the last words were said then, or later when a late tick found the routine over.
     ended = run.said[-1]
     assert ended.kind in (CueKind.FINISHED, CueKind.STOPPED)
-    total = ended.at - session.started
-    assert total == pytest.approx(session.lead_in_seconds + spent + session.held_seconds, abs=1e-6)
-    # Every step, techniques above all, ends with a record.
+    end = run.ended()
+    last_record = max(run.on_clock(record.ended_at) for record in session.records.values())
+    assert last_record <= end + 1e-5 and end <= ended.at + 1e-6, (last_record, end, ended)
+    if ended.at > end + 1e-6:  # said by a tick (or a refused event) that came after the last step had ended
+        assert ended.kind is CueKind.FINISHED and last_record == pytest.approx(end, abs=1e-5)
+    # Every step ends with a record (done, skipped or stopped), and the journal got each one.
     check_records(session, run.updates)
-    # The cues: all of them in the updates, in order, never overlapping unless answering the user.
+    # The cues: all of them in the updates, none lost or twice, in order, never overlapping unless answering the user.
     assert run.said == [cue for update in run.updates for cue in update.cues]
     check_cues_in_order(run.said)
     # After the end, time passing changes nothing.
@@ -477,27 +534,34 @@ def _where(session: Session) -> tuple[object, ...]:
     return (*snapshot(session)[:5], progress, session.held_seconds, session.lead_in_seconds)
 
 
+def _handed_over(updates: Iterable[Update]) -> tuple[list[StepRecord], list[object]]:
+    """Every record and journal event the updates carried, in order."""
+    updates = list(updates)
+    return [r for u in updates for r in u.steps], [e for u in updates for e in u.events]
+
+
 @settings(max_examples=100)
 @given(r=routines(), actions=ACTIONS, ticks=st.lists(st.booleans(), min_size=40, max_size=40))
 def test_an_event_applies_where_time_has_brought_the_session(
     r: Routine, actions: list[float | Event], ticks: list[bool]
 ) -> None:
-    """``handle(event)`` catches up with the clock first: the same as a tick just before, except that an event the
-    session no longer takes is let go rather than refused. (An event the session would take once caught up, but
-    not in the state it was left in, is refused: see the xfail test below; here it is sent again after a tick.)"""
+    """``handle(event)`` catches up with the clock first, and only then judges the event: the same as a tick just
+    before, refusals included. What the clock did before a refusal comes with the next update: the journal gets the
+    same records and events, in the same order, whether or not the ticks came."""
     ticked, direct = Run.of(r), Run.of(r)
     for action, tick in zip(actions, ticks, strict=False):
         if isinstance(action, Event):
             ticked.tick()
-            if action in ACCEPTS[ticked.session.state]:
+            accepted = action in ACCEPTS[ticked.session.state]
+            if accepted:
                 ticked.handle(action)
-            if action in ACCEPTS[direct.session.state]:
+            try:
                 direct.handle(action)
+            except SessionStateError as refused:
+                assert not accepted, refused
+                assert f"'{action.value}' while '{ticked.session.state.value}'" in str(refused)
             else:
-                check_refused(direct.session, action)
-                direct.tick()
-                if action in ACCEPTS[direct.session.state]:
-                    direct.handle(action)
+                assert accepted, (action, ticked.session.state)
             assert _where(direct.session) == _where(ticked.session)
         else:
             for run in (ticked, direct):
@@ -507,20 +571,39 @@ def test_an_event_applies_where_time_has_brought_the_session(
                 direct.tick()
     direct.tick()
     assert _where(direct.session) == _where(ticked.session)
+    assert _handed_over(direct.updates) == _handed_over(ticked.updates)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SessionStateError,
-    reason="BUG: handle() checks ACCEPTS against the state the last tick left, before catching up with the clock: "
-    "once the lead-in is over but before a tick, more/back/repeat are refused as if no step had started",
+@pytest.mark.parametrize(
+    ("event", "phase_elapsed", "answer"),
+    [
+        # The feedback is noted on step 1, the first technique; the lead-in would have taken it too.
+        pytest.param(Event.MORE, 1.0, (CueKind.FEEDBACK, None), id="more"),
+        # Step 0 again, not the countdown again.
+        pytest.param(Event.BACK, 0.0, (CueKind.START, 0), id="back"),
+        pytest.param(Event.REPEAT, 0.0, (CueKind.START, 0), id="repeat"),
+        pytest.param(Event.PAUSE, 1.0, (CueKind.PAUSED, None), id="pause"),
+    ],
 )
-@pytest.mark.parametrize("event", [pytest.param(e, id=e.value) for e in (Event.MORE, Event.BACK, Event.REPEAT)])
-def test_an_event_is_judged_where_time_has_brought_the_session(event: Event) -> None:
+def test_an_event_is_judged_where_time_has_brought_the_session(
+    event: Event, phase_elapsed: float, answer: tuple[CueKind, int | None]
+) -> None:
     run = Run.of(SELF)
-    run.clock.advance(LEAD_IN + 1)  # step 0 has been under way for 1 s; no tick came yet
-    run.handle(event)
-    assert run.session.state is State.RUNNING
+    run.clock.advance(LEAD_IN + 1)  # step 0 has been under way for 1 s; no tick came since the start
+    update = run.handle(event)
+    session, progress = run.session, run.session.progress()
+    assert (progress.index, progress.lead_in, progress.phase_elapsed) == (0, False, phase_elapsed)
+    assert session.state is (State.PAUSED if event is Event.PAUSE else State.RUNNING)
+    assert session.lead_in_seconds == LEAD_IN  # the countdown ran to its end; it was not started again
+    # Step 0's own cue, said late by the catch-up, then the answer, cutting in.
+    now = LEAD_IN + 1
+    assert [(c.kind, c.step, c.at, c.interrupt) for c in update.cues] == [
+        (CueKind.START, 0, now, False),
+        (*answer, now, True),
+    ]
+    assert [e.kind for e in update.events] == ([] if event in FEEDBACK else [event.value])
+    if event in FEEDBACK:
+        assert session.feedback == {1: [FEEDBACK[event]]}
 
 
 @settings(max_examples=60)
@@ -533,8 +616,10 @@ def test_without_events_a_session_ends_exactly_at_the_lead_in_plus_the_plan(r: R
     while not small.session.over:
         small.clock.advance(rng.randint(1, 5 * 64) / 64)
         check_tick_cues(small, small.tick())
-    assert small.said[-1].at == LEAD_IN + r.total_seconds
+    # The last words are said by the first tick at or after the end, at that tick.
+    assert LEAD_IN + r.total_seconds <= small.said[-1].at == small.clock.now < LEAD_IN + r.total_seconds + 5
     for run in (jumping, small):
+        assert run.ended() == LEAD_IN + r.total_seconds
         assert run.session.state is State.FINISHED
         assert run.session.lead_in_seconds == LEAD_IN and run.session.held_seconds == 0
         assert {i: (rec.status, rec.seconds) for i, rec in run.session.records.items()} == {
@@ -604,11 +689,12 @@ def test_timing_is_by_deadlines_not_by_ticks(r: Routine, events: list[tuple[int,
     jumped, jump_trace = play_timed(r, timed, jump)
     stepped, step_trace = play_timed(r, timed, uneven)
     assert step_trace == jump_trace
-    assert stepped.said[-1].at == jumped.said[-1].at
     assert stepped.session.state is jumped.session.state is State.FINISHED
     assert stepped.session.records == jumped.session.records
+    # Both ended at the same time; the one ticking unevenly may say so later, never earlier.
+    assert stepped.ended() == jumped.ended() == jumped.said[-1].at <= stepped.said[-1].at
     if not any(accepted for *_, accepted in jump_trace):
-        assert jumped.said[-1].at == LEAD_IN + r.total_seconds
+        assert jumped.ended() == LEAD_IN + r.total_seconds
 
 
 # --- it hurts, and skipping a region --------------------------------------------------------------------------
@@ -637,6 +723,102 @@ def test_it_hurts_stops_the_step_and_holds_the_clock_until_the_user_decides() ->
     assert session.held_seconds == 100
     assert run.finish() == LEAD_IN + SELF.total_seconds - (SELF.steps[1].seconds - IN_STEP) + 100
     assert session.records[1].status is StepStatus.STOPPED and session.records[1].seconds == IN_STEP
+
+
+def _records(*statuses: StepStatus, r: Routine = SELF) -> list[StepRecord]:
+    """Records of a resumed session: step ``i`` with ``statuses[i]``, done in full or skipped at once."""
+    return [
+        StepRecord(i, status, float(r.steps[i].seconds) if status is StepStatus.DONE else 0.0)
+        for i, status in enumerate(statuses)
+    ]
+
+
+DONE, SKIPPED = StepStatus.DONE, StepStatus.SKIPPED
+GRACE = RULES.hurt_grace_seconds
+
+
+# SELF: 0 get_ready, 1 upper trapezius right, 2 switch_side, 3 upper trapezius left, 4 pain_check, 5 rhomboid right...
+# PARTNER: ... 4 upper trapezius right, 5 rhomboid left (straight after it, no transition between).
+@pytest.mark.parametrize(
+    ("r", "records", "before", "at", "about"),
+    [
+        pytest.param(SELF, [], (), begin(SELF, 1) + IN_STEP, 1, id="mid-step"),
+        pytest.param(SELF, [], (), begin(SELF, 3) + GRACE, 3, id="once-the-grace-is-over"),
+        pytest.param(SELF, [], (), begin(SELF, 3) + GRACE - 0.5, 1, id="last-half-second-of-the-grace"),
+        pytest.param(SELF, [], (), begin(SELF, 3) + 1, 1, id="first-second-after-a-technique-and-a-switch"),
+        pytest.param(PARTNER, [], (), begin(PARTNER, 5) + 1, 4, id="first-second-straight-after-a-technique"),
+        pytest.param(SELF, [], (), begin(SELF, 1) + 1, 1, id="first-second-of-the-very-first-technique"),
+        pytest.param(SELF, [], (), begin(SELF, 2) + 2, 1, id="switch_side-transition"),
+        pytest.param(SELF, [], (), begin(SELF, 4) + 5, 3, id="pain_check-transition"),
+        pytest.param(SELF, [], (), begin(SELF, 0) + 5, None, id="get_ready-step-nothing-worked-yet"),
+        # Held in its first second: the grace counts the step's own time, not the pause.
+        pytest.param(
+            SELF, [], ((begin(SELF, 3) + 1, Event.PAUSE),), begin(SELF, 3) + 31, 1, id="paused-in-first-second"
+        ),
+        # Step 1 was skipped after 1 s: step 3 is the first worked, so its first second is about itself.
+        pytest.param(SELF, [], ((begin(SELF, 1) + 1, Event.NEXT),), begin(SELF, 1) + 7, 3, id="after-a-skipped-step"),
+        # Step 1 was stopped by an earlier "it hurts": it was worked.
+        pytest.param(
+            SELF,
+            [],
+            ((begin(SELF, 1) + IN_STEP, Event.HURTS), (begin(SELF, 1) + IN_STEP + 9, Event.NEXT)),
+            begin(SELF, 1) + IN_STEP + 10,
+            1,
+            id="after-a-stopped-step",
+        ),
+        # "Worked last" is by the clock: the step started again, the step gone back from, the step skipped after a
+        # minute of work.
+        pytest.param(
+            SELF, [], ((begin(SELF, 3) + 40, Event.REPEAT),), begin(SELF, 3) + 41, 3, id="first-second-after-repeat"
+        ),
+        pytest.param(SELF, [], ((begin(SELF, 3) + 40, Event.BACK),), begin(SELF, 3) + 41, 3, id="back-into-a-switch"),
+        pytest.param(
+            SELF, [], ((begin(SELF, 3) + 60, Event.NEXT),), begin(SELF, 3) + 62, 3, id="pressure-check-after-next"
+        ),
+        # Strokes over the whole back: no area to leave alone (go on, or stop).
+        pytest.param(PARTNER, [], (), begin(PARTNER, 1) + 20, None, id="a-sweep-over-the-whole-back"),
+        pytest.param(SELF, [], (), 2.0, None, id="lead-in-of-a-fresh-session"),
+        pytest.param(SELF, _records(DONE, DONE, DONE, DONE), (), 2.0, 3, id="lead-in-of-a-resumed-session"),
+        pytest.param(
+            SELF, _records(DONE, DONE, DONE, SKIPPED), (), 2.0, 1, id="lead-in-of-a-resumed-session-after-a-skip"
+        ),
+    ],
+)
+def test_it_hurts_is_about_the_step_under_way_or_in_its_first_seconds_the_one_worked_before(
+    r: Routine, records: list[StepRecord], before: tuple[tuple[float, Event], ...], at: float, about: int | None
+) -> None:
+    run = Run.of(r, records=records)
+    session = run.session
+    for t, event in before:
+        run.run_to(t)
+        run.handle(event)
+    run.run_to(at)
+    assert session.skip_target() == ()  # only in a pain check
+    progress = session.progress()
+    before_spent = session.spent.get(progress.index, 0.0)  # earlier visits (repeat, back)
+    update = run.handle(Event.HURTS)
+    target = () if about is None else regions_of(r.steps[about])
+    assert session.skip_target() == target
+    # The journal keeps the regions hurt beside the step under way (the next to start, in the lead-in)...
+    assert [(e.kind, e.step, e.detail) for e in update.events] == [("it_hurts", progress.index, " ".join(target))]
+    # ...and the step under way is the one stopped, whatever the pain is about (with all the time spent in it).
+    spent = before_spent + progress.phase_elapsed
+    stopped = [] if progress.lead_in else [(progress.index, StepStatus.STOPPED, spent)]
+    assert [(rec.index, rec.status, rec.seconds) for rec in update.steps] == stopped
+    update = run.handle(Event.SKIP_REGION)
+    assert [(e.kind, e.step, e.detail) for e in update.events] == [("skip_region", progress.index, " ".join(target))]
+    assert session.skipped_regions == set(target)  # nothing, when the pain is about no step
+    assert session.state is State.RUNNING and session.skip_target() == ()
+    # It goes on with the step after the one stopped (or the one the lead-in was counting down to), leaving out
+    # every later step on those regions.
+    first = progress.index if progress.lead_in else progress.index + 1
+    left_out = _left_out_after(r, first - 1, set(target))
+    assert session.progress().index == min(j for j in range(first, len(r.steps)) if j not in left_out)
+    run.finish()
+    check_records(session, [Update(steps=tuple(records)), *run.updates])
+    started = {c.step for c in run.said if c.kind is CueKind.START and c.at >= at}
+    assert started == set(range(first, len(r.steps))) - left_out
+    assert {session.records[j].status for j in left_out} <= {StepStatus.SKIPPED}
 
 
 @pytest.mark.parametrize("event", [pytest.param(Event.NEXT, id="next"), pytest.param(Event.RESUME, id="resume")])
@@ -751,6 +933,38 @@ def test_back_goes_to_the_step_before_and_every_step_still_ends() -> None:
     assert all(r.status is StepStatus.DONE for r in run.session.records.values())
 
 
+@pytest.mark.parametrize("paused", [pytest.param(False, id="counting-down"), pytest.param(True, id="paused")])
+@pytest.mark.parametrize("event", [pytest.param(Event.BACK, id="back"), pytest.param(Event.REPEAT, id="repeat")])
+def test_back_or_repeat_in_the_lead_in_counts_down_anew(event: Event, paused: bool) -> None:
+    run = Run.of(SELF)
+    run.run_to(3.0)
+    if paused:
+        run.handle(Event.PAUSE)
+        run.clock.advance(10)
+    before = len(run.said)
+    update = run.handle(event)
+    assert run.kinds(update) == (() if paused else (CueKind.LEAD_IN,))
+    assert run.session.state is (State.PAUSED if paused else State.GET_READY)
+    if paused:  # still held: the countdown starts when the session is resumed
+        run.clock.advance(10)
+        run.tick()
+        assert run.session.progress().phase_elapsed == 0
+        run.handle(Event.RESUME)
+    again = run.clock.now
+    run.run_to(again + LEAD_IN - 0.5)
+    progress = run.session.progress()
+    assert (run.session.state, progress.lead_in, progress.phase_elapsed) == (State.GET_READY, True, LEAD_IN - 0.5)
+    run.run_to(again + LEAD_IN)
+    progress = run.session.progress()
+    assert (run.session.state, progress.index, progress.lead_in, progress.phase_elapsed) == (State.RUNNING, 0, False, 0)
+    assert run.session.lead_in_seconds == 3.0 + LEAD_IN
+    if not paused:  # the whole countdown again, on time
+        assert [(c.kind, c.at - again) for c in run.said[before:] if c.step is None] == [
+            (p.kind, p.offset) for p in lead_in_cues(RULES)
+        ]
+    assert run.finish() == 3.0 + LEAD_IN + SELF.total_seconds + (20 if paused else 0)
+
+
 def test_back_in_the_first_step_starts_it_again() -> None:
     run = Run.of(SELF)
     run.run_to(begin(SELF, 0) + 4)
@@ -819,6 +1033,33 @@ def test_feedback_during_a_pain_check_step_goes_on_the_technique_before(event: E
     assert run.session.records[check].feedback == ()
 
 
+@pytest.mark.parametrize("paused", [pytest.param(False, id="counting-down"), pytest.param(True, id="paused")])
+@pytest.mark.parametrize(
+    ("records", "noted"),
+    [
+        pytest.param([], 1, id="fresh"),
+        # Resumed before a pressure check: feedback is for the step to come, not for step 3 of the earlier sitting.
+        pytest.param(_records(DONE, DONE, DONE, DONE), 5, id="resumed-before-a-pain_check"),
+    ],
+)
+def test_feedback_in_the_lead_in_is_for_the_first_technique_step_to_come(
+    records: list[StepRecord], noted: int, paused: bool
+) -> None:
+    run = Run.of(SELF, records=records)
+    run.run_to(2.0)
+    if paused:
+        run.handle(Event.PAUSE)
+        run.clock.advance(10)
+    update = run.handle(Event.LESS)
+    assert run.kinds(update) == (CueKind.FEEDBACK,) and update.steps == () and update.events == ()
+    assert run.session.feedback == {**{r.index: [] for r in records}, noted: [Feedback.LESS]}
+    if paused:
+        run.handle(Event.RESUME)
+    run.finish()
+    assert run.session.records[noted].feedback == (Feedback.LESS,)
+    assert all(run.session.records[r.index] == r for r in records)  # an earlier sitting's records stay as they were
+
+
 # --- resuming an interrupted session --------------------------------------------------------------------------
 
 
@@ -861,21 +1102,46 @@ def test_resuming_keeps_the_regions_skipped_before() -> None:
     assert run.session.records[3].status is StepStatus.DONE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="BUG: with every step already recorded, more/less/good during the paused lead-in raise IndexError "
-    "(Session._feedback_target indexes self.steps[len(steps)])",
+@pytest.mark.parametrize(
+    "records",
+    [
+        pytest.param(_done(range(N)), id="every-step-done"),
+        pytest.param(_records(*[DONE] * (N - 1), StepStatus.STOPPED), id="the-last-stopped"),
+        pytest.param(_records(*[SKIPPED] * N), id="every-step-skipped"),
+    ],
 )
-def test_feedback_in_the_paused_lead_in_of_a_session_with_every_step_recorded() -> None:
-    run = Run.of(SELF, records=_done(range(len(SELF.steps))))
-    run.handle(Event.PAUSE)
-    try:
-        run.handle(Event.MORE)
-    except SessionStateError:
-        pass  # refusing it would do too
-    run.handle(Event.RESUME)
-    assert run.finish() >= 0
+def test_a_session_resumed_with_every_step_recorded_starts_finished(records: list[StepRecord]) -> None:
+    run = Run.of(SELF, records=records)
+    session = run.session
+    assert session.state is State.FINISHED and session.over
+    progress = session.progress()
+    assert (progress.over, progress.step, progress.remaining) == (True, None, 0.0)
+    assert progress.elapsed == sum(r.seconds for r in records)
+    assert session.next_deadline() is None
+    # No lead-in, nothing said, nothing to keep; every event but a tick is refused (feedback once raised IndexError).
+    for event in USER_EVENTS:
+        check_refused(session, event)
+    run.clock.advance(LEAD_IN + 1)
+    assert run.tick() == Update()
+    assert session.said == [] and session.records == {r.index: r for r in records}
+
+
+# A session resumed with nothing left to do but steps missing from its records (a gap, or steps left out by the
+# regions skipped before) records them skipped on its first tick, as one that reaches them does.
+@pytest.mark.parametrize(
+    ("records", "skipped"),
+    [
+        pytest.param(_done([*range(N - 2), N - 1]), (), id="a-gap-before-the-last-record"),
+        pytest.param(_done(range(N - 2)), ("rhomboid_left",), id="the-rest-left-out"),
+    ],
+)
+def test_a_resumed_session_with_nothing_left_to_do_still_records_every_step(
+    records: list[StepRecord], skipped: tuple[str, ...]
+) -> None:
+    run = Run.of(SELF, records=records, skipped_regions=skipped)
+    run.tick()
+    assert run.session.over
+    check_records(run.session, [Update(steps=tuple(records)), *run.updates])
 
 
 # --- holds, late ticks, late events ---------------------------------------------------------------------------
@@ -895,8 +1161,9 @@ def test_every_hold_technique_has_a_routine_to_test() -> None:
 @pytest.mark.parametrize("technique", [pytest.param(t, id=t) for t in HOLD_ROUTINES])
 def test_a_hold_ends_with_3_2_1_and_the_release_exactly_at_its_end(technique: str) -> None:
     r = HOLD_ROUTINES[technique]
-    hold = CATALOG.technique(technique).hold
-    assert hold is not None
+    found = CATALOG.technique(technique)
+    assert found is not None and found.hold is not None
+    hold = found.hold
     run = Run.of(r)
     run.finish()
     holds = [i for i, s in enumerate(r.steps) if s.technique == technique]
@@ -959,23 +1226,170 @@ def test_a_late_tick_ends_each_step_at_its_own_deadline_and_says_only_where_it_i
     assert run.finish() == LEAD_IN + PARTNER.total_seconds
 
 
-def test_a_late_tick_past_the_end_finishes_at_the_end() -> None:
+def test_a_late_tick_past_the_end_ends_every_step_at_its_deadline_and_says_finished_now() -> None:
     run = Run.of(SELF)
-    run.advance_to(LEAD_IN + SELF.total_seconds + 600)
+    end = LEAD_IN + SELF.total_seconds
+    run.advance_to(end + 600)
     update = run.tick()
     assert run.session.state is State.FINISHED
-    assert [(c.kind, c.at) for c in update.cues] == [(CueKind.FINISHED, LEAD_IN + SELF.total_seconds)]
-    assert run.session.lead_in_seconds + sum(run.session.spent.values()) == LEAD_IN + SELF.total_seconds
+    assert [(r.index, run.on_clock(r.ended_at)) for r in update.steps] == [(i, begin(SELF, i + 1)) for i in range(N)]
+    # "Well done" is said when it is found out, not back when the routine ended.
+    assert [(c.kind, c.at) for c in update.cues] == [(CueKind.FINISHED, end + 600)]
+    assert run.ended() == end
 
 
-def test_an_event_that_comes_after_the_last_deadline_is_too_late_to_apply() -> None:
+def test_an_event_after_the_last_deadline_is_refused_and_the_end_comes_with_the_next_tick() -> None:
     run = Run.of(SELF)
     run.run_to(begin(SELF, N - 1) + 60)
     run.clock.advance(30)  # the routine ended 23 s ago; no tick came since
-    update = run.handle(Event.PAUSE)  # accepted while running, but the session has finished by now
-    assert run.session.state is State.FINISHED
-    assert run.kinds(update) == (CueKind.FINISHED,) and update.events == ()
-    assert update.cues[0].at == LEAD_IN + SELF.total_seconds
+    with pytest.raises(SessionStateError, match="cannot 'pause' while 'finished'"):
+        run.session.handle(Event.PAUSE)  # taken while running, but the session has finished by now
+    refused_at = run.clock.now
+    run.clock.advance(2)
+    update = run.tick()
+    assert [(r.index, r.status, run.on_clock(r.ended_at)) for r in update.steps] == [
+        (N - 1, StepStatus.DONE, LEAD_IN + SELF.total_seconds)
+    ]
+    assert [(c.kind, c.at) for c in update.cues] == [(CueKind.FINISHED, refused_at)]
+    assert update.events == ()  # the pause was not applied
+    assert run.tick() == Update()  # handed over once
+    check_records(run.session, run.updates)
+
+
+def _past_the_end(run: Run) -> None:
+    run.run_to(begin(SELF, N - 1) + 60)
+    run.clock.advance(30)  # the routine ended 23 s ago
+
+
+def _into_step_1(run: Run) -> None:
+    run.run_to(1.0)
+    run.advance_to(begin(SELF, 1) + 2)  # the lead-in and step 0 ran out 2 s ago
+
+
+# What the catch-up before a refused event did (steps ended, cues said) is kept and handed over with the next
+# update, whether that is a tick or an event taken, at once or after more time has passed.
+@pytest.mark.parametrize(
+    ("drive", "refused", "state", "later", "then", "records", "cues"),
+    [
+        pytest.param(
+            _past_the_end,
+            (Event.PAUSE,),
+            "finished",
+            0.0,
+            Event.TICK,
+            {N - 1: StepStatus.DONE},
+            [(CueKind.FINISHED, None)],
+            id="past-the-end-then-tick",
+        ),
+        pytest.param(
+            _past_the_end,
+            (Event.PAUSE, Event.NEXT),
+            "finished",
+            5.0,
+            Event.TICK,
+            {N - 1: StepStatus.DONE},
+            [(CueKind.FINISHED, None)],
+            id="past-the-end-refused-twice-then-tick",
+        ),
+        pytest.param(
+            _into_step_1,
+            (Event.SKIP_REGION,),
+            "running",
+            0.0,
+            Event.PAUSE,
+            {0: StepStatus.DONE},
+            [(CueKind.START, 1), (CueKind.PAUSED, None)],
+            id="into-step-1-then-pause",
+        ),
+        pytest.param(
+            _into_step_1,
+            (Event.RESUME, Event.SKIP_REGION),
+            "running",
+            0.0,
+            Event.TICK,
+            {0: StepStatus.DONE},
+            [(CueKind.START, 1)],
+            id="into-step-1-refused-twice-then-tick",
+        ),
+        # Steps 1 and 2 run out before the next tick: their records follow step 0's, and step 1's own cue still
+        # comes first, though nothing else of step 1 or 2 is said.
+        pytest.param(
+            _into_step_1,
+            (Event.SKIP_REGION,),
+            "running",
+            begin(SELF, 3) - begin(SELF, 1),
+            Event.TICK,
+            {0: StepStatus.DONE, 1: StepStatus.DONE, 2: StepStatus.DONE},
+            [(CueKind.START, 1), (CueKind.START, 3)],
+            id="into-step-1-then-a-late-tick",
+        ),
+    ],
+)
+def test_what_the_clock_did_before_a_refused_event_comes_with_the_next_update(
+    drive: Callable[[Run], None],
+    refused: tuple[Event, ...],
+    state: str,
+    later: float,
+    then: Event,
+    records: dict[int, StepStatus],
+    cues: list[tuple[CueKind, int | None]],
+) -> None:
+    run = Run.of(SELF)
+    drive(run)
+    for event in refused:
+        with pytest.raises(SessionStateError, match=f"cannot '{event.value}' while '{state}'"):
+            run.session.handle(event)
+    assert run.session.state.value == state  # caught up, though nothing has been handed over yet
+    refused_at = run.clock.now
+    run.clock.advance(later)
+    update = run.handle(then)
+    assert [(r.index, r.status) for r in update.steps] == list(records.items())  # in the order they ended
+    assert [(c.kind, c.step) for c in update.cues] == cues
+    assert update.cues[0].at == refused_at  # said by the catch-up, handed over now
+    assert [e.kind for e in update.events] == ([] if then is Event.TICK else [then.value])
+    # Nothing lost, nothing twice: every record in exactly one update, every cue said in one.
+    assert run.tick() == Update()
+    delivered = Counter(r.index for u in run.updates for r in u.steps)
+    assert set(delivered.values()) == {1} and set(delivered) == set(run.session.records)
+    assert run.said == [c for u in run.updates for c in u.cues]
+
+
+# SELF's step 1 (68 s, a hold): its own cue at 0, the hold at 33, "10 seconds left" at 58, 3-2-1 at 60-62, the
+# release at 63, 3-2-1 at 65-67. ``last``: when a tick last came (None: none since the session began).
+@pytest.mark.parametrize(
+    ("last", "late", "said"),
+    [
+        pytest.param(50, 58.5, [("warning", 58.5), ("Three.", 60.25)], id="one-due-then-the-next-waits-for-it"),
+        pytest.param(50, 60.5, [("Three.", 60.5), ("Two.", 61.35)], id="countdown-over-an-earlier-warning"),
+        pytest.param(50, 61.5, [("Two.", 61.5), ("One.", 62.35)], id="ties-the-later-countdown"),
+        pytest.param(50, 63.5, [("release", 63.5), ("Three.", 65.5)], id="release-over-earlier-countdown"),
+        # The release is said though newer cues are due; those go stale while it is said, but for the last.
+        pytest.param(50, 65.2, [("release", 65.2), ("One.", 67.2)], id="release-over-later-countdown"),
+        pytest.param(50, 66.5, [("Two.", 66.5), ("One.", 67.35)], id="a-stale-release-is-dropped"),
+        # Slept through the start: the step's own cue however late; the hold waits for it to be said...
+        pytest.param(None, 30.0, [("start", 30.0), ("hold", 34.45)], id="own-cue-late-then-the-hold"),
+        # ...and is dropped if it has gone stale by then.
+        pytest.param(None, 32.0, [("start", 32.0), ("warning", 58.0)], id="own-cue-late-and-the-hold-stale"),
+    ],
+)
+def test_a_late_tick_says_the_most_important_fresh_cue_due(
+    last: float | None, late: float, said: list[tuple[str, float]]
+) -> None:
+    run = Run.of(SELF)
+    start = begin(SELF, 1)
+    if last is not None:
+        run.run_to(start + last)
+    run.advance_to(start + late)
+    update = run.tick()
+    assert len(update.cues) == 1  # one cue, the most important; the others are overtaken or wait
+    run.run_to(begin(SELF, 2))
+
+    def heard(cue: Cue) -> str:
+        return cue.text if cue.kind is CueKind.COUNTDOWN else cue.kind.value
+
+    step_1 = [(heard(c), c.at - start) for c in run.said if c.step == 1 and c.at >= start + late]
+    assert step_1[:2] == [(text, pytest.approx(at)) for text, at in said]
+    assert step_1[0][0] == heard(update.cues[0])
 
 
 def test_a_slow_speaking_rate_keeps_the_session_on_time_and_its_cues_apart() -> None:
@@ -986,3 +1400,31 @@ def test_a_slow_speaking_rate_keeps_the_session_on_time_and_its_cues_apart() -> 
     default = Run.of(PARTNER)
     default.finish()
     assert len(run.said) < len(default.said)
+
+
+def test_every_kind_of_cue_is_said_by_some_session() -> None:
+    """No cue kind is dead weight (repeat, back and skipped were, and are gone)."""
+    heard: set[CueKind] = set()
+    run = Run.of(SELF)  # lead-in, 3-2-1, own cues, the hold and its release, 10 seconds left
+    run.run_to(begin(SELF, 1) + IN_STEP)
+    for event in (Event.PAUSE, Event.RESUME, Event.GOOD, Event.HURTS, Event.SKIP_REGION):
+        run.handle(event)
+    run.finish()
+    heard |= {c.kind for c in run.said}
+    run = Run.of(PARTNER)  # half-way, then stopped
+    run.run_to(begin(PARTNER, 1) + 40)
+    run.handle(Event.STOP)
+    heard |= {c.kind for c in run.said}
+    both_sides = Step(
+        "technique",
+        60,
+        "Knead both sides.",
+        "prone",
+        technique="petrissage",
+        region="rhomboid_left",
+        regions=("rhomboid_left", "rhomboid_right"),
+    )
+    run = Run.of(Routine(Mode.PARTNER, "prone", (both_sides,)))  # the planner makes no such step yet
+    run.finish()
+    heard |= {c.kind for c in run.said}
+    assert heard == set(CueKind)

@@ -116,9 +116,7 @@ def play(
                         return outcome
                     continue
                 if key.lower() == "q":
-                    paused = session.state in (State.RUNNING, State.GET_READY)
-                    if paused:
-                        apply(session.handle(Event.PAUSE))
+                    paused = session.state in (State.RUNNING, State.GET_READY) and _try(session, Event.PAUSE, apply)
                     screen = replace(screen, asking_quit=True, paused_for_quit=paused, message="")
                     continue
                 event = key_events(key, session.state)
@@ -130,10 +128,20 @@ def play(
                     screen = replace(screen, message=_said(event))
                 except SessionStateError as exc:
                     screen = replace(screen, message=exc.message)
+            apply(session.tick())  # what the clock ended just before a refused key is still kept
             draw(live)
             return Outcome.FINISHED if session.state is State.FINISHED else Outcome.STOPPED
         except (KeyboardInterrupt, _Hangup):
             return Outcome.INTERRUPTED
+
+
+def _try(session: Session, event: Event, apply: Callable[[Update], None]) -> bool:
+    """Apply ``event`` if the session still takes it (the clock may have moved it on); whether it did."""
+    try:
+        apply(session.handle(event))
+    except SessionStateError:
+        return False
+    return True
 
 
 def _answer_quit(
@@ -142,12 +150,12 @@ def _answer_quit(
     """The answer to "Quit?": y keeps what was done (stopped), n discards the session, anything else carries on."""
     answer = key.lower()
     if answer == "y":
-        apply(session.handle(Event.STOP))
+        _try(session, Event.STOP, apply)
         return Outcome.STOPPED, screen
     if answer == "n":
         return Outcome.DISCARDED, screen
     if screen.paused_for_quit and session.state is State.PAUSED:
-        apply(session.handle(Event.RESUME))
+        _try(session, Event.RESUME, apply)
     return None, replace(screen, asking_quit=False, paused_for_quit=False, message="Carrying on.")
 
 

@@ -191,8 +191,22 @@ class Session:
         self._hurt_before_start = False  # the pain check came during the lead-in: no step was stopped
         self._hurt_step: int | None = None  # the technique step "it hurts" was about
         self._pending: _Out | None = None  # what a tick did before an event was refused
-        if not self._upcoming(self.index):
-            self.state = State.FINISHED  # a resumed session with nothing left to do
+        # The technique step worked last (time spent in it), which "it hurts" may be about.
+        self._last_worked: int | None = max(
+            (
+                i
+                for i, r in self.records.items()
+                if self.steps[i].is_technique and r.seconds >= self.rules.hurt_grace_seconds
+            ),
+            default=None,
+        )
+        if not self._upcoming(self.index):  # a resumed session with nothing left to do: over, every step kept
+            pending = _Out()
+            for index in range(len(self.steps)):
+                if index not in self.records:
+                    self._record(index, StepStatus.SKIPPED, now, pending)
+            self._pending = pending if pending.steps else None
+            self.state = State.FINISHED
 
     # --- the one way in -----------------------------------------------------------------------------------------
 
@@ -287,11 +301,13 @@ class Session:
         return self.rules.stop_advice
 
     def skip_target(self) -> tuple[str, ...]:
-        """In a pain check, the regions ``skip_region`` would leave alone: those of the step that hurt."""
+        """In a pain check, the regions ``skip_region`` would leave alone: those of the step that hurt; none for a
+        sweep over most of the back (leaving "that area" alone would end the session: stop says so plainly)."""
         if self.state is not State.PAIN_CHECK or self._hurt_step is None:
             return ()
         step = self.steps[self._hurt_step]
-        return tuple(dict.fromkeys(r for r in (step.region, *step.regions) if r))
+        regions = tuple(dict.fromkeys(r for r in (step.region, *step.regions) if r))
+        return regions if len(regions) <= len(self.catalog.regions) // 2 else ()
 
     # --- time -----------------------------------------------------------------------------------------------
 
@@ -388,7 +404,10 @@ class Session:
         self._record(self.index, status, at, out)
 
     def _close_visit(self, at: float) -> None:
-        self.spent[self.index] = self.spent.get(self.index, 0.0) + self._elapsed(at)
+        elapsed = self._elapsed(at)
+        self.spent[self.index] = self.spent.get(self.index, 0.0) + elapsed
+        if elapsed >= self.rules.hurt_grace_seconds and self.steps[self.index].is_technique:
+            self._last_worked = self.index
 
     def _record(self, index: int, status: StepStatus, at: float, out: _Out) -> None:
         record = StepRecord(
@@ -536,19 +555,15 @@ class Session:
         self._say(now, CueKind.HURTS, self.rules.texts.hurts, out)
 
     def _hurt_about(self, now: float) -> int | None:
-        """The technique step the pain is about: this one; in its first seconds, or during a transition, the
-        one worked just before; None when no technique step has been worked."""
+        """The technique step the pain is about: this one; in its first seconds, or during a transition, the one
+        worked last (by the clock, not by its place: after back or next it may come later in the routine); None
+        when no technique step has been worked."""
         current = None if self._hurt_before_start else self.index
         if current is not None and self.steps[current].is_technique:
             if self._elapsed(now) >= self.rules.hurt_grace_seconds:
                 return current
-        worked = [
-            i
-            for i in range(self.index - 1, -1, -1)
-            if self.steps[i].is_technique and i in self.records and self.records[i].status is not StepStatus.SKIPPED
-        ]
-        if worked:
-            return worked[0]
+        if self._last_worked is not None:
+            return self._last_worked
         return current if current is not None and self.steps[current].is_technique else None
 
     def _skip_region(self, now: float, out: _Out) -> None:

@@ -181,9 +181,8 @@ def start_session(request: Request, body: SessionBody) -> dict[str, Any]:
     record = SessionRecord(
         datetime.now().astimezone(), routine_mode(routine), routine, pain_before=dict(body.pain_before)
     )
-    live = _live(request).start(record)
-    update = _live(request).apply(live, Event.TICK, 0.0)
-    return {**live.view(update), "routine": routine}
+    live = _live(request).start(record)  # its clock starts with the first event posted (the player's Start)
+    return {**live.view(), "routine": routine}
 
 
 def routine_mode(routine: dict[str, Any]) -> Any:

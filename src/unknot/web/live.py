@@ -117,7 +117,9 @@ class LiveSessions:
         routine = routine_from_json(record.routine)
         skipped = {r for e in record.events if e.kind == "skip_region" for r in e.detail.split()}
         clock = ReportedClock(self.scale)
-        session = Session(routine, self.catalog, clock, records=record.steps, skipped_regions=skipped)
+        session = Session(
+            routine, self.catalog, clock, words_per_minute=_voice_rate(), records=record.steps, skipped_regions=skipped
+        )
         live = LiveSession(record.id, routine, session, clock)
         with self._lock:
             self._live[record.id] = live
@@ -148,7 +150,9 @@ class LiveSessions:
     def catch_up(self, live: LiveSession) -> Update:
         """After a reload: run the clock on to now (if the session was running) and keep what happened."""
         with live.lock:
-            if live.started and live.session.state in (State.GET_READY, State.RUNNING):
+            if not live.started:
+                return Update()  # its clock has not started: nothing has happened yet
+            if live.session.state in (State.GET_READY, State.RUNNING):
                 live.clock.report(live.clock.estimate())
             update = live.session.tick()
             self.keep(live, update)
@@ -158,3 +162,14 @@ class LiveSessions:
         """Forget a session that has been closed or discarded."""
         with self._lock:
             self._live.pop(live.id, None)
+
+
+def _voice_rate() -> int | None:
+    """The user's speaking rate (the schedule spaces cues by it); None for the content's default."""
+    from unknot.errors import ConfigError
+    from unknot.settings import load_settings
+
+    try:
+        return load_settings().voice_rate
+    except ConfigError:
+        return None

@@ -15,6 +15,7 @@ const $ = (name) => document.getElementById(name);
 
 const STALE = 3; // seconds: a cue this late is not said (only shown)
 const GAP = 2; // seconds without a frame: the tab was hidden, say that it caught up
+const EARLY = 0.004 * scale; // a timer may fire a little early: what is due within 4 ms of real time is due now
 
 let voiceOn = root.dataset.voice === "on";
 let line = null; // the timeline
@@ -27,7 +28,7 @@ let lastFrame = null;
 let overallLeft = null;
 let wakeLock = null;
 let audio = null;
-let busy = false;
+let loaded = false; // the page knows where the session is
 
 function now() {
   return origin === null ? 0 : ((performance.now() - origin) / 1000) * scale;
@@ -125,20 +126,28 @@ function take(answer, { speak }) {
   if (line.state === "finished" || line.state === "stopped") finish();
 }
 
-async function send(event) {
-  if (!started || busy) return;
-  busy = true;
-  try {
-    take(await post(event, now()), { speak: true });
-    $("notice").textContent = "";
-  } catch (error) {
-    $("notice").textContent = error.message;
-  } finally {
-    busy = false;
-  }
+let queue = Promise.resolve();
+
+function send(event) {
+  // Keys pressed in quick succession all count, in order: each waits for the answer to the one before.
+  if (!started) return queue;
+  const at = now();
+  queue = queue.then(async () => {
+    try {
+      take(await post(event, at), { speak: true });
+      $("notice").textContent = "";
+    } catch (error) {
+      $("notice").textContent = error.message;
+    }
+  });
+  return queue;
 }
 
+let finishing = false;
+
 function finish() {
+  if (finishing) return;
+  finishing = true;
   clearTimeout(timer);
   releaseWakeLock();
   setTimeout(() => window.location.assign(`/sessions/${id}/after`), 1500);
@@ -149,13 +158,13 @@ function finish() {
 function currentPhase(at) {
   if (!line || !line.phases.length) return null;
   let found = line.phases[0];
-  for (const phase of line.phases) if (phase.start <= at + 1e-6) found = phase;
+  for (const phase of line.phases) if (phase.start <= at) found = phase;
   return found;
 }
 
 function frame() {
   timer = null;
-  if (!line) return;
+  if (!line || !started) return;
   const at = now();
   const running = line.state === "running" || line.state === "get_ready";
   if (running) {
@@ -164,12 +173,12 @@ function frame() {
       $("notice").textContent = `You were away: caught up to step ${phase ? phase.index + 1 : ""}.`;
     }
     lastFrame = at;
-    const due = line.cues.filter((c) => c.at <= at + 1e-6 && !handled.has(key(c)));
+    const due = line.cues.filter((c) => c.at <= at + EARLY && !handled.has(key(c)));
     for (const cue of due) handled.add(key(cue));
     const fresh = due.filter((c) => at - c.at <= STALE || c.kind === "start" || c.kind === "lead_in");
     if (fresh.length) say(fresh[fresh.length - 1]);
-    const phase = currentPhase(at);
-    const ended = line.end !== null && at >= line.end;
+    const phase = currentPhase(at + EARLY);
+    const ended = line.end !== null && at + EARLY >= line.end;
     const phaseKey = phase ? `${phase.lead_in}|${phase.index}|${phase.start}` : null;
     if (ended || (lastPhase !== null && phaseKey !== lastPhase)) {
       // A step ended: the server keeps it (and, at the end, closes the routine).
@@ -185,12 +194,12 @@ function frame() {
 
 function schedule() {
   clearTimeout(timer);
-  if (!line || !(line.state === "running" || line.state === "get_ready")) return;
+  if (!line || !started || !(line.state === "running" || line.state === "get_ready")) return;
   const at = now();
   const next = [];
-  for (const cue of line.cues) if (cue.at > at && !handled.has(key(cue))) next.push(cue.at);
-  for (const phase of line.phases) if (phase.start > at) next.push(phase.start);
-  if (line.end !== null && line.end > at) next.push(line.end);
+  for (const cue of line.cues) if (cue.at > at + EARLY && !handled.has(key(cue))) next.push(cue.at);
+  for (const phase of line.phases) if (phase.start > at + EARLY) next.push(phase.start);
+  if (line.end !== null && line.end > at + EARLY) next.push(line.end);
   const phase = currentPhase(at);
   if (phase) {
     const left = phase.start + phase.seconds - at;
@@ -207,7 +216,11 @@ function render() {
   const at = now();
   const state = line.state;
   root.classList.toggle("is-paused", state === "paused");
-  $("pain-check").hidden = state !== "pain_check";
+  const hurting = state === "pain_check";
+  $("pain-check").hidden = !hurting;
+  $("controls").hidden = hurting; // after "it hurts": only its three choices
+  $("pressure").hidden = hurting;
+  $("visual").hidden = hurting;
   const phase = currentPhase(state === "paused" ? line.at : at);
   const index = phase ? phase.index : line.index;
   const step = steps[Math.min(index, steps.length - 1)];
@@ -250,20 +263,13 @@ function render() {
 // --- starting, keys, taps ----------------------------------------------------------------------------------
 
 async function begin() {
-  if (busy) return;
   if (!audio && window.AudioContext) audio = new AudioContext();
   if (audio && audio.state === "suspended") audio.resume();
-  await takeWakeLock();
+  takeWakeLock();
   if (started) return send("resume");
   started = true;
-  busy = true;
-  try {
-    take(await post("tick", now()), { speak: true });
-  } catch (error) {
-    $("notice").textContent = error.message;
-  } finally {
-    busy = false;
-  }
+  sync(line ? line.at : 0); // the session's clock starts now, not when the page loaded
+  return send("tick");
 }
 
 async function takeWakeLock() {
@@ -297,6 +303,17 @@ const KEYS = {
 
 document.addEventListener("keydown", (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
+  if (!loaded) {
+    // A key pressed before the page knows where the session is: act on it as soon as it does.
+    if (event.key === " " || KEYS[event.key]) event.preventDefault();
+    const copy = { key: event.key, target: event.target, preventDefault() {} };
+    ready.then(() => onKey(copy));
+    return;
+  }
+  onKey(event);
+});
+
+function onKey(event) {
   if (event.target.closest("a, input, select, textarea")) return;
   if (event.key === " " || event.key === "Enter") {
     if (event.target.closest("button") && event.key === "Enter") return; // the button itself answers Enter
@@ -310,15 +327,17 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault();
     send(action);
   }
-});
+}
 
-$("tap-area").addEventListener("click", () => {
-  if (!started || (line && line.state === "paused")) return begin();
-  if (line && (line.state === "running" || line.state === "get_ready")) send("pause");
-});
-$("start").addEventListener("click", begin);
+$("tap-area").addEventListener("click", () =>
+  ready.then(() => {
+    if (!started || (line && line.state === "paused")) return begin();
+    if (line && (line.state === "running" || line.state === "get_ready")) send("pause");
+  }),
+);
+$("start").addEventListener("click", () => ready.then(begin));
 for (const button of document.querySelectorAll("[data-event]")) {
-  button.addEventListener("click", () => send(button.dataset.event));
+  button.addEventListener("click", () => ready.then(() => send(button.dataset.event)));
 }
 
 document.addEventListener("visibilitychange", () => {
@@ -330,10 +349,11 @@ document.addEventListener("visibilitychange", () => {
 
 // --- on load: where the session is --------------------------------------------------------------------------
 
-(async () => {
+const ready = (async () => {
   const response = await fetch(`/api/sessions/${id}`, { headers: { accept: "application/json" } });
   if (!response.ok) {
     $("notice").textContent = "This session has ended or does not exist.";
+    loaded = true;
     return;
   }
   let answer = await response.json();
@@ -346,4 +366,5 @@ document.addEventListener("visibilitychange", () => {
   started = answer.started;
   take(answer, { speak: false });
   if (started) $("caption").textContent = "Paused. Press Resume to go on.";
+  loaded = true;
 })();
