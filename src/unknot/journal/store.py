@@ -88,7 +88,13 @@ class SqlJournal:
         if sqlite and parsed.database:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
-            engine = create_engine(parsed, connect_args={"connect_timeout": 5} if not sqlite else {})
+            # A pool as large as the web server's busiest moment (20 clients at once), so none waits for a connection.
+            engine = create_engine(
+                parsed,
+                connect_args={"connect_timeout": 5} if not sqlite else {},
+                pool_size=20,
+                max_overflow=20,
+            )
         except Exception as exc:  # an unknown driver or a bad option: one line, not a traceback
             raise JournalError(f"cannot use the database '{safe_url(url)}': {exc}") from None
         if sqlite:
@@ -142,15 +148,18 @@ class SqlJournal:
         self, *, region: str | None = None, since: datetime | None = None, until: datetime | None = None
     ) -> list[PainEntry]:
         """Pain ratings, oldest first, optionally for one region and a time range [since, until)."""
-        query = select(PainEntryRow).order_by(PainEntryRow.at, PainEntryRow.id)
+        # Reads go through Core, not the ORM: no unit of work to set up, no objects to track (a page shows its
+        # entries several times faster).
+        table = PainEntryRow.__table__
+        query = select(*table.c).order_by(table.c.at, table.c.id)
         if region is not None:
-            query = query.where(PainEntryRow.region == region)
+            query = query.where(table.c.region == region)
         if since is not None:
-            query = query.where(PainEntryRow.at >= _utc(since))
+            query = query.where(table.c.at >= _utc(since))
         if until is not None:
-            query = query.where(PainEntryRow.at < _utc(until))
-        with Session(self.engine) as session:
-            return [_entry(r) for r in session.scalars(query)]
+            query = query.where(table.c.at < _utc(until))
+        with self.engine.connect() as conn:
+            return [_entry(r) for r in conn.execute(query)]
 
     # --- screens and clearances -----------------------------------------------------------------------------
 
@@ -161,19 +170,22 @@ class SqlJournal:
 
     def screen_of(self, day: date) -> dict[str, Any] | None:
         """The verdict of the last screen taken on ``day``, or None."""
-        query = select(ScreenRow).where(ScreenRow.day == day).order_by(ScreenRow.at.desc(), ScreenRow.id.desc())
-        with Session(self.engine) as session:
-            row = session.scalars(query.limit(1)).first()
-            return dict(row.verdict) if row is not None else None
+        table = ScreenRow.__table__
+        query = (
+            select(table.c.verdict).where(table.c.day == day).order_by(table.c.at.desc(), table.c.id.desc()).limit(1)
+        )
+        with self.engine.connect() as conn:
+            verdict = conn.execute(query).scalar()
+            return dict(verdict) if verdict is not None else None
 
     def screens(self, *, since: datetime | None = None) -> list[ScreenRecord]:
         """The screens kept (taken at or after ``since``, if given), oldest first."""
-        query = select(ScreenRow).order_by(ScreenRow.at, ScreenRow.id)
+        table = ScreenRow.__table__
+        query = select(table.c.at, table.c.answers, table.c.verdict).order_by(table.c.at, table.c.id)
         if since is not None:
-            query = query.where(ScreenRow.at >= _utc(since))
-        with Session(self.engine) as session:
-            rows = session.scalars(query)
-            return [ScreenRecord(_utc(r.at), dict(r.answers), dict(r.verdict)) for r in rows]
+            query = query.where(table.c.at >= _utc(since))
+        with self.engine.connect() as conn:
+            return [ScreenRecord(_utc(r.at), dict(r.answers), dict(r.verdict)) for r in conn.execute(query)]
 
     def import_records(
         self,
@@ -299,14 +311,16 @@ class SqlJournal:
 
     def unfinished_session(self) -> SessionRecord | None:
         """The latest session still under way (interrupted), or None."""
-        query = (
-            select(SessionRow)
-            .where(SessionRow.status == SessionStatus.ACTIVE.value)
-            .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+        table = SessionRow.__table__
+        latest = (
+            select(table.c.id)
+            .where(table.c.status == SessionStatus.ACTIVE.value)
+            .order_by(table.c.started_at.desc(), table.c.id.desc())
             .limit(1)
         )
-        found = self._load_sessions(query)
-        return found[0] if found else None
+        with self.engine.connect() as conn:  # most of the time there is none: one light query says so
+            session_id = conn.execute(latest).scalar()
+        return None if session_id is None else self.session(session_id)
 
     def _load_sessions(self, query: Any) -> list[SessionRecord]:
         with Session(self.engine) as session:
@@ -356,7 +370,8 @@ class SqlJournal:
             ]
 
 
-def _entry(r: PainEntryRow) -> PainEntry:
+def _entry(r: Any) -> PainEntry:
+    """A pain entry from a row of ``pain_entries`` (an ORM object or a Core row: the same attributes)."""
     quality = Quality(r.quality) if r.quality else None
     return PainEntry(_utc(r.at), r.region, r.score, quality, r.note, r.id, r.session_id, r.phase)
 

@@ -120,8 +120,10 @@ def todays_verdict(request: Request) -> Verdict | None:
 def emergency_number_for(request: Request) -> str:
     """The number to call: --emergency-number, the settings, the locale, the default."""
     from unknot.settings import emergency_number
+    from unknot.web.pages import current_settings
 
-    return emergency_number(_catalog(request), request.app.state.config.emergency_number)
+    flag = request.app.state.config.emergency_number
+    return emergency_number(_catalog(request), flag, settings=current_settings(request))
 
 
 def save_screen(request: Request, answers: dict[str, Any]) -> Verdict:

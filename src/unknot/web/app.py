@@ -30,6 +30,7 @@ __all__ = ["STATIC", "TEMPLATES", "WebConfig", "create_app"]
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
+THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ def create_app(config: WebConfig) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        # Few threads for the handlers: Python runs one at a time anyway, and fewer of them contend less.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         journal = open_journal(config.db)
         app.state.journal = journal
         app.state.live = LiveSessions(journal, catalog, config.time_scale)

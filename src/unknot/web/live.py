@@ -75,7 +75,15 @@ class LiveSession:
             "started": self.started,
             "index": progress.index,
             "said": [
-                {"at": c.at, "kind": c.kind.value, "text": c.text, "interrupt": c.interrupt, "chime": c.chime}
+                {
+                    "at": c.at,
+                    "kind": c.kind.value,
+                    "text": c.text,
+                    "seconds": c.seconds,
+                    "step": c.step,
+                    "interrupt": c.interrupt,
+                    "chime": c.chime,
+                }
                 for c in (said.cues if said else ())
             ],
             "timeline": timeline_to_json(timeline(self.session)),
@@ -126,13 +134,31 @@ class LiveSessions:
         return live
 
     def apply(self, live: LiveSession, event: Event, at: float | None) -> Update:
-        """Apply ``event`` at session time ``at`` (None: the server's estimate) and keep what it produced."""
+        """Apply ``event`` at session time ``at`` (None: the server's estimate) and keep what it produced.
+
+        The browser has played the timeline up to ``at`` by itself: the session is first walked through every
+        deadline before it, as the browser met them (so it agrees on what was said when), and only then takes the
+        event. The update returned is the event's own (what the browser has not said yet)."""
         with live.lock:
-            live.clock.report(live.clock.estimate() if at is None and live.started else at or live.clock.at)
-            live.started = True
+            target = live.clock.estimate() if at is None and live.started else (at or live.clock.at)
+            if live.started:
+                self._walk_to(live, target)
+            else:  # the first press: nothing has been played yet, all that is due now is the browser's to say
+                live.started = True
+                live.clock.report(target)
             update = live.session.handle(event)
             self.keep(live, update)
             return update
+
+    def _walk_to(self, live: LiveSession, target: float) -> None:
+        """Tick the session at each of its deadlines before ``target``, keeping what they end."""
+        for _ in range(100_000):  # a bound, should a session never stop having deadlines
+            deadline = live.session.next_deadline()
+            if deadline is None or deadline >= target:  # what is due at the target itself is the event's
+                break
+            live.clock.report(deadline)
+            self.keep(live, live.session.tick())
+        live.clock.report(target)
 
     def keep(self, live: LiveSession, update: Update) -> None:
         """Save the step records and events of ``update``; a session that has just ended is closed in the journal
@@ -153,7 +179,7 @@ class LiveSessions:
             if not live.started:
                 return Update()  # its clock has not started: nothing has happened yet
             if live.session.state in (State.GET_READY, State.RUNNING):
-                live.clock.report(live.clock.estimate())
+                self._walk_to(live, live.clock.estimate())
             update = live.session.tick()
             self.keep(live, update)
             return update

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from unknot.errors import RequestError
 from unknot.journal import Journal
 from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus, Step
+from unknot.settings import Settings
 from unknot.web.security import Keys, check_form_csrf
 
 __all__ = ["base_context", "render", "router"]
@@ -29,15 +30,35 @@ SVG = Path(__file__).resolve().parent / "static" / "svg"
 # --- rendering -------------------------------------------------------------------------------------------------
 
 
+def current_settings(request: Request) -> Settings:
+    """The user's settings, read again only when the config file has changed (``unknot config`` may change it
+    while the server runs); a broken file never stops a page: `unknot config show` says what is wrong."""
+    from unknot.errors import ConfigError
+    from unknot.settings import config_path, load_settings
+
+    path = config_path()
+    try:
+        stat = path.stat()
+        stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = None
+    cached = getattr(request.app.state, "settings_cache", None)
+    if cached is not None and cached[0] == (path, stamp):
+        settings: Settings = cached[1]
+        return settings
+    try:
+        settings = load_settings(path)
+    except ConfigError:
+        settings = Settings()
+    request.app.state.settings_cache = ((path, stamp), settings)
+    return settings
+
+
 def base_context(request: Request) -> dict[str, Any]:
     """What every page gets: the CSRF token, the theme, the number to call, the path (for the menu)."""
-    from unknot.settings import Settings, load_settings
     from unknot.web.api import emergency_number_for
 
-    try:
-        settings = load_settings()
-    except Exception:  # a broken config file never stops a page: `unknot config show` says what is wrong
-        settings = Settings()
+    settings = current_settings(request)
     keys: Keys = request.app.state.config.keys
     return {
         "request": request,
@@ -164,7 +185,7 @@ def chooser(request: Request) -> Response:
     verdict = todays_verdict(request)
     if verdict is None or not verdict.may_massage:
         return RedirectResponse("/screen", status_code=303)
-    settings = base_context(request)["settings"]
+    settings = current_settings(request)
     catalog = _catalog(request)
     return render(
         request,
@@ -343,7 +364,7 @@ def player(request: Request, session_id: int) -> Response:
     from unknot.cli.player_view import where
 
     live = request.app.state.live.get(session_id)
-    settings = base_context(request)["settings"]
+    settings = current_settings(request)
     catalog = _catalog(request)
     return render(
         request,
@@ -447,7 +468,9 @@ def journal_page(request: Request) -> Response:
         }
         for t in found
     ]
-    effects = technique_effects(journal.sessions(), catalog)
+    sessions = journal.sessions()
+    effects = technique_effects(sessions, catalog)
+    month_ago = now - timedelta(days=30)
     return render(
         request,
         "journal.html",
@@ -459,7 +482,7 @@ def journal_page(request: Request) -> Response:
             "entries": list(reversed(entries[-30:])),
             "regions": {r.id: r.name for r in catalog.regions},
             "saved": request.query_params.get("saved"),
-            "sessions": list(reversed(journal.sessions(since=now - timedelta(days=30))))[:10],
+            "sessions": [x for x in reversed(sessions) if x.started_at >= month_ago][:10],
         },
     )
 

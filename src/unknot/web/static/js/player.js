@@ -112,12 +112,10 @@ function key(cue) {
 function take(answer, { speak }) {
   line = answer.timeline;
   $("skip-area").hidden = !(answer.skip_target && answer.skip_target.length);
-  if (speak) {
-    handled = new Set();
-    for (const cue of answer.said) {
-      say(cue);
-      handled.add(key(cue));
-    }
+  for (const cue of answer.said) {
+    // The answer's own cues ("Paused.", a step's cue after Next...), unless this page has said it already.
+    if (speak && !handled.has(key(cue))) say(cue);
+    handled.add(key(cue));
   }
   // What was due at the answer's time has been said (or is past): only later cues are to come.
   for (const cue of line.cues) if (cue.at <= line.at + 1e-6) handled.add(key(cue));
@@ -182,7 +180,8 @@ function frame() {
     const phaseKey = phase ? `${phase.lead_in}|${phase.index}|${phase.start}` : null;
     if (ended || (lastPhase !== null && phaseKey !== lastPhase)) {
       // A step ended: the server keeps it (and, at the end, closes the routine).
-      post("tick", at)
+      const boundary = ended ? line.end : phase ? phase.start : at; // the boundary itself, not a moment before
+      post("tick", Math.max(at, boundary))
         .then((answer) => take(answer, { speak: false }))
         .catch((error) => ($("notice").textContent = error.message));
     }
@@ -262,14 +261,24 @@ function render() {
 
 // --- starting, keys, taps ----------------------------------------------------------------------------------
 
-async function begin() {
+function begin() {
+  let sent;
+  if (started) {
+    sent = send("resume");
+  } else {
+    started = true;
+    sync(line ? line.at : 0); // the session's clock starts at this press, not when the page loaded
+    // What is due at once ("Starting in 5") is said now, without waiting for the server's answer.
+    const first = line ? line.cues.filter((c) => c.at <= line.at + EARLY) : [];
+    if (first.length) say(first[first.length - 1]);
+    for (const cue of first) handled.add(key(cue));
+    sent = send("tick");
+  }
+  // Sound and the wake lock need this press (a user gesture); they are set up after the clock has started.
   if (!audio && window.AudioContext) audio = new AudioContext();
   if (audio && audio.state === "suspended") audio.resume();
   takeWakeLock();
-  if (started) return send("resume");
-  started = true;
-  sync(line ? line.at : 0); // the session's clock starts now, not when the page loaded
-  return send("tick");
+  return sent;
 }
 
 async function takeWakeLock() {
