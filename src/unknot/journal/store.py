@@ -323,15 +323,16 @@ class SqlJournal:
         return None if session_id is None else self.session(session_id)
 
     def _load_sessions(self, query: Any) -> list[SessionRecord]:
-        with Session(self.engine) as session:
-            rows = list(session.scalars(query))
+        """Sessions selected by ``query`` (a select of ``SessionRow``), with their steps, events and pain; read
+        through Core (rows, not tracked objects): four queries whatever the number of sessions."""
+        steps_t, events_t, pain_t = SessionStepRow.__table__, SessionEventRow.__table__, PainEntryRow.__table__
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(query))
             ids = [r.id for r in rows]
             if not ids:
                 return []
             steps: dict[int, list[StepRecord]] = {}
-            for s in session.scalars(
-                select(SessionStepRow).where(SessionStepRow.session_id.in_(ids)).order_by(SessionStepRow.idx)
-            ):
+            for s in conn.execute(select(*steps_t.c).where(steps_t.c.session_id.in_(ids)).order_by(steps_t.c.idx)):
                 steps.setdefault(s.session_id, []).append(
                     StepRecord(
                         s.idx,
@@ -342,32 +343,32 @@ class SqlJournal:
                     )
                 )
             events: dict[int, list[SessionEvent]] = {}
-            for e in session.scalars(
-                select(SessionEventRow)
-                .where(SessionEventRow.session_id.in_(ids))
-                .order_by(SessionEventRow.at, SessionEventRow.id)
+            for e in conn.execute(
+                select(*events_t.c).where(events_t.c.session_id.in_(ids)).order_by(events_t.c.at, events_t.c.id)
             ):
                 events.setdefault(e.session_id, []).append(SessionEvent(_utc(e.at), e.kind, e.step, e.detail))
             pain: dict[tuple[int, str], dict[str, int]] = {}
-            for p in session.scalars(
-                select(PainEntryRow).where(PainEntryRow.session_id.in_(ids)).order_by(PainEntryRow.id)
+            for p in conn.execute(
+                select(pain_t.c.session_id, pain_t.c.phase, pain_t.c.region, pain_t.c.score)
+                .where(pain_t.c.session_id.in_(ids))
+                .order_by(pain_t.c.id)
             ):
                 pain.setdefault((p.session_id or 0, p.phase or ""), {})[p.region] = p.score
-            return [
-                SessionRecord(
-                    started_at=_utc(r.started_at),
-                    mode=Mode(r.mode),
-                    routine=dict(r.routine),
-                    status=SessionStatus(r.status),
-                    ended_at=_utc(r.ended_at) if r.ended_at else None,
-                    steps=tuple(steps.get(r.id, ())),
-                    events=tuple(events.get(r.id, ())),
-                    pain_before=pain.get((r.id, BEFORE), {}),
-                    pain_after=pain.get((r.id, AFTER), {}),
-                    id=r.id,
-                )
-                for r in rows
-            ]
+        return [
+            SessionRecord(
+                started_at=_utc(r.started_at),
+                mode=Mode(r.mode),
+                routine=dict(r.routine),
+                status=SessionStatus(r.status),
+                ended_at=_utc(r.ended_at) if r.ended_at else None,
+                steps=tuple(steps.get(r.id, ())),
+                events=tuple(events.get(r.id, ())),
+                pain_before=pain.get((r.id, BEFORE), {}),
+                pain_after=pain.get((r.id, AFTER), {}),
+                id=r.id,
+            )
+            for r in rows
+        ]
 
 
 def _entry(r: Any) -> PainEntry:

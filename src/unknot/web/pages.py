@@ -479,7 +479,7 @@ def journal_page(request: Request) -> Response:
             "charts": charts,
             "effects": [(catalog.technique(e.technique), e) for e in effects],
             "need": rules.effect_min_sessions,
-            "entries": list(reversed(entries[-30:])),
+            "entries": list(reversed(entries[-20:])),
             "regions": {r.id: r.name for r in catalog.regions},
             "saved": request.query_params.get("saved"),
             "sessions": [x for x in reversed(sessions) if x.started_at >= month_ago][:10],
