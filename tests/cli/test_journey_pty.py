@@ -235,6 +235,7 @@ def test_it_hurts_stops_the_step_shows_the_advice_and_can_skip_the_area(
     )  # fmt: skip
     healthy_screen(t)
     t.wait_for("Upper trapezius, left · hands")  # kneading the left upper trapezius
+    t.pump(0.4)  # 8 s into it: past the first seconds, when "it hurts" would still be about the step before
     t.key("h")
     shown = t.wait_for("It hurts: that step has stopped.")
     assert "Ease off completely and breathe. Sharp, shooting or" in shown  # the stop advice of session.yaml

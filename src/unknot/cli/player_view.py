@@ -114,7 +114,7 @@ def _keys(pairs: tuple[tuple[str, str], ...]) -> Text:
     text = Text()
     for i, (key, what) in enumerate(pairs):
         if i:
-            text.append("   ")
+            text.append("  ")
         text.append(f" {key} ", style="bold reverse")
         text.append(f" {what}")
     return text

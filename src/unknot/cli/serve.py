@@ -14,7 +14,7 @@ anywhere. Stop it with Ctrl-C.
 
 UNKNOT_TIME_SCALE=30 (or --time-scale 30) runs the guided sessions' clock 30 times faster, to try a routine out.
 
-\\b
+\b
 Examples:
   unknot serve
   unknot serve --port 8765 --no-browser
