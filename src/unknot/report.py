@@ -10,6 +10,7 @@ creation date is ``ReportData.now`` and its file id a hash of its content. Text 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -76,6 +77,9 @@ def render_pdf(report: ReportData, catalog: Catalog) -> bytes:
     end = _end(report)
     pdf = _new_pdf(report)
     _header(pdf, report)
+    here = (pdf.get_x(), pdf.get_y())
+    below = _body_map(pdf, report)
+    pdf.set_xy(here[0], max(here[1], below))
     _get_help(pdf, seek_help(catalog, report.entries, end, report.screens))
     _regions(pdf, report, catalog, end)
     _sessions(pdf, report)
@@ -179,6 +183,29 @@ def _lines(pdf: FPDF, width: float, text: str) -> int:
     """How many lines ``text`` takes at the current font in a cell ``width`` wide."""
     lines = pdf.multi_cell(width, 4.5, text, align="L", dry_run=True, output=MethodReturnValue.LINES)
     return len(lines) if isinstance(lines, list) else 1
+
+
+def _body_map(pdf: FPDF, report: ReportData) -> float:
+    """The body map in the top right corner, each region shaded by its average pain over the period; returns
+    where (mm from the top) the page is free again below it."""
+    import io
+
+    from unknot.pictures import shaded_back
+
+    scores: dict[str, list[int]] = {}
+    for e in report.entries:
+        scores.setdefault(e.region, []).append(e.score)
+    levels = {region: sum(s) / len(s) for region, s in scores.items()}
+    x, y, width = pdf.w - pdf.r_margin - 28, 6, 28
+    # fpdf2 draws the shapes and would log that it skips the picture's <title> and <desc> (for screen readers).
+    svg = re.sub(r"<(title|desc)\b[^>]*>.*?</\1>", "", shaded_back(levels), flags=re.DOTALL)
+    pdf.image(io.BytesIO(svg.encode()), x=x, y=y, w=width)
+    pdf.set_xy(x - 8, y + width * 460 / 400)
+    pdf.set_font(FONT, size=6.5)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(width + 16, 3, "average pain: darker is worse", align="C")
+    pdf.set_text_color(*INK)
+    return y + width * 460 / 400 + 4
 
 
 def _regions(pdf: FPDF, report: ReportData, catalog: Catalog, end: datetime) -> None:

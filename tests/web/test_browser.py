@@ -201,3 +201,29 @@ def expected_cues(routine: Any) -> list[str]:
         clock.advance(deadline - clock.monotonic())
         session.tick()
     return [cue.text for cue in session.said]
+
+
+def test_after_the_tab_slept_it_catches_up_and_says_so(browser: Any, server: Server) -> None:
+    """A hidden tab's timers sleep; when they wake, the player is where the clock says, and tells the user."""
+    session_id = _new_session(server, minutes=10)
+    context = browser.new_context()
+    context.add_init_script(RECORD_SPEECH)
+    page = context.new_page()
+    page.clock.install()  # the page's clock (performance.now and its timers), to jump as a sleeping tab does
+    page.goto(server.link)
+    page.goto(f"{server.base}/player/{session_id}")
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.locator("#state", has_text="Now").wait_for()
+    before = page.locator("#step-number").inner_text()
+    page.clock.fast_forward(6_000)  # six seconds asleep: two minutes of this routine at 20 times
+    page.locator("#notice", has_text="You were away: caught up to step").wait_for()
+    assert page.locator("#step-number").inner_text() != before
+    spoken = [s["text"] for s in page.evaluate("JSON.parse(sessionStorage.getItem('spoken') || '[]')")]
+    index = int(page.locator("#step-number").inner_text().split()[-1]) - 1
+    step = page.evaluate("JSON.parse(document.getElementById('steps-data').textContent)")[index]
+    # What it says on waking: where it is now (the step's own cue, or "caught up" and the step's name).
+    assert spoken[-1] in (step["cue"], f"Caught up. Now: {step['name']}.")
+    with server.client() as client:
+        state = client.get(f"/api/sessions/{session_id}").json()
+    assert state["index"] >= 2  # the server followed: the steps the clock passed are kept
+    context.close()

@@ -5,7 +5,6 @@ the body map's taps and the player."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,7 +23,6 @@ router = APIRouter(include_in_schema=False)
 
 TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
 THEMES = ("auto", "light", "dark")
-SVG = Path(__file__).resolve().parent / "static" / "svg"
 
 
 # --- rendering -------------------------------------------------------------------------------------------------
@@ -81,8 +79,9 @@ def render(request: Request, name: str, values: dict[str, Any] | None = None, st
 
 def svg(name: str) -> str:
     """An SVG picture's markup, to place inline (the body map must be inline to be tapped)."""
-    text = (SVG / f"{name}.svg").read_text(encoding="utf-8")
-    return text[text.index("<svg") :]
+    from unknot.pictures import picture
+
+    return picture(name)
 
 
 def _catalog(request: Request) -> Catalog:

@@ -166,14 +166,18 @@ function frame() {
   const at = now();
   const running = line.state === "running" || line.state === "get_ready";
   if (running) {
-    if (lastFrame !== null && at - lastFrame > GAP * scale) {
-      const phase = currentPhase(at);
-      $("notice").textContent = `You were away: caught up to step ${phase ? phase.index + 1 : ""}.`;
-    }
+    const away = lastFrame !== null && at - lastFrame > GAP * scale;
     lastFrame = at;
     const due = line.cues.filter((c) => c.at <= at + EARLY && !handled.has(key(c)));
     for (const cue of due) handled.add(key(cue));
     const fresh = due.filter((c) => at - c.at <= STALE || c.kind === "start" || c.kind === "lead_in");
+    if (away) {
+      // The tab was hidden (timers sleep there): the clock went on; say where the routine is now.
+      const now = currentPhase(at);
+      const step = now ? steps[now.index] : null;
+      $("notice").textContent = `You were away: caught up to step ${now ? now.index + 1 : ""}.`;
+      if (!fresh.length && step) say({ text: `Caught up. Now: ${step.name}.`, chime: false });
+    }
     if (fresh.length) say(fresh[fresh.length - 1]);
     const phase = currentPhase(at + EARLY);
     const ended = line.end !== null && at + EARLY >= line.end;
@@ -268,6 +272,8 @@ function begin() {
   } else {
     started = true;
     sync(line ? line.at : 0); // the session's clock starts at this press, not when the page loaded
+    const page = document.documentElement;
+    if (page.requestFullscreen) page.requestFullscreen().catch(() => {}); // the player fills the screen
     // What is due at once ("Starting in 5") is said now, without waiting for the server's answer.
     const first = line ? line.cues.filter((c) => c.at <= line.at + EARLY) : [];
     if (first.length) say(first[first.length - 1]);
