@@ -138,20 +138,12 @@ def _expected(db: str, session_id: int) -> list[tuple[str, float]]:
     from unknot.content import load_catalog
     from unknot.contract import routine_from_json
     from unknot.journal import opened_journal
-    from unknot.session import ManualClock, Session
+    from unknot.session import planned_cues
 
     with opened_journal(db) as journal:
         record = journal.session(session_id)
     assert record is not None
-    clock = ManualClock()
-    session = Session(routine_from_json(record.routine), load_catalog(), clock)
-    session.tick()
-    while not session.over:
-        deadline = session.next_deadline()
-        assert deadline is not None
-        clock.advance(deadline - clock.monotonic())
-        session.tick()
-    return [(c.text, c.at) for c in session.said]
+    return [(c.text, c.at) for c in planned_cues(routine_from_json(record.routine), load_catalog())]
 
 
 def run(runs: int = 21) -> tuple[str, list[Result]]:

@@ -30,6 +30,7 @@ from unknot.session import (
     State,
     Update,
     lead_in_cues,
+    planned_cues,
     step_cues,
 )
 
@@ -1428,3 +1429,12 @@ def test_every_kind_of_cue_is_said_by_some_session() -> None:
     run.finish()
     heard |= {c.kind for c in run.said}
     assert heard == set(CueKind)
+
+
+@pytest.mark.parametrize("r", [pytest.param(SELF, id="self"), pytest.param(PARTNER, id="partner")])
+def test_planned_cues_are_what_a_session_says_when_nobody_presses_anything(r: Routine) -> None:
+    run = Run.of(r)
+    run.finish()
+    expected = [(cue.at, cue.kind, cue.text) for cue in run.said]
+    assert [(cue.at, cue.kind, cue.text) for cue in planned_cues(r, CATALOG)] == expected
+    assert expected[0][1] is CueKind.LEAD_IN and expected[-1][1] is CueKind.FINISHED

@@ -15,7 +15,7 @@ import pytest
 from tests.web.conftest import Server, start_server, stop_server
 from unknot.content import load_catalog
 from unknot.contract import routine_from_json
-from unknot.session import ManualClock, Session
+from unknot.session import planned_cues
 
 pytestmark = pytest.mark.browser
 
@@ -191,16 +191,7 @@ def test_the_spoken_cues_are_the_routines_in_order(page: Any, server: Server) ->
 
 def expected_cues(routine: Any) -> list[str]:
     """What the session says for this routine when nobody presses anything (the same rules, run here)."""
-    catalog = load_catalog()
-    clock = ManualClock()
-    session = Session(routine, catalog, clock)
-    session.tick()
-    while not session.over:
-        deadline = session.next_deadline()
-        assert deadline is not None
-        clock.advance(deadline - clock.monotonic())
-        session.tick()
-    return [cue.text for cue in session.said]
+    return [cue.text for cue in planned_cues(routine, load_catalog())]
 
 
 def test_after_the_tab_slept_it_catches_up_and_says_so(browser: Any, server: Server) -> None:

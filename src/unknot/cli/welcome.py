@@ -28,6 +28,8 @@ def show_welcome() -> None:
     body.append(" in a terminal (or ", style="dim")
     body.append("unknot start", style="bold cyan")
     body.append("): the screen, a routine and a guided session, step by step", style="dim")
+    body.append("\nIn your browser, with pictures:  ", style="bold")
+    body.append("unknot serve", style="bold cyan")
     body.append("\n\nAlso: ", style="dim")
     body.append("unknot rules", style="cyan")
     body.append(" (what the screen asks, and why)  ·  ", style="dim")

@@ -87,7 +87,8 @@ class Cue:
 
     ``step`` is the routine's step it belongs to (None for the lead-in and the session's own words); ``chime``
     marks the start of a step (a soft sound before the words); ``interrupt`` means it answers the user and cuts off
-    whatever is being said.
+    whatever is being said; ``due`` is when the schedule wanted it (a cue waits while another is said, or comes
+    with a late tick): what identifies a scheduled cue, wherever and whenever it is said.
     """
 
     at: float
@@ -97,6 +98,12 @@ class Cue:
     step: int | None = None
     chime: bool = False
     interrupt: bool = False
+    due: float | None = None  # None: said in answer to the user, due when said
+
+    @property
+    def scheduled(self) -> float:
+        """When it was due: ``due``, or ``at`` for a cue that answers the user."""
+        return self.at if self.due is None else self.due
 
 
 def speaking_seconds(text: str, words_per_minute: int) -> float:

@@ -363,11 +363,14 @@ class Session:
             chosen = max(fresh, key=lambda i: (PRIORITY[schedule[i].kind], i))
             self._next_cue = chosen + 1
             step = None if self._in_lead_in() else self.index
-            self._say(now, schedule[chosen].kind, schedule[chosen].text, out, step)
+            planned = schedule[chosen]
+            self._say(now, planned.kind, planned.text, out, step, self._phase_start + planned.offset)
 
-    def _say(self, now: float, kind: CueKind, text: str, out: _Out, step: int | None = None) -> None:
+    def _say(
+        self, now: float, kind: CueKind, text: str, out: _Out, step: int | None = None, due: float | None = None
+    ) -> None:
         seconds = speaking_seconds(text, self.words_per_minute)
-        cue = Cue(now, kind, text, seconds, step, chime=kind is CueKind.START, interrupt=out.interrupt)
+        cue = Cue(now, kind, text, seconds, step, kind is CueKind.START, out.interrupt, due)
         out.interrupt = False
         self._busy_until = now + seconds
         out.cues.append(cue)

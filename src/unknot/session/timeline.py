@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from unknot.model import Catalog, Routine
 from unknot.session.clock import ManualClock
 from unknot.session.cues import Cue
 from unknot.session.state import Session, State
 
-__all__ = ["Phase", "Timeline", "timeline", "timeline_to_json"]
+__all__ = ["Phase", "Timeline", "planned_cues", "timeline", "timeline_to_json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,14 @@ def timeline_to_json(line: Timeline) -> dict[str, Any]:
                 "step": c.step,
                 "chime": c.chime,
                 "interrupt": c.interrupt,
+                "due": c.scheduled,
             }
             for c in line.cues
         ],
     }
+
+
+def planned_cues(routine: Routine, catalog: Catalog, words_per_minute: int | None = None) -> tuple[Cue, ...]:
+    """Every cue a session of ``routine`` says, from its start to its end, when nobody presses anything."""
+    session = Session(routine, catalog, ManualClock(), words_per_minute=words_per_minute)
+    return session.tick().cues + timeline(session).cues

@@ -23,11 +23,10 @@ from unknot.contract import (
     verdict_to_json,
 )
 from unknot.errors import PlanError, RequestError
-from unknot.journal import Journal
-from unknot.model import Catalog, SessionRecord, SessionStatus, Verdict
+from unknot.model import SessionRecord, SessionStatus, Verdict
 from unknot.pain import make_entry
 from unknot.session import Event
-from unknot.web.live import LiveSessions
+from unknot.web.context import catalog_of, journal_of, live_of
 
 __all__ = ["router"]
 
@@ -91,24 +90,9 @@ class EntryBody(Strict):
     note: Annotated[str, Field(max_length=1000)] = ""
 
 
-def _journal(request: Request) -> Journal:
-    journal: Journal = request.app.state.journal
-    return journal
-
-
-def _catalog(request: Request) -> Catalog:
-    catalog: Catalog = request.app.state.catalog
-    return catalog
-
-
-def _live(request: Request) -> LiveSessions:
-    live: LiveSessions = request.app.state.live
-    return live
-
-
 def todays_verdict(request: Request) -> Verdict | None:
     """The verdict of today's last screen (the user's local day), or None."""
-    stored = _journal(request).screen_of(date.today())
+    stored = journal_of(request).screen_of(date.today())
     if stored is None:
         return None
     try:
@@ -123,7 +107,7 @@ def emergency_number_for(request: Request) -> str:
     from unknot.web.pages import current_settings
 
     flag = request.app.state.config.emergency_number
-    return emergency_number(_catalog(request), flag, settings=current_settings(request))
+    return emergency_number(catalog_of(request), flag, settings=current_settings(request))
 
 
 def save_screen(request: Request, answers: dict[str, Any]) -> Verdict:
@@ -131,8 +115,8 @@ def save_screen(request: Request, answers: dict[str, Any]) -> Verdict:
     from unknot.screening import screen
 
     intake = intake_from_json(answers)
-    verdict = screen(intake, _catalog(request), emergency_number=emergency_number_for(request))
-    _journal(request).save_screen(datetime.now().astimezone(), intake_to_json(intake), verdict_to_json(verdict))
+    verdict = screen(intake, catalog_of(request), emergency_number=emergency_number_for(request))
+    journal_of(request).save_screen(datetime.now().astimezone(), intake_to_json(intake), verdict_to_json(verdict))
     return verdict
 
 
@@ -146,7 +130,7 @@ def plan_for(request: Request, body: PlanBody) -> dict[str, Any]:
     if not verdict.may_massage:
         raise PlanError(f"today's screen says {verdict.category.value}: no routine today", code="screen_forbids")
     plan_request, _ = plan_request_from_json(body.model_dump())
-    return routine_to_json(plan(plan_request, verdict, catalog=_catalog(request)))
+    return routine_to_json(plan(plan_request, verdict, catalog=catalog_of(request)))
 
 
 @router.get("/ping", summary="Is the server up")
@@ -156,7 +140,7 @@ def ping() -> dict[str, bool]:
 
 @router.get("/regions", summary="The regions of the upper back")
 def regions(request: Request) -> list[dict[str, Any]]:
-    return [{"id": r.id, "name": r.name, "side": r.side, "number": r.number} for r in _catalog(request).regions]
+    return [{"id": r.id, "name": r.name, "side": r.side, "number": r.number} for r in catalog_of(request).regions]
 
 
 @router.post("/screen", summary="Answer the safety screen; it is kept as today's")
@@ -166,7 +150,7 @@ def post_screen(request: Request, body: ScreenBody) -> dict[str, Any]:
 
 @router.get("/screen/today", summary="Today's screen, or null")
 def get_todays_screen(request: Request) -> dict[str, Any] | None:
-    return _journal(request).screen_of(date.today())
+    return journal_of(request).screen_of(date.today())
 
 
 @router.post("/plan", summary="A routine under today's screen")
@@ -176,14 +160,14 @@ def post_plan(request: Request, body: PlanBody) -> dict[str, Any]:
 
 @router.post("/sessions", status_code=201, summary="Start a guided session")
 def start_session(request: Request, body: SessionBody) -> dict[str, Any]:
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     for region in body.pain_before:
         make_entry(catalog, region, 0)  # the region must exist
     routine = plan_for(request, body.plan)
     record = SessionRecord(
         datetime.now().astimezone(), routine_mode(routine), routine, pain_before=dict(body.pain_before)
     )
-    live = _live(request).start(record)  # its clock starts with the first event posted (the player's Start)
+    live = live_of(request).start(record)  # its clock starts with the first event posted (the player's Start)
     return {**live.view(), "routine": routine}
 
 
@@ -195,22 +179,22 @@ def routine_mode(routine: dict[str, Any]) -> Any:
 
 @router.get("/sessions/{session_id}", summary="A session under way: where it is and what comes")
 def get_session(request: Request, session_id: int) -> dict[str, Any]:
-    live = _live(request).get(session_id)
-    update = _live(request).catch_up(live)
+    live = live_of(request).get(session_id)
+    update = live_of(request).catch_up(live)
     return {**live.view(update), "routine": routine_to_json(live.routine)}
 
 
 @router.post("/sessions/{session_id}/events", summary="Something happened: a key, a button, a step's end")
 def post_event(request: Request, session_id: int, body: EventBody) -> dict[str, Any]:
-    live = _live(request).get(session_id)
-    update = _live(request).apply(live, Event(body.event), body.at)
+    live = live_of(request).get(session_id)
+    update = live_of(request).apply(live, Event(body.event), body.at)
     return live.view(update)
 
 
 @router.post("/sessions/{session_id}/finish", summary="Close a session with the pain after")
 def finish_session(request: Request, session_id: int, body: FinishBody) -> dict[str, Any]:
-    live = _live(request).get(session_id)
-    catalog = _catalog(request)
+    live = live_of(request).get(session_id)
+    catalog = catalog_of(request)
     for region in body.pain_after:
         make_entry(catalog, region, 0)
     from unknot.session import State
@@ -218,19 +202,19 @@ def finish_session(request: Request, session_id: int, body: FinishBody) -> dict[
     with live.lock:
         if not live.session.over:  # closing early: the steps still to come are kept as skipped
             update = live.session.handle(Event.STOP)
-            _live(request).keep(live, update)
+            live_of(request).keep(live, update)
         status = SessionStatus.FINISHED if live.session.state is State.FINISHED else SessionStatus.STOPPED
     if body.pain_after:
-        _journal(request).finish_session(session_id, status, datetime.now().astimezone(), dict(body.pain_after))
-    _live(request).end(live)
+        journal_of(request).finish_session(session_id, status, datetime.now().astimezone(), dict(body.pain_after))
+    live_of(request).end(live)
     return {"id": session_id, "status": status.value}
 
 
 @router.delete("/sessions/{session_id}", status_code=204, summary="Discard a session")
 def discard_session(request: Request, session_id: int) -> Response:
-    live = _live(request).get(session_id)
-    _journal(request).delete_session(session_id)
-    _live(request).end(live)
+    live = live_of(request).get(session_id)
+    journal_of(request).delete_session(session_id)
+    live_of(request).end(live)
     return Response(status_code=204)
 
 
@@ -246,14 +230,14 @@ def get_entries(request: Request, days: Annotated[int, Query(ge=1, le=3650)] = 3
             "note": e.note,
             "phase": e.phase,
         }
-        for e in _journal(request).entries(since=since)
+        for e in journal_of(request).entries(since=since)
     ]
 
 
 @router.post("/entries", status_code=201, summary="Write down a pain rating")
 def post_entry(request: Request, body: EntryBody) -> dict[str, Any]:
-    entry = make_entry(_catalog(request), body.region, body.score, body.quality, body.note)
-    kept = _journal(request).add_entry(entry)
+    entry = make_entry(catalog_of(request), body.region, body.score, body.quality, body.note)
+    kept = journal_of(request).add_entry(entry)
     return {"id": kept.id, "at": kept.at.isoformat(), "region": kept.region, "score": kept.score}
 
 
@@ -261,8 +245,8 @@ def post_entry(request: Request, body: EntryBody) -> dict[str, Any]:
 def get_insights(request: Request) -> dict[str, Any]:
     from unknot.insights import seek_help, technique_effects, trends
 
-    catalog = _catalog(request)
-    journal = _journal(request)
+    catalog = catalog_of(request)
+    journal = journal_of(request)
     now = datetime.now(UTC)
     rules = catalog.insight_rules
     entries = journal.entries(since=now - timedelta(days=90))

@@ -83,6 +83,7 @@ class LiveSession:
                     "step": c.step,
                     "interrupt": c.interrupt,
                     "chime": c.chime,
+                    "due": c.scheduled,
                 }
                 for c in (said.cues if said else ())
             ],

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from unknot.errors import RequestError
-from unknot.journal import Journal
 from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus, Step
 from unknot.settings import Settings
+from unknot.web.context import catalog_of, journal_of
 from unknot.web.security import Keys, check_form_csrf
 
 __all__ = ["base_context", "render", "router"]
@@ -84,16 +84,6 @@ def svg(name: str) -> str:
     return picture(name)
 
 
-def _catalog(request: Request) -> Catalog:
-    catalog: Catalog = request.app.state.catalog
-    return catalog
-
-
-def _journal(request: Request) -> Journal:
-    journal: Journal = request.app.state.journal
-    return journal
-
-
 def require_csrf(request: Request, csrf: str | None) -> None:
     """A form's token must be this server's (the middleware checks where the request came from)."""
     if not check_form_csrf(request.app.state.config.keys, csrf):
@@ -107,7 +97,7 @@ def require_csrf(request: Request, csrf: str | None) -> None:
 def home(request: Request) -> Response:
     from unknot.web.api import todays_verdict
 
-    journal = _journal(request)
+    journal = journal_of(request)
     unfinished = journal.unfinished_session()
     return render(
         request,
@@ -174,7 +164,7 @@ def routine_for(request: Request, wanted: PlanRequest) -> Routine:
         raise RequestError("answer today's safety screen first: it comes before every session")
     if not verdict.may_massage:
         raise RequestError(f"today's screen says: {verdict.title}. No routine today.")
-    return plan(wanted, verdict, catalog=_catalog(request))
+    return plan(wanted, verdict, catalog=catalog_of(request))
 
 
 @router.get("/plan", response_class=HTMLResponse)
@@ -185,7 +175,7 @@ def chooser(request: Request) -> Response:
     if verdict is None or not verdict.may_massage:
         return RedirectResponse("/screen", status_code=303)
     settings = current_settings(request)
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     return render(
         request,
         "plan.html",
@@ -202,20 +192,24 @@ def chooser(request: Request) -> Response:
     )
 
 
-def _form_list(request: Request, name: str) -> list[str]:
-    return [v for v in request.query_params.getlist(name) if v]
+def _wanted(request: Request) -> PlanRequest:
+    """The plan request carried in the page's query string (``request_query``)."""
+    q = request.query_params
+
+    def listed(name: str) -> list[str]:
+        return [v for v in q.getlist(name) if v]
+
+    return plan_request(
+        q.get("mode"), q.get("minutes"), listed("tools"), listed("focus"), listed("avoid"), q.get("seed", "0")
+    )
 
 
 @router.get("/preview", response_class=HTMLResponse)
 def preview(request: Request) -> Response:
-    q = request.query_params
-    wanted = plan_request(
-        q.get("mode"), q.get("minutes"), _form_list(request, "tools"), _form_list(request, "focus"),
-        _form_list(request, "avoid"), q.get("seed", "0"),
-    )  # fmt: skip
+    wanted = _wanted(request)
     routine = routine_for(request, wanted)
     _remember(wanted)
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     return render(
         request,
         "preview.html",
@@ -271,13 +265,9 @@ def timeline_rows(catalog: Catalog, routine: Routine) -> list[dict[str, Any]]:
 def prepare(request: Request) -> Response:
     from unknot.cli.library import checklist
 
-    q = request.query_params
-    wanted = plan_request(
-        q.get("mode"), q.get("minutes"), _form_list(request, "tools"), _form_list(request, "focus"),
-        _form_list(request, "avoid"), q.get("seed", "0"),
-    )  # fmt: skip
+    wanted = _wanted(request)
     routine = routine_for(request, wanted)
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     used = list(dict.fromkeys(step.position for step in routine.steps))
     positions = [p for p in catalog.positions if p.id in used]
     items: dict[str, Any] = {}
@@ -295,13 +285,9 @@ def prepare(request: Request) -> Response:
 def before(request: Request) -> Response:
     from unknot.cli.journey import rated_regions
 
-    q = request.query_params
-    wanted = plan_request(
-        q.get("mode"), q.get("minutes"), _form_list(request, "tools"), _form_list(request, "focus"),
-        _form_list(request, "avoid"), q.get("seed", "0"),
-    )  # fmt: skip
+    wanted = _wanted(request)
     routine = routine_for(request, wanted)
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     regions = [catalog.region(r) for r in rated_regions(routine)]
     return render(
         request,
@@ -345,7 +331,7 @@ async def create_session(request: Request) -> Response:
         _text(form.get("seed")) or "0",
     )  # fmt: skip
     routine = routine_for(request, wanted)
-    pain = _scores(dict(form), _catalog(request))
+    pain = _scores(dict(form), catalog_of(request))
     record = SessionRecord(datetime.now().astimezone(), routine.mode, routine_to_json(routine), pain_before=pain)
     live = request.app.state.live.start(record)
     return RedirectResponse(f"/player/{live.id}", status_code=303)
@@ -364,7 +350,7 @@ def player(request: Request, session_id: int) -> Response:
 
     live = request.app.state.live.get(session_id)
     settings = current_settings(request)
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     return render(
         request,
         "player.html",
@@ -398,10 +384,10 @@ def player(request: Request, session_id: int) -> Response:
 
 @router.get("/sessions/{session_id}/after", response_class=HTMLResponse)
 def after(request: Request, session_id: int) -> Response:
-    record = _journal(request).session(session_id)
+    record = journal_of(request).session(session_id)
     if record is None:
         raise RequestError(f"there is no session {session_id}")
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     worked = record.worked()
     rated = [r for r in record.pain_before if r in worked] or sorted(worked, key=catalog.region_ids.index)
     return render(
@@ -425,8 +411,8 @@ def after(request: Request, session_id: int) -> Response:
 async def save_after(request: Request, session_id: int) -> Response:
     form = await request.form()
     require_csrf(request, _text(form.get("csrf")))
-    pain = _scores(dict(form), _catalog(request))
-    journal = _journal(request)
+    pain = _scores(dict(form), catalog_of(request))
+    journal = journal_of(request)
     record = journal.session(session_id)
     if record is None:
         raise RequestError(f"there is no session {session_id}")
@@ -452,8 +438,8 @@ def journal_page(request: Request) -> Response:
     from unknot.insights import seek_help, technique_effects, trends
     from unknot.web.charts import region_chart
 
-    catalog = _catalog(request)
-    journal = _journal(request)
+    catalog = catalog_of(request)
+    journal = journal_of(request)
     now = datetime.now(UTC)
     rules = catalog.insight_rules
     entries = journal.entries(since=now - timedelta(days=90))
@@ -491,7 +477,7 @@ def log_page(request: Request) -> Response:
     return render(
         request,
         "log.html",
-        {"regions": _catalog(request).regions, "back_svg": svg("back"), "qualities": _qualities()},
+        {"regions": catalog_of(request).regions, "back_svg": svg("back"), "qualities": _qualities()},
     )
 
 
@@ -508,13 +494,13 @@ async def log_entry(request: Request) -> Response:
     form = await request.form()
     require_csrf(request, _text(form.get("csrf")))
     entry = make_entry(
-        _catalog(request),
+        catalog_of(request),
         _text(form.get("region")),
         _text(form.get("score")),
         _text(form.get("quality")) or None,
         _text(form.get("note")),
     )
-    _journal(request).add_entry(entry)
+    journal_of(request).add_entry(entry)
     return RedirectResponse("/journal?logged=1", status_code=303)
 
 
@@ -538,9 +524,9 @@ def download(request: Request, name: str) -> Response:
     if name not in _DOWNLOADS:
         raise RequestError(f"'{name}' is not an export; choose one of: {', '.join(_DOWNLOADS)}")
     fmt, media = _DOWNLOADS[name]
-    journal = _journal(request)
+    journal = journal_of(request)
     data = JournalData(journal.entries(), journal.screens(), journal.clearances(active_only=False), journal.sessions())
-    body = export_bytes(fmt, data, _catalog(request), now=datetime.now(UTC))
+    body = export_bytes(fmt, data, catalog_of(request), now=datetime.now(UTC))
     stamp = date.today().isoformat()
     return Response(
         body,
@@ -551,7 +537,7 @@ def download(request: Request, name: str) -> Response:
 
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(request: Request) -> Response:
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     return render(
         request,
         "settings.html",

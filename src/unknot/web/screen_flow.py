@@ -17,8 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from unknot.errors import RequestError
-from unknot.journal import Journal
 from unknot.model import Answer, Catalog, Category, Rule, ScreenGroup, Verdict
+from unknot.web.context import catalog_of, journal_of
 from unknot.web.pages import render, require_csrf, svg
 
 __all__ = ["Draft", "router"]
@@ -62,16 +62,6 @@ class Draft:
         return draft
 
 
-def _catalog(request: Request) -> Catalog:
-    catalog: Catalog = request.app.state.catalog
-    return catalog
-
-
-def _journal(request: Request) -> Journal:
-    journal: Journal = request.app.state.journal
-    return journal
-
-
 def _rules(catalog: Catalog, group: ScreenGroup) -> list[Rule]:
     return [r for rid in group.rules if (r := catalog.rule(rid)) is not None]
 
@@ -86,7 +76,7 @@ async def answer(request: Request) -> Response:
     """One answer of the screen; the next question, or the verdict."""
     form = await request.form()
     require_csrf(request, _str(form.get("csrf")))
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     draft = Draft.load(_str(form.get("draft")), catalog)
     stage = _str(form.get("stage"))
     if stage == "group":
@@ -109,7 +99,7 @@ def _str(value: Any) -> str:
 
 
 def _ask_group(request: Request, draft: Draft, note: str = "") -> Response:
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     group = catalog.groups[draft.group]
     return render(
         request,
@@ -127,7 +117,7 @@ def _ask_group(request: Request, draft: Draft, note: str = "") -> Response:
 
 
 def _after_group(request: Request, draft: Draft, reply: str) -> Response:
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     if draft.group >= len(catalog.groups):
         return _details(request, draft)
     group = catalog.groups[draft.group]
@@ -147,7 +137,7 @@ def _after_group(request: Request, draft: Draft, reply: str) -> Response:
 
 
 def _after_which(request: Request, draft: Draft, reply: str, picked: list[str]) -> Response:
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     group = catalog.groups[min(draft.group, len(catalog.groups) - 1)]
     known = {r.id for r in _rules(catalog, group)}
     chosen = [r for r in picked if r in known]
@@ -164,14 +154,14 @@ def _after_which(request: Request, draft: Draft, reply: str, picked: list[str]) 
 
 
 def _next(request: Request, draft: Draft) -> Response:
-    if draft.group < len(_catalog(request).groups):
+    if draft.group < len(catalog_of(request).groups):
         return _ask_group(request, draft)
     return _details(request, draft)
 
 
 def _details(request: Request, draft: Draft) -> Response:
     """Where for each local finding, then cleared-or-not for each consult-first yes, then the verdict."""
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     for rule_id in draft.ticked:
         rule = catalog.rule(rule_id)
         if rule is not None and rule.is_local and not draft.regions.get(rule_id):
@@ -180,7 +170,7 @@ def _details(request: Request, draft: Draft) -> Response:
                 "screen_where.html",
                 {"draft": draft.dump(), "rule": rule, "regions": catalog.regions, "back_svg": svg("back"), "note": ""},
             )
-    known = {c.rule: c.cleared_on for c in _journal(request).clearances()}
+    known = {c.rule: c.cleared_on for c in journal_of(request).clearances()}
     for rule_id, reply in draft.ticked.items():
         rule = catalog.rule(rule_id)
         if rule is None or rule.category is not Category.CONSULT_FIRST or reply != "yes":
@@ -198,7 +188,7 @@ def _details(request: Request, draft: Draft) -> Response:
 
 
 def _after_where(request: Request, draft: Draft, rule_id: str, places: list[str]) -> Response:
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     rule = catalog.rule(rule_id)
     if rule is None or rule_id not in draft.ticked:
         raise RequestError("that finding is not in this screen; start the screen again")
@@ -220,7 +210,7 @@ def _after_where(request: Request, draft: Draft, rule_id: str, places: list[str]
 
 
 def _after_cleared(request: Request, draft: Draft, rule_id: str, reply: str, cleared_on: str) -> Response:
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     rule = catalog.rule(rule_id)
     if rule is None or rule_id not in draft.ticked:
         raise RequestError("that finding is not in this screen; start the screen again")
@@ -249,7 +239,7 @@ def _after_cleared(request: Request, draft: Draft, rule_id: str, reply: str, cle
 def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
     from unknot.web.api import save_screen
 
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     findings: list[Any] = []
     unsure: list[Any] = []
     for rule_id, reply in draft.ticked.items():
@@ -257,10 +247,10 @@ def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
         assert rule is not None
         item: Any = {"rule": rule_id, "regions": draft.regions.get(rule_id, [])} if rule.is_local else rule_id
         (findings if reply == Answer.YES.value else unsure).append(item)
-    known = {c.rule for c in _journal(request).clearances()}
+    known = {c.rule for c in journal_of(request).clearances()}
     for rule_id, day in draft.cleared.items():
         if rule_id not in known:
-            _journal(request).add_clearance(rule_id, date.fromisoformat(day))
+            journal_of(request).add_clearance(rule_id, date.fromisoformat(day))
     answers = {
         "findings": findings,
         "unsure": unsure,
@@ -272,7 +262,7 @@ def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
 
 
 def _show_verdict(request: Request, verdict: Verdict) -> Response:
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     template = "emergency.html" if verdict.category is Category.EMERGENCY else "verdict.html"
     return render(
         request,

@@ -106,7 +106,8 @@ async function post(event, at) {
 }
 
 function key(cue) {
-  return `${cue.kind}|${cue.step}|${cue.text}|${Math.round(cue.at)}`;
+  // A cue is known by when the schedule wanted it, not by when it was said (it may wait, or come late).
+  return `${cue.kind}|${cue.step}|${cue.text}|${(cue.due ?? cue.at).toFixed(3)}`;
 }
 
 function take(answer, { speak }) {
@@ -222,20 +223,21 @@ function render() {
   const hurting = state === "pain_check";
   $("pain-check").hidden = !hurting;
   $("controls").hidden = hurting; // after "it hurts": only its three choices
-  $("pressure").hidden = hurting;
+  $("pressure").hidden = hurting || !started; // before Start: only Start
+  for (const button of $("controls").querySelectorAll("[data-event]")) button.hidden = !started;
   $("visual").hidden = hurting;
   const phase = currentPhase(state === "paused" ? line.at : at);
   const index = phase ? phase.index : line.index;
   const step = steps[Math.min(index, steps.length - 1)];
   const labels = {
-    get_ready: "Get ready",
+    get_ready: "Starting",
     running: "Now",
     paused: "Paused",
     pain_check: "It hurts",
     finished: "Finished",
     stopped: "Stopped",
   };
-  $("state").textContent = phase && phase.lead_in && state !== "paused" ? "Get ready" : labels[state];
+  $("state").textContent = phase && phase.lead_in && state !== "paused" ? "Starting" : labels[state];
   $("step-number").textContent = `Step ${Math.min(index + 1, steps.length)}`;
   $("step-name").textContent = step.name;
   $("step-where").textContent = step.where;
@@ -274,11 +276,11 @@ function begin() {
     sync(line ? line.at : 0); // the session's clock starts at this press, not when the page loaded
     const page = document.documentElement;
     if (page.requestFullscreen) page.requestFullscreen().catch(() => {}); // the player fills the screen
+    sent = send("tick"); // first: the press's time goes to the server before anything slow happens
     // What is due at once ("Starting in 5") is said now, without waiting for the server's answer.
     const first = line ? line.cues.filter((c) => c.at <= line.at + EARLY) : [];
-    if (first.length) say(first[first.length - 1]);
     for (const cue of first) handled.add(key(cue));
-    sent = send("tick");
+    if (first.length) say(first[first.length - 1]);
   }
   // Sound and the wake lock need this press (a user gesture); they are set up after the clock has started.
   if (!audio && window.AudioContext) audio = new AudioContext();
