@@ -218,3 +218,30 @@ def test_after_the_tab_slept_it_catches_up_and_says_so(browser: Any, server: Ser
         state = client.get(f"/api/sessions/{session_id}").json()
     assert state["index"] >= 2  # the server followed: the steps the clock passed are kept
     context.close()
+
+
+def test_leaving_the_player_pauses_the_routine_where_it_was(page: Any, server: Server) -> None:
+    """Leave, wait, go on with it from the home page: the same step, paused, with the same time left; the clock
+    did not run while no page played the routine."""
+    session_id = _new_session(server, minutes=10)
+    page.goto(f"{server.base}/player/{session_id}")
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.locator("#state", has_text="Now").wait_for()
+    step = page.locator("#step-number").inner_text()
+    page.get_by_role("link", name="Leave").click()
+    page.get_by_role("heading", name="An unfinished session").wait_for()
+    with server.client() as client:
+        left = client.get(f"/api/sessions/{session_id}").json()
+    assert left["state"] == "paused"
+    page.wait_for_timeout(3_000)  # a minute of this routine at 20 times
+    page.get_by_role("link", name="Go on with it").click()
+    page.locator("#state", has_text="Paused").wait_for()
+    assert page.locator("#step-number").inner_text() == step
+    with server.client() as client:
+        back = client.get(f"/api/sessions/{session_id}").json()
+    assert back["state"] == "paused" and back["index"] == left["index"]
+    assert back["remaining"] == pytest.approx(left["remaining"])
+    minutes, seconds = page.locator("#overall").inner_text().split(":")
+    assert abs(int(minutes) * 60 + int(seconds) - left["remaining"]) <= 1
+    page.get_by_role("button", name="Resume").click()
+    page.locator("#state", has_text="Now").wait_for()

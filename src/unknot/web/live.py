@@ -3,14 +3,14 @@
 The browser plays the timeline by deadlines on its own clock (``performance.now()``, sped up by the time scale) and
 posts each event with the session time it happened at; the server's session runs on that reported time
 (``ReportedClock``), so both agree on every deadline. Step records and events go into the journal as they come, so
-a closed tab loses at most the step under way. After a reload the server estimates how far the session has run
-since the last report (real time times the scale) and catches up.
+a closed tab loses at most the step under way. Session time runs only while a page plays it: when the page goes
+(Leave, a closed tab, a reload) the session stays where the browser last reported it (the page posts a pause as
+it goes), and the page that comes back finds it paused there, never further on.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -30,16 +30,10 @@ class ReportedClock:
     def __init__(self, scale: float, at: float = 0.0) -> None:
         self.scale = scale
         self.at = at
-        self._reported_real = time.monotonic()
 
     def report(self, at: float) -> None:
         """The browser says it is ``at`` (later reports only move it forward)."""
         self.at = max(self.at, at)
-        self._reported_real = time.monotonic()
-
-    def estimate(self) -> float:
-        """Where the session time is now if it has run since the last report."""
-        return self.at + (time.monotonic() - self._reported_real) * self.scale
 
     def monotonic(self) -> float:
         """The last reported session time."""
@@ -74,6 +68,7 @@ class LiveSession:
             "state": self.session.state.value,
             "started": self.started,
             "index": progress.index,
+            "remaining": progress.remaining,  # the routine's seconds still to come (the overall countdown)
             "said": [
                 {
                     "at": c.at,
@@ -135,13 +130,13 @@ class LiveSessions:
         return live
 
     def apply(self, live: LiveSession, event: Event, at: float | None) -> Update:
-        """Apply ``event`` at session time ``at`` (None: the server's estimate) and keep what it produced.
+        """Apply ``event`` at session time ``at`` (None: where the browser last reported) and keep what it produced.
 
         The browser has played the timeline up to ``at`` by itself: the session is first walked through every
         deadline before it, as the browser met them (so it agrees on what was said when), and only then takes the
         event. The update returned is the event's own (what the browser has not said yet)."""
         with live.lock:
-            target = live.clock.estimate() if at is None and live.started else (at or live.clock.at)
+            target = live.clock.at if at is None else at
             if live.started:
                 self._walk_to(live, target)
             else:  # the first press: nothing has been played yet, all that is due now is the browser's to say
@@ -175,12 +170,11 @@ class LiveSessions:
             live.closed = True
 
     def catch_up(self, live: LiveSession) -> Update:
-        """After a reload: run the clock on to now (if the session was running) and keep what happened."""
+        """A page opens the session: what is due where the browser last reported it (no further: nobody was
+        following the routine while no page played it), kept."""
         with live.lock:
             if not live.started:
                 return Update()  # its clock has not started: nothing has happened yet
-            if live.session.state in (State.GET_READY, State.RUNNING):
-                self._walk_to(live, live.clock.estimate())
             update = live.session.tick()
             self.keep(live, update)
             return update

@@ -26,6 +26,7 @@ let timer = null;
 let lastPhase = null;
 let lastFrame = null;
 let overallLeft = null;
+let remaining = null; // the routine's seconds still to come, as the server last said (a paused routine's)
 let wakeLock = null;
 let audio = null;
 let loaded = false; // the page knows where the session is
@@ -112,6 +113,7 @@ function key(cue) {
 
 function take(answer, { speak }) {
   line = answer.timeline;
+  if (typeof answer.remaining === "number") remaining = answer.remaining;
   $("skip-area").hidden = !(answer.skip_target && answer.skip_target.length);
   for (const cue of answer.said) {
     // The answer's own cues ("Paused.", a step's cue after Next...), unless this page has said it already.
@@ -237,7 +239,8 @@ function render() {
     finished: "Finished",
     stopped: "Stopped",
   };
-  $("state").textContent = phase && phase.lead_in && state !== "paused" ? "Starting" : labels[state];
+  if (!started) $("state").textContent = "Get ready";
+  else $("state").textContent = phase && phase.lead_in && state !== "paused" ? "Starting" : labels[state];
   $("step-number").textContent = `Step ${Math.min(index + 1, steps.length)}`;
   $("step-name").textContent = step.name;
   $("step-where").textContent = step.where;
@@ -246,6 +249,9 @@ function render() {
   if (step.pressure) details.push(`${step.pressure} pressure`);
   if (step.hold) details.push(`hold up to ${step.hold} s`);
   $("step-details").textContent = details.join(" · ");
+  // What to do stays on screen while the caption says "Half-way." or "Three." (not twice when it is the caption).
+  $("step-cue").textContent = step.cue;
+  $("step-cue").hidden = !started || !step.cue || $("caption").textContent === step.cue;
   for (const shape of document.querySelectorAll("#picture .region")) {
     shape.classList.toggle("is-lit", step.regions.includes(shape.dataset.region));
   }
@@ -257,6 +263,7 @@ function render() {
   }
   $("countdown").textContent = clock(left);
   if (line.end !== null) overallLeft = Math.max(0, line.end - at);
+  else if (remaining !== null) overallLeft = remaining; // paused: the clock stands still
   if (overallLeft !== null) $("overall").textContent = clock(overallLeft);
   const upcoming = line.phases.find((p) => !p.lead_in && p.index > index);
   $("next").textContent = upcoming ? `Next: ${steps[upcoming.index].name} · ${steps[upcoming.index].where}` : "";
@@ -281,10 +288,11 @@ function begin() {
     const first = line ? line.cues.filter((c) => c.at <= line.at + EARLY) : [];
     for (const cue of first) handled.add(key(cue));
     if (first.length) say(first[first.length - 1]);
+    schedule(); // the lead-in plays from the timeline the page has, without waiting for the server's answer
   }
   // Sound and the wake lock need this press (a user gesture); they are set up after the clock has started.
   if (!audio && window.AudioContext) audio = new AudioContext();
-  if (audio && audio.state === "suspended") audio.resume();
+  if (audio && audio.state === "suspended") audio.resume().catch(() => {});
   takeWakeLock();
   return sent;
 }
@@ -364,6 +372,19 @@ document.addEventListener("visibilitychange", () => {
   }
 });
 
+// Leaving the page (Leave, another page, a closed tab): the routine waits here, paused, for the page that comes
+// back. keepalive lets the request outlive the page.
+window.addEventListener("pagehide", () => {
+  if (!started || !line || !(line.state === "running" || line.state === "get_ready")) return;
+  clearTimeout(timer);
+  fetch(`/api/sessions/${id}/events`, {
+    method: "POST",
+    keepalive: true,
+    headers: { "content-type": "application/json", "x-csrf-token": csrf },
+    body: JSON.stringify({ event: "pause", at: now() }),
+  }).catch(() => {});
+});
+
 // --- on load: where the session is --------------------------------------------------------------------------
 
 const ready = (async () => {
@@ -373,10 +394,14 @@ const ready = (async () => {
     loaded = true;
     return;
   }
+  // Made now, while nothing is timed (making one can hold the page for a tenth of a second); it stays silent
+  // until the Start press resumes it.
+  if (window.AudioContext) audio = new AudioContext();
   let answer = await response.json();
   sync(answer.timeline.at);
   if (answer.started && (answer.state === "running" || answer.state === "get_ready")) {
-    // A reload in the middle: hold it until someone presses Resume (sound needs a tap to start again).
+    // The page went without saying so (a crash): hold the routine where it was last reported until someone
+    // presses Resume (sound needs a tap to start again).
     answer = await post("pause", null);
     sync(answer.timeline.at);
   }
