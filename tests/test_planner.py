@@ -376,3 +376,35 @@ def step_sum(steps: tuple[Step, ...]) -> int:
 def test_time_is_allocated_exactly(minutes: int, mode: Mode) -> None:
     routine = plan(PlanRequest(mode, minutes, TOOLS, seed=minutes))
     assert step_sum(routine.steps) == routine.total_seconds == minutes * 60
+
+
+def test_no_spoken_cue_asks_for_more_pressure_than_the_step_shows() -> None:
+    """A step's pressure is shown beside it and may be limited by today's screen (light pressure only), so no cue
+    says how hard to press: a "firmly" would contradict a light step."""
+    strong = ("firm", "deeper", "harder", "hard ")
+    for technique in CATALOG.techniques:
+        for cue in technique.cues:
+            assert not any(word in cue.lower() for word in strong), (technique.id, cue)
+
+
+@pytest.mark.parametrize("mode", [Mode.PARTNER, Mode.SELF])
+def test_a_sweep_that_leaves_areas_out_never_says_the_whole_upper_back(mode: Mode) -> None:
+    from unknot.cli.player_view import where
+    from unknot.planner import area_words
+
+    avoid = ("rhomboid_right", "scapula_left")
+    tools = ("foam_roller", "tennis_ball") if mode is Mode.SELF else ()
+    routine = plan(PlanRequest(mode=mode, minutes=15, tools=tools, avoid=avoid), catalog=CATALOG)
+    broad = [s for s in routine.steps if s.is_technique and len(s.regions) > 3]
+    assert broad  # the sweeps (partner) and the roller (self)
+    for step in broad:
+        assert not set(step.regions) & set(avoid)
+        assert "whole" not in step.cue and "whole" not in where(CATALOG, step).lower(), step
+    if mode is Mode.PARTNER:
+        assert where(CATALOG, broad[0]) == "Upper back, not the rhomboid (right) or shoulder blade (left)"
+        assert "(around the avoided areas)" in broad[0].cue
+    whole = plan(PlanRequest(mode=Mode.PARTNER, minutes=15), catalog=CATALOG)
+    sweep = next(s for s in whole.steps if s.technique == "effleurage")
+    assert where(CATALOG, sweep) == "Whole upper back" and "whole upper back" in sweep.cue
+    assert area_words(CATALOG, ("thoracic_spine", "scapula_left", "scapula_right", "rhomboid_left", "rhomboid_right"))
+    assert area_words(CATALOG, ("rhomboid_left",)) is None

@@ -1438,3 +1438,18 @@ def test_planned_cues_are_what_a_session_says_when_nobody_presses_anything(r: Ro
     expected = [(cue.at, cue.kind, cue.text) for cue in run.said]
     assert [(cue.at, cue.kind, cue.text) for cue in planned_cues(r, CATALOG)] == expected
     assert expected[0][1] is CueKind.LEAD_IN and expected[-1][1] is CueKind.FINISHED
+
+
+def test_more_pressure_at_todays_limit_says_the_limit() -> None:
+    """Under "light pressure only" (a screen's restriction, content: restrictions.yaml) a step planned light is at
+    the limit: "more" answers with the limit, not with more pressure; without the restriction it asks for more."""
+    limited = plan(PlanRequest(Mode.SELF, 5, ("tennis_ball",), restrictions=("light_pressure",)), catalog=CATALOG)
+    light = next(i for i, s in enumerate(limited.steps) if s.is_technique)
+    assert limited.steps[light].pressure is not None and limited.steps[light].pressure.value == "light"
+    for r, expected in ((limited, RULES.texts.more_at_limit), (SELF, RULES.texts.more)):
+        run = Run.of(r)
+        first = next(i for i, s in enumerate(r.steps) if s.is_technique)
+        run.run_to(begin(r, first) + 1)
+        said = [c.text for c in run.handle(Event.MORE).cues if c.kind is CueKind.FEEDBACK]
+        assert said == [expected]
+    assert "light" in RULES.texts.more_at_limit.lower()

@@ -403,6 +403,7 @@ class CueTexts:
     paused: str
     resumed: str
     more: str
+    more_at_limit: str  # "more" on a step already at the most pressure today's screen allows
     less: str
     good: str
     hurts: str

@@ -40,7 +40,7 @@ from unknot.model import (
     Verdict,
 )
 
-__all__ = ["MAX_MINUTES", "MIN_MINUTES", "plan"]
+__all__ = ["MAX_MINUTES", "MIN_MINUTES", "area_words", "plan"]
 
 MIN_MINUTES = 3
 MAX_MINUTES = 60
@@ -72,6 +72,7 @@ SWEEP = (
     "lower_trapezius_left",
     "lower_trapezius_right",
 )
+AROUND_AVOIDED = "upper back (around the avoided areas)"  # a sweep that leaves some areas out, as spoken
 SELF_POSITIONS = ("seated", "standing_wall", "supine_floor")  # up and down once
 FOCUS_WEIGHT = 3.0
 FOCUS_SHARE = 0.55  # the contract asks for half; keep a margin for rounding
@@ -294,6 +295,26 @@ def _nothing_to_work(state: Plan) -> str:
 # --- blocks ---------------------------------------------------------------------------------------------------
 
 
+def area_words(catalog: Catalog, regions: tuple[str, ...]) -> str | None:
+    """How a step over many regions names where it works: a roller's band ("across the shoulder blades"), the
+    whole upper back, or the upper back but for the areas left out ("upper back, not the rhomboid (right)").
+    None for a step on one to three regions, named region by region."""
+    band = next((name for name, band in ROLLER_BANDS if set(band) == set(regions)), None)
+    if band is not None:
+        return f"across the {band}"
+    if len(regions) <= 3:
+        return None
+    missed = [r for r in SWEEP if r not in regions]
+    if not missed:
+        return "whole upper back"
+    names = []
+    for r in missed:
+        region = catalog.region(r)
+        name, _, side = (region.name if region else r).partition(", ")
+        names.append(f"{name.lower()} ({side})" if side else name.lower())
+    return "upper back, not the " + " or ".join(names)
+
+
 @cache
 def _pairs(regions: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """The regions as mirrored pairs (or singles), most-needed muscles first, midline regions last."""
@@ -392,7 +413,8 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
 
     def stroke(key: tuple[object, ...], priority: int, pressure: Pressure) -> Block:
         it = _item(state, sweep, main, regions=covered)
-        it.spoken = "whole upper back" if len(covered) > 3 else it.spoken
+        if len(covered) > 3:  # never "the whole upper back" when part of it is to be left alone
+            it.spoken = "whole upper back" if len(covered) == len(SWEEP) else AROUND_AVOIDED
         it.pressure = pressure
         it.unit = state.unit()
         return Block(key, [it], priority, focus=it.focus)

@@ -201,6 +201,23 @@ def test_the_stop_key_ends_the_routine_at_once_and_keeps_it_as_stopped(spawn: Ca
     assert "stop" in [e.kind for e in session.events]
 
 
+def test_no_to_quit_carries_on_and_yes_keeps_what_was_done(spawn: Callable[..., Terminal], db: str) -> None:
+    """ "Quit?" answered n is a no: the session goes on (it is never thrown away by a no); y keeps it as stopped."""
+    t = spawn("start", "--db", db, "--no-voice", "--mode", "partner", "--minutes", "10", "--no-prepare", "--no-pain")
+    healthy_screen(t)
+    t.wait_for("WARMING STROKES")
+    t.key("q")
+    t.wait_for("Quit?")
+    t.key("n")
+    t.wait_for("Carrying on.")
+    t.key("q")
+    t.wait_for("Quit?")
+    t.key("y")
+    t.wait_for("Saved in your journal.")
+    assert t.finish() == 0
+    assert only_session(db).status is SessionStatus.STOPPED
+
+
 def _remaining(text: str) -> str:
     line = next(line for line in text.splitlines() if "left of" in line and "Whole routine" not in line)
     return line.split("left of")[0].split()[-1]

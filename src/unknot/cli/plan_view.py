@@ -16,6 +16,7 @@ from unknot.cli.interview import EndOfInput, screen_in_terminal
 from unknot.content import load_catalog
 from unknot.errors import RequestError
 from unknot.model import Catalog, Mode, PlanRequest, Routine, Step, Verdict
+from unknot.planner import area_words
 
 STOP_SIGNS = "Stop at once on sharp, shooting or electric pain, new tingling or numbness, dizziness, or pain spreading."
 TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
@@ -164,9 +165,10 @@ def _clock(seconds: int) -> str:
 
 
 def _where(catalog: Catalog, step: Step) -> str:
-    if step.technique == "effleurage" and len(step.regions) > 3:
-        return "whole upper back"
     ids = step.regions or (step.region,)
+    area = area_words(catalog, ids)
+    if area is not None:
+        return area
     names = [r.name if (r := catalog.region(x)) else x for x in ids]
     if len(names) > 2:  # a sweep across the back: the muscles, without their sides
         return "; ".join(dict.fromkeys(n.split(",")[0] for n in names))

@@ -147,12 +147,13 @@ def _try(session: Session, event: Event, apply: Callable[[Update], None]) -> boo
 def _answer_quit(
     key: str, session: Session, screen: Screen, apply: Callable[[Update], None]
 ) -> tuple[Outcome | None, Screen]:
-    """The answer to "Quit?": y keeps what was done (stopped), n discards the session, anything else carries on."""
+    """The answer to "Quit?": y keeps what was done (stopped), d discards the session, anything else (n, no)
+    carries on: a "no" must never throw a session away."""
     answer = key.lower()
     if answer == "y":
         _try(session, Event.STOP, apply)
         return Outcome.STOPPED, screen
-    if answer == "n":
+    if answer == "d":
         return Outcome.DISCARDED, screen
     if screen.paused_for_quit and session.state is State.PAUSED:
         _try(session, Event.RESUME, apply)

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from unknot.cli.backmap import PICTURE_WIDTH, back_picture
 from unknot.model import Catalog, Routine, Step
+from unknot.planner import area_words
 from unknot.session import Progress, State
 
 __all__ = ["KEYS_HELP", "Screen", "big_digits", "clock", "render", "step_title", "where"]
@@ -47,7 +48,7 @@ KEYS_HELP = (
     ("q", "quit"),
 )
 PAIN_CHECK_KEYS = (("n", "go on with the next step"), ("x", "skip this area today"), ("s", "stop the session"))
-QUIT_KEYS = (("y", "save what was done"), ("n", "discard this session"), ("c", "carry on"))
+QUIT_KEYS = (("y", "quit, saving what was done"), ("d", "quit and discard this session"), ("n", "carry on"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +100,9 @@ def where(catalog: Catalog, step: Step) -> str:
         position = catalog.position(step.position)
         return position.name if position else ""
     ids = step.regions or (step.region,)
-    if len(ids) > 3:
-        return "Whole upper back"
+    area = area_words(catalog, ids)
+    if area is not None:
+        return area[0].upper() + area[1:]
     return " and ".join(r.name if (r := catalog.region(i)) else i for i in ids)
 
 

@@ -528,7 +528,15 @@ class Session:
                 out.steps.append(self.records[target])
         texts = self.rules.texts
         said = {Feedback.MORE: texts.more, Feedback.LESS: texts.less, Feedback.GOOD: texts.good}[kind]
+        if kind is Feedback.MORE and target is not None and self._at_limit(self.steps[target]):
+            said = texts.more_at_limit
         self._say(now, CueKind.FEEDBACK, said, out)
+
+    def _at_limit(self, step: Step) -> bool:
+        """Whether ``step`` is already at the most pressure the routine's restrictions (today's screen) allow."""
+        limits = [r.max_pressure for r in self.catalog.restrictions if r.id in self.routine.restrictions]
+        most = min((p.level for p in limits if p is not None), default=None)
+        return most is not None and step.pressure is not None and step.pressure.level >= most
 
     def _feedback_target(self) -> int | None:
         """The technique step feedback is about: this one, else the last one before (a pressure check), else the
