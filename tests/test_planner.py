@@ -401,7 +401,7 @@ def test_a_sweep_that_leaves_areas_out_never_says_the_whole_upper_back(mode: Mod
         assert not set(step.regions) & set(avoid)
         assert "whole" not in step.cue and "whole" not in where(CATALOG, step).lower(), step
     if mode is Mode.PARTNER:
-        assert where(CATALOG, broad[0]) == "Upper back, not the rhomboid (right) or shoulder blade (left)"
+        assert where(CATALOG, broad[0]) == "Upper back, not the right rhomboid or left shoulder blade"
         assert "(around the avoided areas)" in broad[0].cue
     whole = plan(PlanRequest(mode=Mode.PARTNER, minutes=15), catalog=CATALOG)
     sweep = next(s for s in whole.steps if s.technique == "effleurage")

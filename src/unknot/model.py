@@ -380,6 +380,7 @@ class InsightRules:
     design_choice: str
     worse_message: str
     no_improvement_message: str
+    worse_today_message: str
     red_flag_days: int
     red_flag_categories: tuple[Category, ...]
     red_flag_message: str
@@ -642,6 +643,18 @@ class PainEntry:
     id: int | None = None
     session_id: int | None = None  # set when a guided session asked for it,
     phase: str | None = None  # "before" or "after" that session
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What an import added (the pain ratings of its sessions counted in ``entries``) and how many records it
+    skipped because the journal already had them (an export imported twice adds nothing the second time)."""
+
+    entries: int = 0
+    sessions: int = 0
+    screens: int = 0
+    clearances: int = 0
+    skipped: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -307,11 +307,7 @@ def area_words(catalog: Catalog, regions: tuple[str, ...]) -> str | None:
     missed = [r for r in SWEEP if r not in regions]
     if not missed:
         return "whole upper back"
-    names = []
-    for r in missed:
-        region = catalog.region(r)
-        name, _, side = (region.name if region else r).partition(", ")
-        names.append(f"{name.lower()} ({side})" if side else name.lower())
+    names = [region.spoken if (region := catalog.region(r)) else r for r in missed]
     return "upper back, not the " + " or ".join(names)
 
 

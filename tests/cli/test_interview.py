@@ -392,3 +392,15 @@ def test_a_kept_clearance_is_used_until_withdrawn(start: StartScreen, cli_env: d
     third.answer(CLEARED, "n")
     assert third.finish() == 0
     assert "CONSULT FIRST" in third.text
+
+
+def test_the_screen_is_kept_in_the_journal_given_by_its_path(start: StartScreen, tmp_path: Path) -> None:
+    """--db takes a SQLite file's path as well as a URL; the screen is kept there, where `plan` finds it."""
+    from unknot.journal import opened_journal
+
+    path = tmp_path / "elsewhere" / "my journal.db"
+    screen = start("--db", str(path))
+    answer_no(screen, STEPS)
+    assert screen.finish() == 0
+    with opened_journal(f"sqlite:///{path}") as journal:
+        assert [s.verdict["verdict"] for s in journal.screens()] == ["ok"]

@@ -22,6 +22,18 @@ def test_log_then_history(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
     assert "Rhomboid, right" in table and "3/10" in table and "Upper trapezius" not in table
 
 
+def test_a_region_by_its_map_number_or_its_name(unknot: RunUnknot) -> None:
+    assert "Saved: Rhomboid, left 4/10." in unknot("log", "4", "4").out  # the number on `unknot regions`
+    assert "Saved: Mid-back, left 3/10." in unknot("log", "mid-back, LEFT", "3").out
+    assert [e["region"] for e in unknot("history", "--json").json()] == ["rhomboid_left", "lower_trapezius_left"]
+
+
+def test_a_journal_file_given_by_its_path(unknot: RunUnknot, tmp_path: Path) -> None:
+    path = tmp_path / "by path.db"
+    assert unknot("log", "neck_base", "2", "--db", str(path)).code == 0
+    assert len(unknot("history", "--json", "--db", f"sqlite:///{path}").json()) == 1
+
+
 def test_log_asks_when_nothing_is_given(unknot: RunUnknot) -> None:
     run = unknot("log", input="99\n4\n7\n")
     assert run.code == 0, run.err
@@ -37,6 +49,8 @@ def test_bad_input_writes_nothing(unknot: RunUnknot, cli_env: dict[str, str]) ->
     for args, message in (
         (("log", "rhomboid_left", "11"), "pain score 11 is out of range"),
         (("log", "rhomboid_left", "six"), "is not a whole number"),
+        (("log", "rhomboid_left", "-1"), "pain score -1 is out of range"),  # a score, not an option
+        (("log", "13", "3"), "region '13' is not an upper-back region"),
         (("log", "lower_back", "3"), "region 'lower_back' is not an upper-back region"),
         (("log", "rhomboid_left", "3", "--quality", "throbbing"), "quality 'throbbing' is not known"),
     ):
@@ -110,7 +124,10 @@ def test_export_import_and_forget(unknot: RunUnknot, tmp_path: Path) -> None:
     assert unknot("forget", "--all", "--yes", "--db", url).out.strip() == "The journal is empty."
     assert unknot("history", "--json", "--db", url).json() == []
     run = unknot("import", str(out), "--db", url)
-    assert run.code == 0 and "Imported 3 entries" in run.out
+    assert run.code == 0 and "Imported 3 pain ratings, 0 sessions, 0 screens and 0 clearances." in run.out
+    run = unknot("import", str(out), "--db", url)  # a second time: nothing new
+    assert run.code == 0 and run.out.strip().endswith("; skipped 3 already in the journal.")
+    assert len(unknot("history", "--json", "--db", url).json()) == 3
     again = tmp_path / "again.json"
     unknot("export", "-o", str(again), "--db", url)
     assert again.read_text() == out.read_text()

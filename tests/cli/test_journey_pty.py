@@ -191,11 +191,14 @@ def test_the_stop_key_ends_the_routine_at_once_and_keeps_it_as_stopped(spawn: Ca
     t.wait_for("WARMING STROKES")
     t.key("s")
     t.wait_for("Stopped.")
-    t.answer("(before: 5): 0 to 10 ›", "5")
-    t.wait_for("Saved in your journal.")
+    t.answer("(before: 5): 0 to 10 ›", "7")
+    saved = t.wait_for("Saved in your journal.")
     assert t.finish() == 0
+    # Worse after than before is said first (insights.yaml: worse_today_message), never hidden in an average.
+    assert "hurts more than before" in " ".join(saved.split())
     session = only_session(db)
     assert session.status is SessionStatus.STOPPED
+    assert list(session.pain_after.values()) == [7]
     statuses = [s.status for s in session.steps]
     assert statuses[1] is StepStatus.STOPPED and set(statuses[2:]) == {StepStatus.SKIPPED}
     assert "stop" in [e.kind for e in session.events]

@@ -70,6 +70,26 @@ def test_json_export_import_export_is_identical(database_url: str) -> None:
     source.close()
 
 
+def test_importing_an_export_twice_adds_it_once(database_url: str) -> None:
+    """A second import of the same file (or of an export into the journal it came from) skips what is there:
+    duplicates would double every chart and fake a narrow band for the per-technique effect."""
+    journal = open_journal(database_url)
+    fill(journal)
+    first = export(journal)
+    data = json.loads(first)
+    again = journal.import_records(*from_json(CATALOG, data))
+    assert (again.entries, again.sessions, again.screens, again.clearances) == (0, 0, 0, 0)
+    assert again.skipped == 2 + 2 + 1 + 2  # entries, sessions, the screen, the clearances
+    assert export(journal) == first
+    data["entries"].append({**data["entries"][0], "score": 7})  # one new rating at the same time: it is new
+    journal.forget_all()
+    fresh = journal.import_records(*from_json(CATALOG, data))
+    assert (fresh.entries, fresh.sessions, fresh.screens, fresh.clearances, fresh.skipped) == (6, 2, 1, 2, 0)
+    assert journal.import_records(*from_json(CATALOG, data)).skipped == 3 + 2 + 1 + 2
+    assert len(journal.entries()) == 6  # 3 by hand, the session's 3 ratings
+    journal.close()
+
+
 def test_a_version_1_export_is_still_read() -> None:
     data = {"format": "unknot-journal", "version": 1, "entries": [], "screens": [], "clearances": []}
     assert from_json(CATALOG, data).sessions == []

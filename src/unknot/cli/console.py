@@ -36,3 +36,8 @@ def print_warning(message: str) -> None:
         Console(stderr=True, highlight=False).print(f"[bold yellow]unknot: warning:[/] {escape(message)}")
     else:
         sys.stderr.write(f"unknot: warning: {message}\n")
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` and the word, singular for one: "1 session", "3 sessions", "2 entries"."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"

@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from unknot.insights import Effect
     from unknot.model import Catalog, PainEntry
 
-DB_HELP = "The journal's database URL (default: UNKNOT_DATABASE_URL, else a SQLite file in your data directory)."
+DB_HELP = (
+    "The journal: a database URL or a SQLite file's path (default: UNKNOT_DATABASE_URL, else a SQLite file in your "
+    "data directory)."
+)
 Db = Annotated[str | None, typer.Option("--db", metavar="URL", help=DB_HELP)]
 
 LOG_HELP = """Write down how much a region hurts now, from 0 (none) to 10 (the worst imaginable).
@@ -103,7 +106,8 @@ SPARK = " ▁▂▃▄▅▆▇█"
 
 def register(app: typer.Typer) -> None:
     """Add ``log``, ``history``, ``trends``, ``insights`` and ``db`` to ``app``."""
-    app.command("log", help=LOG_HELP)(log_command)
+    # A negative score (-1) is an argument, so that it gets the range message rather than "no such option".
+    app.command("log", help=LOG_HELP, context_settings={"ignore_unknown_options": True})(log_command)
     app.command("history", help=HISTORY_HELP)(history_command)
     app.command("trends", help=TRENDS_HELP)(trends_command)
     app.command("insights", help=INSIGHTS_HELP)(insights_command)
@@ -141,6 +145,7 @@ def export_command(
     """Export the journal."""
     from datetime import UTC, datetime
 
+    from unknot.cli.console import counted
     from unknot.errors import RequestError
     from unknot.journal import opened_journal
 
@@ -170,7 +175,9 @@ def export_command(
         Path(output).write_bytes(data)
     except OSError as exc:
         raise RequestError(f"cannot write '{output}': {exc.strerror}") from None
-    what = f"{len(entries)} entries" + (f" and {len(sessions)} sessions" if fmt in ("json", "pdf") else "")
+    what = counted(len(entries), "entry", "entries")
+    if fmt in ("json", "pdf"):
+        what += f" and {counted(len(sessions), 'session')}"
     typer.echo(f"Wrote {what} to {output}.", err=True)
 
 
@@ -179,6 +186,7 @@ def import_command(
     db: Db = None,
 ) -> None:
     """Import an export."""
+    from unknot.cli.console import counted
     from unknot.cli.screen import read_request, source_name
     from unknot.content import load_catalog
     from unknot.contract import parse_json
@@ -187,11 +195,13 @@ def import_command(
 
     data = from_json(load_catalog(), parse_json(read_request(source), name=source_name(source)))
     with opened_journal(db) as journal:
-        journal.import_records(*data)
-    typer.echo(
-        f"Imported {len(data.entries)} entries, {len(data.sessions)} sessions, {len(data.screens)} screens and "
-        f"{len(data.clearances)} clearances."
+        done = journal.import_records(*data)
+    added = (
+        f"Imported {counted(done.entries, 'pain rating')}, {counted(done.sessions, 'session')}, "
+        f"{counted(done.screens, 'screen')} and {counted(done.clearances, 'clearance')}"
     )
+    skipped = f"; skipped {done.skipped} already in the journal" if done.skipped else ""
+    typer.echo(f"{added}{skipped}.")
 
 
 def forget_command(
@@ -205,7 +215,8 @@ def forget_command(
 
     if not everything:
         raise RequestError("say --all to delete everything in the journal (nothing else can be forgotten yet)")
-    if not yes and not typer.confirm("Delete every pain entry, screen and clearance in the journal?", default=False):
+    question = "Delete every pain entry, guided session, screen and clearance in the journal?"
+    if not yes and not typer.confirm(question, default=False):
         typer.echo("Nothing was deleted.")
         raise typer.Exit(1)
     with opened_journal(db) as journal:
@@ -329,7 +340,11 @@ def _print_effects(console: Console, catalog: Catalog, effects: list[Effect]) ->
 
 def log_command(
     region: Annotated[
-        str | None, typer.Argument(metavar="[REGION]", help="A region id, such as rhomboid_left.")
+        str | None,
+        typer.Argument(
+            metavar="[REGION]",
+            help="A region: its id (rhomboid_left), its number on the map (unknot regions) or its name.",
+        ),
     ] = None,
     score: Annotated[str | None, typer.Argument(metavar="[SCORE]", help="0 (none) to 10 (worst).")] = None,
     quality: Annotated[
@@ -347,6 +362,8 @@ def log_command(
 
     catalog = load_catalog()
     console = stdout()
+    if region is not None:
+        region = _region_id(catalog, region)
     if region is None or score is None:
         region, score = _ask(console, catalog, region)
     entry = make_entry(catalog, region, score, quality, note)  # checked before the journal is even opened
@@ -360,6 +377,15 @@ def log_command(
             "[yellow]Sharp pain or tingling is a reason to stop massage and see a professional if it persists"
             " or spreads (run unknot screen).[/]"
         )
+
+
+def _region_id(catalog: Catalog, given: str) -> str:
+    """The region id for what was typed: an id, the map's number, or the name ("Mid-back, left"), any case."""
+    wanted = given.strip().lower()
+    for r in catalog.regions:
+        if wanted in (r.id, str(r.number), r.name.lower(), r.spoken.lower()):
+            return r.id
+    return given  # make_entry names the regions there are
 
 
 def _ask(console: Console, catalog: Catalog, region: str | None) -> tuple[str, str]:

@@ -421,7 +421,8 @@ def _close(
 
 
 def _insight(catalog: Catalog, journal: Journal, before: dict[str, int], after: dict[str, int]) -> str:
-    """One line: a reason to get help first; else what helps most; else today's change."""
+    """One line: a reason to get help first; else an area worse than before; else what helps most; else today's
+    change."""
     from datetime import UTC, timedelta
 
     from unknot.insights import seek_help, technique_effects
@@ -434,6 +435,13 @@ def _insight(catalog: Catalog, journal: Journal, before: dict[str, int], after: 
     )
     if advice:
         return f"[bold red]Get help:[/] {escape(advice[0].message)}"
+    both = [r for r in after if r in before]
+    worse = [r for r in both if after[r] > before[r]]
+    if worse:  # named before any average or effect, which would hide it
+        r = max(worse, key=lambda x: after[x] - before[x])
+        region = found.spoken if (found := catalog.region(r)) else r
+        text = rules.worse_today_message.format(region=region, before=before[r], after=after[r])
+        return f"[bold yellow]{escape(text)}[/]"
     effects = [e for e in technique_effects(journal.sessions(), catalog) if e.mean is not None]
     if effects:
         best = min(effects, key=lambda e: e.mean if e.mean is not None else 0.0)
@@ -444,7 +452,6 @@ def _insight(catalog: Catalog, journal: Journal, before: dict[str, int], after: 
                 f"So far {name} has eased your pain most: {best.mean:+.1f} points on average over "
                 f"{best.sessions} sessions."
             )
-    both = [r for r in after if r in before]
     if both:
         mean_before = sum(before[r] for r in both) / len(both)
         mean_after = sum(after[r] for r in both) / len(both)

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
+from unknot.cli.journal import DB_HELP
+
 HELP = """Build a timed massage routine for who is there, what is at hand and how long you have.
 
 Asks for whatever the options do not say. Today's safety screen comes first: the one you answered today, the one
@@ -62,6 +64,7 @@ def plan_command(
     json_file: str | None = typer.Option(
         None, "--json", metavar="FILE|-", help="Read the request from FILE (- for standard input); print JSON."
     ),
+    db: str | None = typer.Option(None, "--db", metavar="URL", help=DB_HELP),
 ) -> None:
     """Build a routine."""
     if json_file is not None:
@@ -69,7 +72,7 @@ def plan_command(
     from unknot.cli.plan_view import plan_interactively
 
     raise typer.Exit(
-        plan_interactively(mode, tools or [], minutes, focus or [], avoid or [], seed, screen_file, no_tools)
+        plan_interactively(mode, tools or [], minutes, focus or [], avoid or [], seed, screen_file, no_tools, db)
     )
 
 

@@ -31,6 +31,7 @@ def plan_interactively(
     seed: int,
     screen_file: str | None,
     no_tools: bool,
+    db: str | None = None,
 ) -> int:
     """Screen (unless today's is known), ask what is missing, plan and show the routine; the exit status."""
     from unknot.planner import plan
@@ -38,7 +39,7 @@ def plan_interactively(
     console = stdout()
     catalog = load_catalog()
     try:
-        verdict, code = _todays_screen(console, screen_file)
+        verdict, code = _todays_screen(console, screen_file, db)
         if verdict is None:
             return code
         if not verdict.may_massage:

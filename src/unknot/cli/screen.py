@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 
+from unknot.cli.journal import DB_HELP
 from unknot.errors import ConfigError, RequestFileError, UnknotError
 
 HELP = """Answer today's safety questions before you massage.
@@ -54,13 +55,16 @@ def screen_command(
         metavar="NUMBER",
         help="The emergency number to show (default: your config file, else your locale's: 112, 999, 911...).",
     ),
+    db: str | None = typer.Option(
+        None, "--db", metavar="URL", help=f"{DB_HELP} The screen is kept there (not with --json)."
+    ),
 ) -> None:
     """Run the safety screen."""
     if json_file is not None:
         raise typer.Exit(run_json(json_file, emergency_number))
     from unknot.cli.interview import run_interview
 
-    raise typer.Exit(run_interview(emergency_number))
+    raise typer.Exit(run_interview(emergency_number, db))
 
 
 def run_json(source: str, emergency_flag: str | None) -> int:

@@ -12,7 +12,16 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from unknot.model import Clearance, PainEntry, ScreenRecord, SessionEvent, SessionRecord, SessionStatus, StepRecord
+from unknot.model import (
+    Clearance,
+    Imported,
+    PainEntry,
+    ScreenRecord,
+    SessionEvent,
+    SessionRecord,
+    SessionStatus,
+    StepRecord,
+)
 
 __all__ = ["Journal", "open_journal", "opened_journal"]
 
@@ -60,8 +69,9 @@ class Journal(Protocol):
         screens: list[ScreenRecord],
         clearances: list[Clearance],
         sessions: Sequence[SessionRecord] = (),
-    ) -> None:
-        """Add records (from an export) in one transaction: all of them or none."""
+    ) -> Imported:
+        """Add records (from an export) in one transaction, all of them or none, skipping those the journal has
+        already (the same time and content); what was added and skipped."""
         ...
 
     def start_session(self, record: SessionRecord) -> SessionRecord:

@@ -26,6 +26,7 @@ from unknot.journal.tables import (
 from unknot.model import (
     Clearance,
     Feedback,
+    Imported,
     Mode,
     PainEntry,
     Quality,
@@ -77,6 +78,8 @@ class SqlJournal:
     def open(cls, url: str | None = None, *, migrate: bool = True) -> SqlJournal:
         """Connect, check it is an unknot journal (or empty), and bring it to the latest schema."""
         url = url or default_url()
+        if "://" not in url:  # a plain file path: the SQLite journal in that file
+            url = f"sqlite:///{Path(url).expanduser().absolute()}"
         try:
             parsed = make_url(url)
         except ArgumentError:
@@ -193,24 +196,54 @@ class SqlJournal:
         screens: list[ScreenRecord],
         clearances: list[Clearance],
         sessions: Sequence[SessionRecord] = (),
-    ) -> None:
-        """Add records (from an export) in one transaction: all of them or none."""
+    ) -> Imported:
+        """Add records (from an export) in one transaction, all of them or none, skipping those the journal has
+        already (the same time and content); what was added and skipped."""
         with Session(self.engine) as session, session.begin():
-            if entries:  # a bulk insert: an import of years of entries takes seconds, not minutes
-                session.execute(insert(PainEntryRow), [_entry_values(e) for e in entries])
-            for record in sessions:
+            have = _entry_keys(session, entries)
+            new_entries = []
+            for e in entries:
+                key = _entry_key(_entry_values(e))
+                if key not in have:
+                    have.add(key)
+                    new_entries.append(e)
+            if new_entries:  # a bulk insert: an import of years of entries takes seconds, not minutes
+                session.execute(insert(PainEntryRow), [_entry_values(e) for e in new_entries])
+            rows = session.execute(select(SessionRow.started_at, SessionRow.mode))
+            started = {(_utc(at), mode) for at, mode in rows}
+            new_sessions = [r for r in sessions if (_utc(r.started_at), r.mode.value) not in started]
+            for record in new_sessions:
                 _add_session(session, record)
+            taken = {_utc(at) for at in session.execute(select(ScreenRow.at)).scalars()}
+            new_screens = [x for x in screens if _utc(x.at) not in taken]
             session.add_all(
-                ScreenRow(at=_utc(x.at), day=x.at.date(), answers=x.answers, verdict=x.verdict) for x in screens
+                ScreenRow(at=_utc(x.at), day=x.at.date(), answers=x.answers, verdict=x.verdict) for x in new_screens
             )
+            cleared = {
+                (rule, on, _utc(out) if out else None)
+                for rule, on, out in session.execute(
+                    select(ClearanceRow.rule, ClearanceRow.cleared_on, ClearanceRow.withdrawn_at)
+                )
+            }
+            new_clearances = [
+                c
+                for c in clearances
+                if (c.rule, c.cleared_on, _utc(c.withdrawn_at) if c.withdrawn_at else None) not in cleared
+            ]
             session.add_all(
                 ClearanceRow(
                     rule=c.rule,
                     cleared_on=c.cleared_on,
                     withdrawn_at=_utc(c.withdrawn_at) if c.withdrawn_at else None,
                 )
-                for c in clearances
+                for c in new_clearances
             )
+        ratings = sum(len(r.pain_before) + len(r.pain_after) for r in new_sessions)
+        added = len(new_entries) + len(new_sessions) + len(new_screens) + len(new_clearances)
+        offered = len(entries) + len(sessions) + len(screens) + len(clearances)
+        return Imported(
+            len(new_entries) + ratings, len(new_sessions), len(new_screens), len(new_clearances), offered - added
+        )
 
     def forget_all(self) -> None:
         """Delete every record (the schema stays)."""
@@ -375,6 +408,22 @@ def _entry(r: Any) -> PainEntry:
     """A pain entry from a row of ``pain_entries`` (an ORM object or a Core row: the same attributes)."""
     quality = Quality(r.quality) if r.quality else None
     return PainEntry(_utc(r.at), r.region, r.score, quality, r.note, r.id, r.session_id, r.phase)
+
+
+def _entry_key(values: dict[str, Any]) -> tuple[Any, ...]:
+    return (_utc(values["at"]), values["region"], values["score"], values["quality"], values["note"] or "")
+
+
+def _entry_keys(session: Session, entries: list[PainEntry]) -> set[tuple[Any, ...]]:
+    """The keys of the journal's own entries (not a session's ratings) in the time the import spans."""
+    if not entries:
+        return set()
+    times = [_utc(e.at) for e in entries]
+    t = PainEntryRow.__table__.c
+    query = select(t.at, t.region, t.score, t.quality, t.note).where(
+        t.session_id.is_(None), t.at >= min(times), t.at <= max(times)
+    )
+    return {_entry_key(dict(row._mapping)) for row in session.execute(query)}
 
 
 def _entry_values(e: PainEntry) -> dict[str, Any]:
