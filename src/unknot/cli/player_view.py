@@ -155,7 +155,11 @@ def render(catalog: Catalog, routine: Routine, progress: Progress, screen: Scree
     cue = progress.last_cue
     if cue is not None and progress.state is not State.PAIN_CHECK:
         parts.append(Text())
-        parts.append(Text(f"“{cue.text}”", style="italic"))
+        said = Text(f"“{cue.text}”", style="italic")
+        if step is not None and step.cue and cue.text != step.cue and not progress.lead_in:
+            # What to do stays on screen while the voice says "Half-way." or "Three.": the step's own cue first.
+            said = Text.assemble((step.cue, "dim"), "  ", (cue.text, "bold italic"))
+        parts.append(said)
     if progress.state is State.PAIN_CHECK:
         parts.append(_pain_check(screen))
     if progress.state is State.PAUSED:
