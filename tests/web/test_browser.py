@@ -243,5 +243,6 @@ def test_leaving_the_player_pauses_the_routine_where_it_was(page: Any, server: S
     assert back["remaining"] == pytest.approx(left["remaining"])
     minutes, seconds = page.locator("#overall").inner_text().split(":")
     assert abs(int(minutes) * 60 + int(seconds) - left["remaining"]) <= 1
+    assert page.locator("#next").inner_text().startswith("Next: ")  # what comes next, while it is paused too
     page.get_by_role("button", name="Resume").click()
     page.locator("#state", has_text="Now").wait_for()

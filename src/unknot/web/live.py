@@ -69,6 +69,7 @@ class LiveSession:
             "started": self.started,
             "index": progress.index,
             "remaining": progress.remaining,  # the routine's seconds still to come (the overall countdown)
+            "next_index": progress.next_index,  # the step after this one (a paused timeline does not show it)
             "said": [
                 {
                     "at": c.at,

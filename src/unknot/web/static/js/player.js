@@ -27,6 +27,7 @@ let lastPhase = null;
 let lastFrame = null;
 let overallLeft = null;
 let remaining = null; // the routine's seconds still to come, as the server last said (a paused routine's)
+let nextIndex = null; // the step after the current one, as the server last said
 let wakeLock = null;
 let audio = null;
 let loaded = false; // the page knows where the session is
@@ -114,6 +115,7 @@ function key(cue) {
 function take(answer, { speak }) {
   line = answer.timeline;
   if (typeof answer.remaining === "number") remaining = answer.remaining;
+  if (answer.next_index !== undefined) nextIndex = answer.next_index;
   $("skip-area").hidden = !(answer.skip_target && answer.skip_target.length);
   for (const cue of answer.said) {
     // The answer's own cues ("Paused.", a step's cue after Next...), unless this page has said it already.
@@ -266,7 +268,9 @@ function render() {
   else if (remaining !== null) overallLeft = remaining; // paused: the clock stands still
   if (overallLeft !== null) $("overall").textContent = clock(overallLeft);
   const upcoming = line.phases.find((p) => !p.lead_in && p.index > index);
-  $("next").textContent = upcoming ? `Next: ${steps[upcoming.index].name} · ${steps[upcoming.index].where}` : "";
+  // Running: the timeline's next phase; paused (the timeline stops here): the step the server says comes next.
+  const after = upcoming ? upcoming.index : state === "paused" && nextIndex !== null ? nextIndex : null;
+  $("next").textContent = after !== null ? `Next: ${steps[after].name} · ${steps[after].where}` : "";
   $("start").hidden = started && state !== "paused";
   $("start").textContent = started ? "Resume" : "Start";
   $("pause").hidden = !started || state === "paused" || state === "pain_check";
