@@ -9,6 +9,7 @@ times a bare Python start-up on our machines, more than the whole budget of ``un
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -497,6 +498,11 @@ class Catalog:
     def restriction(self, restriction_id: str) -> Restriction | None:
         """The restriction with this id, or None."""
         return self._restrictions.get(restriction_id)
+
+    def pressure_cap(self, restriction_ids: Collection[str]) -> Pressure | None:
+        """The most pressure these restrictions allow (the lowest of their caps); None when none of them caps it."""
+        caps = [r.max_pressure for r in self.restrictions if r.id in restriction_ids and r.max_pressure is not None]
+        return min(caps, key=lambda p: p.level, default=None)
 
     def technique(self, technique_id: str) -> Technique | None:
         """The technique with this id, or None."""

@@ -254,7 +254,7 @@ def _usable(state: Plan) -> dict[str, Usable]:
     no_tools = {t for r in limits for t in r.tools}
     no_positions = {p for r in limits for p in r.positions}
     no_point = any(r.point for r in limits)
-    cap = min((r.max_pressure.level for r in limits if r.max_pressure is not None), default=Pressure.FIRM.level)
+    cap = (catalog.pressure_cap(state.restrictions) or Pressure.FIRM).level
     usable: dict[str, Usable] = {}
     for t in catalog.techniques:
         if t.mode is not request.mode or t.id in no_tech or (no_point and t.is_point):

@@ -203,12 +203,13 @@ class SqlJournal:
             have = _entry_keys(session, entries)
             new_entries = []
             for e in entries:
-                key = _entry_key(_entry_values(e))
+                values = _entry_values(e)
+                key = _entry_key(values)
                 if key not in have:
                     have.add(key)
-                    new_entries.append(e)
+                    new_entries.append(values)
             if new_entries:  # a bulk insert: an import of years of entries takes seconds, not minutes
-                session.execute(insert(PainEntryRow), [_entry_values(e) for e in new_entries])
+                session.execute(insert(PainEntryRow), new_entries)
             rows = session.execute(select(SessionRow.started_at, SessionRow.mode))
             started = {(_utc(at), mode) for at, mode in rows}
             new_sessions = [r for r in sessions if (_utc(r.started_at), r.mode.value) not in started]

@@ -534,9 +534,8 @@ class Session:
 
     def _at_limit(self, step: Step) -> bool:
         """Whether ``step`` is already at the most pressure the routine's restrictions (today's screen) allow."""
-        limits = [r.max_pressure for r in self.catalog.restrictions if r.id in self.routine.restrictions]
-        most = min((p.level for p in limits if p is not None), default=None)
-        return most is not None and step.pressure is not None and step.pressure.level >= most
+        most = self.catalog.pressure_cap(self.routine.restrictions)
+        return most is not None and step.pressure is not None and step.pressure.level >= most.level
 
     def _feedback_target(self) -> int | None:
         """The technique step feedback is about: this one, else the last one before (a pressure check), else the
