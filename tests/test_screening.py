@@ -61,10 +61,20 @@ EXPECTED: dict[str, Category] = {
     "connective_tissue": Category.CAUTION,
     "controlled_bp": Category.CAUTION,
     "scoliosis": Category.CAUTION,
+    "pregnancy_complications": Category.CONSULT_FIRST,
+    "floor_difficulty": Category.CAUTION,
+    "fragile_skin": Category.CAUTION,
+    "inflammatory_spine": Category.CAUTION,
 }
 # Restrictions a caution rule puts on the routine, and a consult-first rule once cleared (same source).
 EXPECTED_RESTRICTIONS: dict[str, tuple[str, ...]] = {
-    "cancer": ("light_pressure",),
+    "dvt": ("light_pressure", "no_tools_point"),
+    "cancer": ("light_pressure", "no_spine_rolling"),
+    "recent_surgery_fracture": ("light_pressure", "no_spine_rolling", "no_floor_ball"),
+    "pregnancy_complications": ("no_prone", "no_floor_work", "light_pressure"),
+    "floor_difficulty": ("no_floor_work",),
+    "fragile_skin": ("light_pressure",),
+    "inflammatory_spine": ("no_spine_rolling", "no_firm"),
     "bleeding_disorder": ("light_pressure", "no_tools_point"),
     "anticoagulants": ("light_pressure", "no_tools_point"),
     "osteoporosis": ("light_pressure", "no_spine_rolling", "no_floor_ball"),
