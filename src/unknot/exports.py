@@ -87,7 +87,16 @@ def to_json(
             for e in entries
             if e.session_id is None
         ],
-        "screens": [{"at": _when(x.at), "answers": x.answers, "verdict": x.verdict} for x in screens],
+        "screens": [
+            {
+                "at": _when(x.at),
+                "answers": x.answers,
+                "verdict": x.verdict,
+                "subject": x.subject,
+                "withdrawn_at": _when(x.withdrawn_at) if x.withdrawn_at else None,
+            }
+            for x in screens
+        ],
         "clearances": [
             {
                 "rule": c.rule,
@@ -153,10 +162,7 @@ def from_json(catalog: Catalog, data: Any) -> JournalData:
             at=_time(item.get("at"), where),
         )
         entries.append(entry)
-    screens = [
-        ScreenRecord(_time(x.get("at"), f"screens item {i + 1}"), _dict(x, "answers", i), _dict(x, "verdict", i))
-        for i, x in enumerate(_list(data, "screens"))
-    ]
+    screens = [_screen(x, i) for i, x in enumerate(_list(data, "screens"))]
     clearances = []
     for i, c in enumerate(_list(data, "clearances")):
         where = f"clearances item {i + 1}"
@@ -256,6 +262,21 @@ def _dict(item: dict[str, Any], key: str, index: int) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise RequestError(f"screens item {index + 1}: '{key}' must be an object")
     return value
+
+
+def _screen(item: dict[str, Any], index: int) -> ScreenRecord:
+    where = f"screens item {index + 1}"
+    subject = item.get("subject", "self")
+    if subject not in ("self", "receiver"):
+        raise RequestError(f"{where}: 'subject' must be 'self' or 'receiver', got {subject!r}")
+    withdrawn = item.get("withdrawn_at")
+    return ScreenRecord(
+        _time(item.get("at"), where),
+        _dict(item, "answers", index),
+        _dict(item, "verdict", index),
+        subject,
+        _time(withdrawn, where, "withdrawn_at") if withdrawn is not None else None,
+    )
 
 
 def _time(value: Any, where: str, key: str = "at") -> datetime:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from unknot.model import Catalog, PainEntry, ScreenRecord, SessionRecord
 
-__all__ = ["Advice", "Effect", "Trend", "seek_help", "t_quantile", "technique_effects", "trends"]
+__all__ = ["Advice", "Effect", "Trend", "seek_help", "t_quantile", "technique_effects", "trends", "worse_regions"]
 
 WINDOWS = (7, 30, 90)
 
@@ -75,17 +75,12 @@ def seek_help(
     """The reasons to stop self-care and see a professional: red flags on recent screens first, then per region."""
     rules = catalog.insight_rules
     out = _red_flags(catalog, screens, now)
-    by_region: dict[str, list[PainEntry]] = {}
-    for e in sorted(entries, key=lambda e: e.at):
-        if e.at <= now:
-            by_region.setdefault(e.region, []).append(e)
+    by_region = _by_region(entries, now)
+    worse = _worse(catalog, by_region, now)
     for region, rows in by_region.items():
         name = r.spoken if (r := catalog.region(region)) else region
-        span_needed = timedelta(days=rules.min_span_days)
-        week = [e for e in rows if e.at >= now - timedelta(days=rules.worse_days)]
-        rise = _change(week) if week and week[-1].at - week[0].at >= span_needed else None
-        if rise is not None and rise >= rules.worse_points:
-            points = round(rise, 1)
+        if region in worse:
+            points = round(worse[region], 1)
             message = rules.worse_message.format(region=name, points=f"{points:g}")
             out.append(Advice(region, "worse", message))
             continue
@@ -95,6 +90,32 @@ def seek_help(
         change = _change(span)
         if regular and covers and change is not None and change >= 0:
             out.append(Advice(region, "no_improvement", rules.no_improvement_message.format(region=name)))
+    return out
+
+
+def worse_regions(catalog: Catalog, entries: Iterable[PainEntry], now: datetime) -> dict[str, float]:
+    """Regions whose pain rose by ``worse_points`` or more over the last ``worse_days`` (region to the rise), in
+    order of first entry: the day policy leaves them alone until they settle."""
+    return _worse(catalog, _by_region(entries, now), now)
+
+
+def _by_region(entries: Iterable[PainEntry], now: datetime) -> dict[str, list[PainEntry]]:
+    by_region: dict[str, list[PainEntry]] = {}
+    for e in sorted(entries, key=lambda e: e.at):
+        if e.at <= now:
+            by_region.setdefault(e.region, []).append(e)
+    return by_region
+
+
+def _worse(catalog: Catalog, by_region: dict[str, list[PainEntry]], now: datetime) -> dict[str, float]:
+    rules = catalog.insight_rules
+    span_needed = timedelta(days=rules.min_span_days)
+    out: dict[str, float] = {}
+    for region, rows in by_region.items():
+        week = [e for e in rows if e.at >= now - timedelta(days=rules.worse_days)]
+        rise = _change(week) if week and week[-1].at - week[0].at >= span_needed else None
+        if rise is not None and rise >= rules.worse_points:
+            out[region] = rise
     return out
 
 

@@ -26,6 +26,8 @@ __all__ = [
     "EmergencyNumbers",
     "Finding",
     "Dose",
+    "DayRules",
+    "DayTexts",
     "Hold",
     "InsightRules",
     "Intake",
@@ -437,6 +439,46 @@ class SessionRules:
 
 
 @dataclass(frozen=True, slots=True)
+class DayTexts:
+    """The sentences of the day policy (content: ``day.yaml``, ``texts``)."""
+
+    __pydantic_config__ = _STRICT
+
+    no_screen: str
+    blocked: str
+    lifted_by_clearance: str
+    avoid_screen: str
+    avoid_rating: str
+    avoid_worse_week: str
+    avoid_worse_session: str
+    entry_advice: str
+    ask_again: str
+    ask_again_rating: str
+    resume_blocked: str
+    resume_step_skipped: str
+    step_avoided: str
+    step_restricted: str
+    withdrawn_late: str
+    receiver: str
+
+
+@dataclass(frozen=True, slots=True)
+class DayRules:
+    """How what the journal knows governs the rest of the day (content: ``day.yaml``)."""
+
+    __pydantic_config__ = _STRICT
+
+    sources: tuple[str, ...]
+    severe_rating: int
+    withdraw_minutes: int
+    worse_after_session_points: int
+    worse_after_session_days: int
+    ask_again: dict[Quality, str]
+    design_choice: str
+    texts: DayTexts
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """All of unknot's content, validated and cross-checked. Look-ups by id are methods."""
 
@@ -457,6 +499,7 @@ class Catalog:
     transitions: tuple[Transition, ...]
     insight_rules: InsightRules
     session: SessionRules
+    day: DayRules
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _regions: dict[str, Region] = field(init=False, repr=False, compare=False)
     _sources: dict[str, Source] = field(init=False, repr=False, compare=False)
@@ -680,11 +723,16 @@ class Clearance:
 
 @dataclass(frozen=True, slots=True)
 class ScreenRecord:
-    """A screen kept in the journal: when, the answers and the verdict, as the JSON contract writes them."""
+    """A screen kept in the journal: when, the answers and the verdict, as the JSON contract writes them; who it
+    was about (``self``, or the ``receiver`` of a partner massage), and when it was withdrawn as answered by
+    mistake (the journal keeps it, marked)."""
 
     at: datetime
     answers: dict[str, Any]
     verdict: dict[str, Any]
+    subject: str = "self"
+    withdrawn_at: datetime | None = None
+    id: int | None = None
 
 
 class StepStatus(StrEnum):

@@ -62,6 +62,26 @@ def test_todays_screen_is_the_last_one_of_the_day(database_url: str) -> None:
     journal.close()
 
 
+def test_a_screen_keeps_whom_it_was_about_and_a_withdrawal(database_url: str) -> None:
+    journal = open_journal(database_url)
+    day = date(2026, 11, 1)
+    first = journal.save_screen(T0, {"findings": []}, {"verdict": "ok", "may_massage": True})
+    wrong = journal.save_screen(
+        T0 + timedelta(hours=1), {"findings": ["fever"]}, {"verdict": "stop_today"}, subject="receiver"
+    )
+    assert first.id is not None and wrong.id is not None and first.id != wrong.id
+    assert journal.withdraw_screen(wrong.id, T0 + timedelta(hours=1, minutes=5))
+    assert not journal.withdraw_screen(wrong.id, T0 + timedelta(hours=1, minutes=6)), "withdrawn once"
+    assert not journal.withdraw_screen(wrong.id + 1000, T0), "no such screen"
+    kept = journal.screens()
+    assert [(x.subject, x.withdrawn_at) for x in kept] == [
+        ("self", None),
+        ("receiver", T0 + timedelta(hours=1, minutes=5)),
+    ]
+    assert journal.screen_of(day) == {"verdict": "ok", "may_massage": True}, "a withdrawn screen is not today's"
+    journal.close()
+
+
 def test_clearances_last_until_withdrawn(database_url: str) -> None:
     journal = open_journal(database_url)
     journal.add_clearance("cancer", date(2026, 10, 1))

@@ -25,6 +25,7 @@ from unknot.model import (
     Dose,
     EmergencyNumbers,
     Hold,
+    DayRules,
     InsightRules,
     Position,
     PrepItem,
@@ -97,6 +98,7 @@ def build_catalog(directory: Path) -> Catalog:
         transitions=tuple(transitions),
         insight_rules=_insight_rules(directory, source_keys),
         session=_session_rules(directory, source_keys),
+        day=_day_rules(directory, source_keys, {r.id for r in rules}),
     )
 
 
@@ -375,6 +377,22 @@ def _insight_rules(directory: Path, source_keys: set[str]) -> InsightRules:
         raise ContentError(f"{name}, field 'effect_confidence': a level between 0.5 and 1, such as 0.95")
     if rules.effect_min_sessions < 2:
         raise ContentError(f"{name}, field 'effect_min_sessions': at least 2 (a band needs two sessions)")
+    return _stripped(rules)
+
+
+def _day_rules(directory: Path, source_keys: set[str], rule_ids: set[str]) -> DayRules:
+    name = "day.yaml"
+    rules = _validated(name, "day", directory, DayRules)
+    _known(name, "sources", rules.sources, source_keys, "sources.yaml")
+    if not rules.sources or not rules.design_choice.strip():
+        raise ContentError(f"{name}: the day policy needs its sources and a design_choice saying what is ours")
+    if not 1 <= rules.severe_rating <= 10:
+        raise ContentError(f"{name}, field 'severe_rating': a pain rating from 1 to 10, got {rules.severe_rating}")
+    if not 1 <= rules.withdraw_minutes <= 60:
+        raise ContentError(f"{name}, field 'withdraw_minutes': 1 to 60 minutes, got {rules.withdraw_minutes}")
+    for quality, rule_id in rules.ask_again.items():
+        if rule_id not in rule_ids:
+            raise ContentError(f"{name}, field 'ask_again.{quality}': '{rule_id}' is not a rule of rules.yaml")
     return _stripped(rules)
 
 

@@ -39,12 +39,19 @@ class Journal(Protocol):
         """Pain ratings, oldest first, optionally for one region and a time range [since, until)."""
         ...
 
-    def save_screen(self, at: datetime, answers: dict[str, Any], verdict: dict[str, Any]) -> None:
-        """Keep a screen's answers and verdict (as the JSON contract writes them)."""
+    def save_screen(
+        self, at: datetime, answers: dict[str, Any], verdict: dict[str, Any], subject: str = "self"
+    ) -> ScreenRecord:
+        """Keep a screen's answers and verdict (as the JSON contract writes them), about ``subject`` (``self``, or
+        the ``receiver`` of a partner massage); returns it with its id."""
         ...
 
     def screen_of(self, day: date) -> dict[str, Any] | None:
-        """The verdict of the last screen taken on ``day``, or None."""
+        """The verdict of the last screen taken on ``day`` (not withdrawn), or None."""
+        ...
+
+    def withdraw_screen(self, screen_id: int, at: datetime) -> bool:
+        """Mark a screen as answered by mistake (the journal keeps it); False when there is none to withdraw."""
         ...
 
     def add_clearance(self, rule: str, cleared_on: date) -> Clearance:
@@ -60,7 +67,7 @@ class Journal(Protocol):
         ...
 
     def screens(self, *, since: datetime | None = None) -> list[ScreenRecord]:
-        """The screens kept (taken at or after ``since``, if given), oldest first."""
+        """The screens kept (taken at or after ``since``, if given), oldest first, withdrawn ones included."""
         ...
 
     def import_records(

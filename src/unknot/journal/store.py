@@ -166,29 +166,61 @@ class SqlJournal:
 
     # --- screens and clearances -----------------------------------------------------------------------------
 
-    def save_screen(self, at: datetime, answers: dict[str, Any], verdict: dict[str, Any]) -> None:
-        """Keep a screen's answers and verdict."""
+    def save_screen(
+        self, at: datetime, answers: dict[str, Any], verdict: dict[str, Any], subject: str = "self"
+    ) -> ScreenRecord:
+        """Keep a screen's answers and verdict, about ``subject``; returns it with its id."""
         with Session(self.engine) as session, session.begin():
-            session.add(ScreenRow(at=_utc(at), day=at.date(), answers=answers, verdict=verdict))
+            row = ScreenRow(at=_utc(at), day=at.date(), answers=answers, verdict=verdict, subject=subject)
+            session.add(row)
+            session.flush()
+            return ScreenRecord(_utc(at), answers, verdict, subject, None, row.id)
 
     def screen_of(self, day: date) -> dict[str, Any] | None:
-        """The verdict of the last screen taken on ``day``, or None."""
+        """The verdict of the last screen taken on ``day`` (not withdrawn), or None."""
         table = ScreenRow.__table__
         query = (
-            select(table.c.verdict).where(table.c.day == day).order_by(table.c.at.desc(), table.c.id.desc()).limit(1)
+            select(table.c.verdict)
+            .where(table.c.day == day, table.c.withdrawn_at.is_(None))
+            .order_by(table.c.at.desc(), table.c.id.desc())
+            .limit(1)
         )
         with self.engine.connect() as conn:
             verdict = conn.execute(query).scalar()
             return dict(verdict) if verdict is not None else None
 
     def screens(self, *, since: datetime | None = None) -> list[ScreenRecord]:
-        """The screens kept (taken at or after ``since``, if given), oldest first."""
+        """The screens kept (taken at or after ``since``, if given), oldest first, withdrawn ones included."""
         table = ScreenRow.__table__
-        query = select(table.c.at, table.c.answers, table.c.verdict).order_by(table.c.at, table.c.id)
+        query = select(
+            table.c.at, table.c.answers, table.c.verdict, table.c.subject, table.c.withdrawn_at, table.c.id
+        ).order_by(table.c.at, table.c.id)
         if since is not None:
             query = query.where(table.c.at >= _utc(since))
         with self.engine.connect() as conn:
-            return [ScreenRecord(_utc(r.at), dict(r.answers), dict(r.verdict)) for r in conn.execute(query)]
+            return [
+                ScreenRecord(
+                    _utc(r.at),
+                    dict(r.answers),
+                    dict(r.verdict),
+                    r.subject,
+                    _utc(r.withdrawn_at) if r.withdrawn_at else None,
+                    r.id,
+                )
+                for r in conn.execute(query)
+            ]
+
+    def withdraw_screen(self, screen_id: int, at: datetime) -> bool:
+        """Mark a screen as answered by mistake (it is kept); False when there is no such screen not yet
+        withdrawn."""
+        table = ScreenRow.__table__
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(table)
+                .where(table.c.id == screen_id, table.c.withdrawn_at.is_(None))
+                .values(withdrawn_at=_utc(at))
+            )
+            return bool(done.rowcount)
 
     def import_records(
         self,
@@ -218,7 +250,15 @@ class SqlJournal:
             taken = {_utc(at) for at in session.execute(select(ScreenRow.at)).scalars()}
             new_screens = [x for x in screens if _utc(x.at) not in taken]
             session.add_all(
-                ScreenRow(at=_utc(x.at), day=x.at.date(), answers=x.answers, verdict=x.verdict) for x in new_screens
+                ScreenRow(
+                    at=_utc(x.at),
+                    day=x.at.date(),
+                    answers=x.answers,
+                    verdict=x.verdict,
+                    subject=x.subject,
+                    withdrawn_at=_utc(x.withdrawn_at) if x.withdrawn_at else None,
+                )
+                for x in new_screens
             )
             cleared = {
                 (rule, on, _utc(out) if out else None)

@@ -33,7 +33,8 @@ class PainEntryRow(Base):
 
 
 class ScreenRow(Base):
-    """A safety screen: the answers and the verdict, as the JSON contract writes them."""
+    """A safety screen: the answers and the verdict, as the JSON contract writes them; whom it was about, and when
+    it was withdrawn as answered by mistake."""
 
     __tablename__ = "screens"
 
@@ -42,6 +43,8 @@ class ScreenRow(Base):
     day: Mapped[date] = mapped_column(Date, index=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     verdict: Mapped[dict[str, Any]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(String(10), default="self", server_default="self")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ClearanceRow(Base):
