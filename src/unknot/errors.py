@@ -6,15 +6,17 @@ The hierarchy::
     ├── ContentError            a content file is malformed (names the file, the entry and the field)
     ├── ConfigError             the user's config file or a setting is wrong
     ├── JournalError            the journal cannot be opened, read or written (not a journal, unreachable)
+    │   └── NotFoundError       a record asked for by id is not in the journal (a session, a screen)
     ├── SessionStateError       a guided session refused an event in its state ("cannot 'resume' while 'running'")
     └── RequestError            a request from a user or a program is wrong (exit 2 in the CLI)
         ├── RequestFileError    the request file is missing, unreadable or not JSON
         ├── IntakeError         the screening answers name unknown rules or regions, or are incomplete
-        └── PlanError           a routine cannot be built as asked (or today's screen forbids one: exit 3)
+        ├── PlanError           a routine cannot be built as asked (or today's screen forbids one: exit 3)
+        └── PolicyError         today's policy refuses it: a resume after a blocking verdict, a late withdrawal
 
 Each error carries a ``code``: the machine-readable id of the JSON contracts (``../shared/contracts``), so a
-front end in ``--json`` mode can print ``{"error": {"code": ..., "message": ...}}``. A message names the value,
-the cause and the fix.
+front end in ``--json`` mode can print ``{"error": {"code": ..., "message": ...}}``, an ``exit_code`` for the
+command line and an ``http_status`` for the web API. A message names the value, the cause and the fix.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ __all__ = [
     "ContentError",
     "IntakeError",
     "JournalError",
+    "NotFoundError",
     "PlanError",
+    "PolicyError",
     "RequestError",
     "RequestFileError",
     "SessionStateError",
@@ -38,6 +42,8 @@ class UnknotError(Exception):
     code: str = "error"
     #: Process exit status a command-line front end uses for this error.
     exit_code: int = 1
+    #: The HTTP status the web API answers with.
+    http_status: int = 500
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -57,18 +63,29 @@ class ConfigError(UnknotError):
 
     code = "config_error"
     exit_code = 2
+    http_status = 400
 
 
 class JournalError(UnknotError):
     """The journal cannot be used: the file is not an unknot journal, or the database cannot be reached."""
 
     code = "journal_error"
+    http_status = 503
+
+
+class NotFoundError(JournalError):
+    """A record asked for by its id (a session, a screen) is not in the journal."""
+
+    code = "not_found"
+    exit_code = 2
+    http_status = 404
 
 
 class SessionStateError(UnknotError):
     """A guided session cannot take an event in its present state; the message names both."""
 
     code = "session_state"
+    http_status = 409
 
 
 class RequestError(UnknotError):
@@ -76,6 +93,7 @@ class RequestError(UnknotError):
 
     code = "invalid_request"
     exit_code = 2
+    http_status = 400
 
 
 class RequestFileError(RequestError):
@@ -97,5 +115,17 @@ class PlanError(RequestError):
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message, code=code)
+        if self.code in ("screen_forbids", "screen_required"):
+            self.http_status = 409  # the request is right; today's screen is missing or forbids it
         if self.code == "screen_forbids":
             self.exit_code = 3
+
+
+class PolicyError(RequestError):
+    """Today's policy refuses what was asked: going on with a session after a blocking verdict
+    (``resume_refused``), withdrawing a screen after its time (``withdraw_too_late``). Exit 3, like a plan the
+    screen forbids."""
+
+    code = "policy_refuses"
+    exit_code = 3
+    http_status = 409

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
-from unknot.errors import JournalError
+from unknot.errors import JournalError, NotFoundError
 from unknot.journal.tables import (
     ClearanceRow,
     PainEntryRow,
@@ -214,9 +214,11 @@ class SqlJournal:
         """Mark a screen as answered by mistake (it is kept); False when there is no such screen not yet
         withdrawn."""
         table = ScreenRow.__table__
+        if not 0 < screen_id <= MAX_ID:
+            return False
         with self.engine.begin() as conn:
             done = conn.execute(
-                update(table)
+                update(ScreenRow)
                 .where(table.c.id == screen_id, table.c.withdrawn_at.is_(None))
                 .values(withdrawn_at=_utc(at))
             )
@@ -380,6 +382,8 @@ class SqlJournal:
 
     def session(self, session_id: int) -> SessionRecord | None:
         """One session, or None."""
+        if not 0 < session_id <= MAX_ID:
+            return None  # an id no database holds: none such, rather than an overflow
         found = self._load_sessions(select(SessionRow).where(SessionRow.id == session_id))
         return found[0] if found else None
 
@@ -477,10 +481,13 @@ def _entry_values(e: PainEntry) -> dict[str, Any]:
     }
 
 
+MAX_ID = 2**63 - 1  # the largest integer both SQLite and PostgreSQL (bigint) hold
+
+
 def _session_row(session: Session, session_id: int) -> SessionRow:
-    row = session.get(SessionRow, session_id)
+    row = session.get(SessionRow, session_id) if 0 < session_id <= MAX_ID else None
     if row is None:
-        raise JournalError(f"there is no session {session_id} in the journal")
+        raise NotFoundError(f"there is no session {session_id} in the journal")
     return row
 
 

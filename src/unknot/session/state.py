@@ -161,6 +161,7 @@ class Session:
         records: Iterable[StepRecord] = (),
         start_at: int | None = None,
         skipped_regions: Iterable[str] = (),
+        skipped_steps: Iterable[int] = (),
     ) -> None:
         self.routine = routine
         self.steps = routine.steps
@@ -174,6 +175,7 @@ class Session:
         self.spent: dict[int, float] = {i: r.seconds for i, r in self.records.items()}
         self.feedback: dict[int, list[Feedback]] = {i: list(r.feedback) for i, r in self.records.items()}
         self.skipped_regions: set[str] = set(skipped_regions)
+        self.skipped_steps = frozenset(skipped_steps)  # steps today's policy leaves out of a resumed session
         if start_at is None:
             start_at = max(self.records, default=-1) + 1
         self.index = start_at
@@ -426,6 +428,8 @@ class Session:
     def _left_out(self, index: int) -> bool:
         """A step on a region the user chose to skip, or the switch of side just before one."""
         step = self.steps[index]
+        if index in self.skipped_steps:
+            return True
         if step.is_technique:
             return bool({step.region, *step.regions} & self.skipped_regions)
         return step.name == "switch_side" and index + 1 < len(self.steps) and self._left_out(index + 1)

@@ -16,17 +16,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from unknot.contract import (
     intake_from_json,
-    intake_to_json,
     plan_request_from_json,
     routine_to_json,
     verdict_from_json,
     verdict_to_json,
 )
-from unknot.errors import PlanError, RequestError
+from unknot.errors import RequestError
 from unknot.model import SessionRecord, SessionStatus, Verdict
 from unknot.pain import make_entry
+from unknot.policy import DayPolicy
 from unknot.session import Event
-from unknot.web.context import catalog_of, journal_of, live_of
+from unknot.today import policy_to_json, take_screen, todays_policy, todays_routine, withdraw_screen
+from unknot.web.context import SUBJECT, catalog_of, journal_of, live_of
 
 __all__ = ["router"]
 
@@ -101,6 +102,11 @@ def todays_verdict(request: Request) -> Verdict | None:
         return None
 
 
+def policy_for(request: Request, subject: str = "self") -> DayPolicy:
+    """Today's policy for ``subject``, from the journal."""
+    return todays_policy(journal_of(request), catalog_of(request), datetime.now().astimezone(), subject)
+
+
 def emergency_number_for(request: Request) -> str:
     """The number to call: --emergency-number, the settings, the locale, the default."""
     from unknot.settings import emergency_number
@@ -110,27 +116,29 @@ def emergency_number_for(request: Request) -> str:
     return emergency_number(catalog_of(request), flag, settings=current_settings(request))
 
 
-def save_screen(request: Request, answers: dict[str, Any]) -> Verdict:
-    """Screen ``answers`` (the contract's request) and keep it as today's screen."""
-    from unknot.screening import screen
-
-    intake = intake_from_json(answers)
-    verdict = screen(intake, catalog_of(request), emergency_number=emergency_number_for(request))
-    journal_of(request).save_screen(datetime.now().astimezone(), intake_to_json(intake), verdict_to_json(verdict))
-    return verdict
+def save_screen(request: Request, answers: dict[str, Any], subject: str = "self") -> tuple[Verdict, DayPolicy]:
+    """Screen ``answers`` (the contract's request) about ``subject`` and keep it; this screen's verdict and today's
+    policy after it."""
+    verdict, _record, policy = take_screen(
+        journal_of(request),
+        catalog_of(request),
+        datetime.now().astimezone(),
+        intake_from_json(answers),
+        subject=subject,
+        emergency_number=emergency_number_for(request),
+    )
+    return verdict, policy
 
 
 def plan_for(request: Request, body: PlanBody) -> dict[str, Any]:
-    """The routine for ``body`` under today's screen; ``PlanError`` when there is none or it forbids massage."""
-    from unknot.planner import plan
-
-    verdict = todays_verdict(request)
-    if verdict is None:
-        raise PlanError("answer today's safety screen first (POST /api/screen)", code="screen_required")
-    if not verdict.may_massage:
-        raise PlanError(f"today's screen says {verdict.category.value}: no routine today", code="screen_forbids")
+    """The routine for ``body`` under today's policy; ``PlanError`` when there is no screen or it forbids massage."""
     plan_request, _ = plan_request_from_json(body.model_dump())
-    return routine_to_json(plan(plan_request, verdict, catalog=catalog_of(request)))
+    now = datetime.now().astimezone()
+    routine, _policy = todays_routine(journal_of(request), catalog_of(request), now, plan_request, subject=SUBJECT)
+    return routine_to_json(routine)
+
+
+Subject = Annotated[Literal["self", "receiver"], Query(description="whom the screen is about")]
 
 
 @router.get("/ping", summary="Is the server up")
@@ -143,14 +151,26 @@ def regions(request: Request) -> list[dict[str, Any]]:
     return [{"id": r.id, "name": r.name, "side": r.side, "number": r.number} for r in catalog_of(request).regions]
 
 
-@router.post("/screen", summary="Answer the safety screen; it is kept as today's")
-def post_screen(request: Request, body: ScreenBody) -> dict[str, Any]:
-    return verdict_to_json(save_screen(request, body.model_dump(exclude_defaults=False)))
+@router.post("/screen", summary="Answer the safety screen; it is kept, and today's policy follows")
+def post_screen(request: Request, body: ScreenBody, subject: Subject = "self") -> dict[str, Any]:
+    verdict, policy = save_screen(request, body.model_dump(exclude_defaults=False), subject)
+    return {**verdict_to_json(verdict), "today": policy_to_json(policy)}
 
 
-@router.get("/screen/today", summary="Today's screen, or null")
+@router.get("/screen/today", summary="Today's last screen, or null")
 def get_todays_screen(request: Request) -> dict[str, Any] | None:
     return journal_of(request).screen_of(date.today())
+
+
+@router.get("/today", summary="What today allows: every screen of the day and what the journal says")
+def get_today(request: Request, subject: Subject = "self") -> dict[str, Any]:
+    return policy_to_json(policy_for(request, subject))
+
+
+@router.post("/screens/{screen_id}/withdraw", summary="Withdraw a screen answered by mistake (within 15 minutes)")
+def post_withdraw(request: Request, screen_id: int, subject: Subject = "self") -> dict[str, Any]:
+    policy = withdraw_screen(journal_of(request), catalog_of(request), datetime.now().astimezone(), screen_id, subject)
+    return policy_to_json(policy)
 
 
 @router.post("/plan", summary="A routine under today's screen")
@@ -244,6 +264,7 @@ def post_entry(request: Request, body: EntryBody) -> dict[str, Any]:
 @router.get("/insights", summary="Trends, when to get help, and what helps")
 def get_insights(request: Request) -> dict[str, Any]:
     from unknot.insights import seek_help, technique_effects, trends
+    from unknot.today import journal_advice
 
     catalog = catalog_of(request)
     journal = journal_of(request)
@@ -254,7 +275,7 @@ def get_insights(request: Request) -> dict[str, Any]:
     return {
         "advice": [
             {"region": a.region, "rule": a.rule, "message": a.message}
-            for a in seek_help(catalog, entries, now, screens)
+            for a in journal_advice(catalog, policy_for(request), seek_help(catalog, entries, now, screens))
         ],
         "trends": [
             {

@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from unknot._version import __version__
 from unknot.content import load_catalog
-from unknot.errors import JournalError, PlanError, RequestError, SessionStateError, UnknotError
+from unknot.errors import UnknotError
 from unknot.journal import open_journal
 from unknot.web.live import LiveSessions
 from unknot.web.security import Keys, SecurityMiddleware
@@ -94,15 +94,7 @@ def templates() -> Jinja2Templates:
 
 
 def _status(error: UnknotError) -> int:
-    if isinstance(error, PlanError) and error.code == "screen_forbids":
-        return 409
-    if isinstance(error, SessionStateError):
-        return 409
-    if isinstance(error, RequestError):
-        return 400
-    if isinstance(error, JournalError):
-        return 404 if "there is no session" in error.message else 503
-    return 500
+    return error.http_status
 
 
 async def _unknot_error(request: Request, exc: Exception) -> Response:

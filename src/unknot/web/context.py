@@ -6,9 +6,9 @@ from fastapi import Request
 
 from unknot.journal import Journal
 from unknot.model import Catalog
-from unknot.web.live import LiveSessions
+from unknot.web.live import SUBJECT, LiveSessions
 
-__all__ = ["catalog_of", "journal_of", "live_of"]
+__all__ = ["SUBJECT", "catalog_of", "journal_of", "live_of"]
 
 
 def journal_of(request: Request) -> Journal:

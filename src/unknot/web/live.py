@@ -11,17 +11,23 @@ it goes), and the page that comes back finds it paused there, never further on.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from unknot.contract import routine_from_json
-from unknot.errors import JournalError, SessionStateError
+from unknot.errors import NotFoundError, SessionStateError
 from unknot.journal import Journal
 from unknot.model import Catalog, Routine, SessionRecord, SessionStatus
+from unknot.policy import ResumeDecision
 from unknot.session import Event, Session, State, Update, timeline, timeline_to_json
 
-__all__ = ["LiveSession", "LiveSessions", "ReportedClock"]
+__all__ = ["SUBJECT", "LiveSession", "LiveSessions", "ReportedClock"]
+
+# Whom a routine's screen is about. Until the screen asks first whom the massage is for, the web screens the user
+# and plans on that screen (a partner routine on the receiver's screens comes with that question).
+SUBJECT = "self"
 
 
 class ReportedClock:
@@ -59,6 +65,13 @@ class LiveSession:
     lock: threading.Lock = field(default_factory=threading.Lock)
     started: bool = False  # the browser has started playing it (until then its clock stands still)
     closed: bool = False  # over, and closed in the journal
+    skipped_today: dict[int, str] = field(default_factory=dict)  # steps today's policy leaves out, and why
+
+    def skip_for_today(self, skipped: Mapping[int, str]) -> None:
+        """Leave out the steps today's policy forbids now (a resumed session under a later screen's limits)."""
+        with self.lock:
+            self.skipped_today.update(skipped)
+            self.session.skipped_steps = self.session.skipped_steps | frozenset(skipped)
 
     def view(self, said: Update | None = None) -> dict[str, Any]:
         """What the browser needs now: the cues to say at once, the timeline, where it is."""
@@ -85,6 +98,7 @@ class LiveSession:
             ],
             "timeline": timeline_to_json(timeline(self.session)),
             "skip_target": list(self.session.skip_target()),
+            "skipped_today": [{"step": i, "why": why} for i, why in sorted(self.skipped_today.items())],
         }
 
 
@@ -112,7 +126,7 @@ class LiveSessions:
                 return live
         record = self.journal.session(session_id)
         if record is None:
-            raise JournalError(f"there is no session {session_id}")
+            raise NotFoundError(f"there is no session {session_id}")
         if record.status is not SessionStatus.ACTIVE:
             raise SessionStateError(f"session {session_id} has ended ({record.status.value}); start a new one")
         return self._make(record)
@@ -136,6 +150,8 @@ class LiveSessions:
         The browser has played the timeline up to ``at`` by itself: the session is first walked through every
         deadline before it, as the browser met them (so it agrees on what was said when), and only then takes the
         event. The update returned is the event's own (what the browser has not said yet)."""
+        if event is Event.RESUME or not live.started:  # going on: only as today's policy allows, now
+            live.skip_for_today(self._resume_check(live.id).skipped)
         with live.lock:
             target = live.clock.at if at is None else at
             if live.started:
@@ -146,6 +162,15 @@ class LiveSessions:
             update = live.session.handle(event)
             self.keep(live, update)
             return update
+
+    def _resume_check(self, session_id: int) -> ResumeDecision:
+        """Whether the session may go on under today's policy (``PolicyError`` when not), and what it skips."""
+        from unknot.today import resume_check
+
+        record = self.journal.session(session_id)
+        if record is None:
+            raise NotFoundError(f"there is no session {session_id}")
+        return resume_check(self.journal, self.catalog, datetime.now().astimezone(), record, subject=SUBJECT)
 
     def _walk_to(self, live: LiveSession, target: float) -> None:
         """Tick the session at each of its deadlines before ``target``, keeping what they end."""

@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from unknot.errors import RequestError
+from unknot.errors import NotFoundError, PolicyError, RequestError
 from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus, Step
 from unknot.settings import Settings
-from unknot.web.context import catalog_of, journal_of
+from unknot.today import resume_check, todays_routine
+from unknot.web.context import SUBJECT, catalog_of, journal_of
 from unknot.web.security import Keys, check_form_csrf
 
 __all__ = ["base_context", "render", "router"]
@@ -65,6 +66,7 @@ def base_context(request: Request) -> dict[str, Any]:
         "emergency_number": emergency_number_for(request),
         "path": request.url.path,
         "settings": settings,
+        "region_names": {r.id: r.name for r in catalog_of(request).regions},
     }
 
 
@@ -95,16 +97,24 @@ def require_csrf(request: Request, csrf: str | None) -> None:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
-    from unknot.web.api import todays_verdict
+    from unknot.web.api import policy_for
 
     journal = journal_of(request)
     unfinished = journal.unfinished_session()
+    today = policy_for(request)
+    refused = ""
+    if unfinished is not None:
+        try:
+            resume_check(journal, catalog_of(request), datetime.now().astimezone(), unfinished, subject=SUBJECT)
+        except PolicyError as exc:
+            refused = exc.message
     return render(
         request,
         "home.html",
         {
-            "verdict": todays_verdict(request),
+            "today": today,
             "unfinished": unfinished,
+            "resume_refused": refused,
             "unfinished_steps": len(unfinished.routine.get("steps", [])) if unfinished else 0,
             "unfinished_done": (max((s.index for s in unfinished.steps), default=-1) + 1) if unfinished else 0,
         },
@@ -114,12 +124,12 @@ def home(request: Request) -> Response:
 @router.get("/start", response_class=HTMLResponse)
 def start(request: Request) -> Response:
     """Today's screen if there is one that allows massage (asking whether anything changed), else the screen."""
-    from unknot.web.api import todays_verdict
+    from unknot.web.api import policy_for
 
-    verdict = todays_verdict(request)
-    if verdict is None or not verdict.may_massage:
+    today = policy_for(request)
+    if not today.may_massage:
         return RedirectResponse("/screen", status_code=303)
-    return render(request, "start.html", {"verdict": verdict})
+    return render(request, "start.html", {"today": today})
 
 
 # --- choosing and previewing a routine --------------------------------------------------------------------------
@@ -155,24 +165,18 @@ def request_query(request: PlanRequest) -> str:
 
 
 def routine_for(request: Request, wanted: PlanRequest) -> Routine:
-    """The routine under today's screen; a clear error when there is none or it forbids massage."""
-    from unknot.planner import plan
-    from unknot.web.api import todays_verdict
-
-    verdict = todays_verdict(request)
-    if verdict is None:
-        raise RequestError("answer today's safety screen first: it comes before every session")
-    if not verdict.may_massage:
-        raise RequestError(f"today's screen says: {verdict.title}. No routine today.")
-    return plan(wanted, verdict, catalog=catalog_of(request))
+    """The routine under today's policy; a clear error when there is no screen or it forbids massage."""
+    now = datetime.now().astimezone()
+    routine, _today = todays_routine(journal_of(request), catalog_of(request), now, wanted, subject=SUBJECT)
+    return routine
 
 
 @router.get("/plan", response_class=HTMLResponse)
 def chooser(request: Request) -> Response:
-    from unknot.web.api import todays_verdict
+    from unknot.web.api import policy_for
 
-    verdict = todays_verdict(request)
-    if verdict is None or not verdict.may_massage:
+    today = policy_for(request)
+    if not today.may_massage:
         return RedirectResponse("/screen", status_code=303)
     settings = current_settings(request)
     catalog = catalog_of(request)
@@ -180,13 +184,13 @@ def chooser(request: Request) -> Response:
         request,
         "plan.html",
         {
-            "verdict": verdict,
+            "today": today,
             "mode": settings.mode or "",
             "minutes": settings.minutes or 10,
             "chosen_tools": settings.tools or (),
             "tools": [catalog.tool(t) for t in TOOLS],
             "regions": catalog.regions,
-            "avoided": set(verdict.avoid_regions),
+            "avoided": set(today.avoid_regions),
             "back_svg": svg("back"),
         },
     )
@@ -349,6 +353,11 @@ def player(request: Request, session_id: int) -> Response:
     from unknot.cli.player_view import where
 
     live = request.app.state.live.get(session_id)
+    record = journal_of(request).session(session_id)
+    if record is not None:  # today's policy governs a session going on, as it governs a new one
+        now = datetime.now().astimezone()
+        decision = resume_check(journal_of(request), catalog_of(request), now, record, subject=SUBJECT)
+        live.skip_for_today(decision.skipped)
     settings = current_settings(request)
     catalog = catalog_of(request)
     return render(
@@ -386,7 +395,7 @@ def player(request: Request, session_id: int) -> Response:
 def after(request: Request, session_id: int) -> Response:
     record = journal_of(request).session(session_id)
     if record is None:
-        raise RequestError(f"there is no session {session_id}")
+        raise NotFoundError(f"there is no session {session_id}")
     catalog = catalog_of(request)
     worked = record.worked()
     rated = [r for r in record.pain_before if r in worked] or sorted(worked, key=catalog.region_ids.index)
@@ -415,7 +424,7 @@ async def save_after(request: Request, session_id: int) -> Response:
     journal = journal_of(request)
     record = journal.session(session_id)
     if record is None:
-        raise RequestError(f"there is no session {session_id}")
+        raise NotFoundError(f"there is no session {session_id}")
     if record.status is SessionStatus.ACTIVE:  # left before its end: what was not done is kept as skipped
         from unknot.session import Event
 

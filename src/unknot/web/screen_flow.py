@@ -257,7 +257,7 @@ def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
         "cleared": sorted(draft.cleared),
         "all_others_answered_no": complete,
     }
-    verdict = save_screen(request, answers)
+    verdict, _policy = save_screen(request, answers)
     return _show_verdict(request, verdict)
 
 

@@ -1,0 +1,165 @@
+"""Today, for every front end: the application layer over the journal port and today's policy.
+
+The terminal, the web pages, the web API (and the receiver's remote to come) ask these functions, never the journal
+and the policy separately, so they decide the same things the same way: what today allows (``todays_policy``),
+today's routine under it (``todays_routine``), taking and withdrawing a screen (``take_screen``,
+``withdraw_screen``), and whether an unfinished session may go on (``resume_check``). Each is handed the journal,
+the catalog and the time (an injected clock in tests); refusals are ``PlanError`` or ``PolicyError``, each with
+its exit status and HTTP status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from unknot.errors import PlanError, PolicyError
+from unknot.insights import Advice
+from unknot.journal import Journal
+from unknot.model import Catalog, Intake, PlanRequest, Routine, ScreenRecord, SessionRecord, Verdict
+from unknot.policy import DayPolicy, ResumeDecision, day_policy, may_withdraw, resume_decision, subject_of
+
+__all__ = [
+    "LOOKBACK",
+    "journal_advice",
+    "policy_to_json",
+    "resume_check",
+    "take_screen",
+    "todays_policy",
+    "todays_routine",
+    "withdraw_screen",
+]
+
+#: How far back the journal is read for today's policy: the week of a rising trend and the 14 days a sharp or
+#: tingling entry's advice stands (``insights.yaml``, ``red_flag_days``), with a day to spare.
+LOOKBACK = timedelta(days=15)
+
+
+def todays_policy(
+    journal: Journal, catalog: Catalog, now: datetime, subject: str = "self", tz: tzinfo | None = None
+) -> DayPolicy:
+    """What today allows for ``subject`` (``self``, or the ``receiver`` of a partner massage)."""
+    since = now - LOOKBACK
+    return day_policy(
+        catalog,
+        now,
+        screens=journal.screens(since=since),
+        entries=journal.entries(since=since),
+        sessions=journal.sessions(since=since),
+        subject=subject,
+        tz=tz,
+    )
+
+
+def todays_routine(
+    journal: Journal,
+    catalog: Catalog,
+    now: datetime,
+    request: PlanRequest,
+    *,
+    subject: str | None = None,
+    tz: tzinfo | None = None,
+) -> tuple[Routine, DayPolicy]:
+    """The routine for ``request`` under today's policy for whoever it is for (``subject``; None: the receiver of
+    a partner massage, else the user): every area the day leaves alone is avoided (and out of focus), every
+    restriction of the day applies, and the routine's notes say why.
+
+    Raises ``PlanError`` ``screen_required`` before today's screen and ``screen_forbids`` after a blocking one."""
+    from unknot.planner import plan
+
+    policy = todays_policy(journal, catalog, now, subject or subject_of(request.mode), tz)
+    if not policy.screened:
+        who = catalog.day.texts.receiver if policy.subject == "receiver" else "you"
+        raise PlanError(f"take today's safety screen first (for {who})", code="screen_required")
+    if not policy.may_massage:
+        raise PlanError(policy.explanation, code="screen_forbids")
+    avoid = tuple(dict.fromkeys((*request.avoid, *policy.avoid_regions)))
+    focus = tuple(r for r in request.focus if r not in policy.avoid_regions)
+    restrictions = tuple(dict.fromkeys((*request.restrictions, *policy.restrictions)))
+    routine = plan(replace(request, avoid=avoid, focus=focus, restrictions=restrictions), catalog=catalog)
+    notes = [_left_alone(catalog, region, policy.why_avoided(region)) for region in policy.avoid_regions]
+    return replace(routine, notes=(*notes, *routine.notes)), policy
+
+
+def _left_alone(catalog: Catalog, region: str, why: str) -> str:
+    found = catalog.region(region)
+    return f"Left alone today: {found.name if found else region}. {why}"
+
+
+def take_screen(
+    journal: Journal,
+    catalog: Catalog,
+    now: datetime,
+    intake: Intake,
+    *,
+    subject: str = "self",
+    emergency_number: str | None = None,
+    tz: tzinfo | None = None,
+) -> tuple[Verdict, ScreenRecord, DayPolicy]:
+    """Screen ``intake``, keep it in the journal about ``subject``, and return this screen's verdict, the record
+    kept and today's policy after it (which a blocking screen earlier today still governs)."""
+    from unknot.contract import intake_to_json, verdict_to_json
+    from unknot.screening import screen
+
+    verdict = screen(intake, catalog, emergency_number=emergency_number)
+    record = journal.save_screen(now, intake_to_json(intake), verdict_to_json(verdict), subject)
+    return verdict, record, todays_policy(journal, catalog, now, subject, tz)
+
+
+def withdraw_screen(
+    journal: Journal, catalog: Catalog, now: datetime, screen_id: int, subject: str = "self"
+) -> DayPolicy:
+    """Withdraw today's screen ``screen_id`` as answered by mistake (within ``withdraw_minutes`` of taking it);
+    the journal keeps it, marked. Returns today's policy without it."""
+    found = next((s for s in journal.screens(since=now - LOOKBACK) if s.id == screen_id), None)
+    if found is None or not may_withdraw(catalog, found, now) or found.subject != subject:
+        minutes = catalog.day.withdraw_minutes
+        raise PolicyError(catalog.day.texts.withdrawn_late.format(minutes=minutes), code="withdraw_too_late")
+    journal.withdraw_screen(screen_id, now)
+    return todays_policy(journal, catalog, now, subject)
+
+
+def resume_check(
+    journal: Journal,
+    catalog: Catalog,
+    now: datetime,
+    record: SessionRecord,
+    *,
+    subject: str | None = None,
+    tz: tzinfo | None = None,
+) -> ResumeDecision:
+    """Whether ``record`` (an unfinished session) may go on now, and which of its remaining steps today's policy
+    skips. Raises ``PolicyError`` ``resume_refused`` when today allows no massage for whoever it is for."""
+    policy = todays_policy(journal, catalog, now, subject or subject_of(record.mode), tz)
+    start = max((s.index for s in record.steps), default=-1) + 1
+    decision = resume_decision(catalog, policy, record.routine, start)
+    if not decision.allowed:
+        raise PolicyError(decision.why, code="resume_refused")
+    return decision
+
+
+def policy_to_json(policy: DayPolicy) -> dict[str, Any]:
+    """Today's policy for the web API and ``--json`` front ends."""
+    return {
+        "day": policy.day.isoformat(),
+        "subject": policy.subject,
+        "screened": policy.screened,
+        "verdict": policy.category.value if policy.category else None,
+        "may_massage": policy.may_massage,
+        "explanation": policy.explanation,
+        "restrictions": list(policy.restrictions),
+        "avoid": [{"region": a.region, "why": a.why, "cause": a.cause} for a in policy.avoided],
+        "advice": list(policy.advice),
+        "ask_again": [{"rule": a.rule, "shown": a.shown} for a in policy.ask_again],
+        "withdrawable": policy.withdrawable,
+    }
+
+
+def journal_advice(catalog: Catalog, policy: DayPolicy, seek_help: list[Advice]) -> list[Advice]:
+    """Everything the journal says to do, in one order for every front end: an area a session made worse first,
+    then a sharp or tingling entry's advice (today's policy), then the seek-help rules (``insights.seek_help``)."""
+    out = [Advice("", "journal", text) for text in policy.advice]
+    seen = {a.message for a in out}
+    out += [a for a in seek_help if a.message not in seen]
+    return out
