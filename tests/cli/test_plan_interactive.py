@@ -33,7 +33,7 @@ def test_todays_screen_is_kept_and_used(unknot: RunUnknot, cli_env: dict[str, st
     assert kept.verdict["verdict"] == "ok" and kept.answers["all_others_answered_no"] is True
     run = unknot("plan", "--mode", "partner", "--minutes", "8")
     assert run.code == 0, run.err
-    assert "Using today's safety screen: ok." in run.out and "Step 1 of 5" not in run.out
+    assert "Using today's safety screen: Go ahead." in run.out and "Step 1 of 5" not in run.out
     assert "Partner routine" in run.out and "trigger" in run.out.lower()
 
 

@@ -22,13 +22,25 @@ from rich.text import Text
 
 from unknot.cli.backmap import regions_beside_picture
 from unknot.cli.console import print_warning, stdout
-from unknot.cli.interview import EndOfInput, screen_in_terminal
-from unknot.cli.plan_view import ask_minutes, ask_mode, ask_tools, read_line, stored_screen
+from unknot.cli.interview import EndOfInput
+from unknot.cli.plan_view import (
+    SUBJECT,
+    ask_minutes,
+    ask_mode,
+    ask_tools,
+    now,
+    read_line,
+    read_policy,
+    routine_for_today,
+    screen_for_today,
+)
 from unknot.content import load_catalog
-from unknot.errors import ConfigError, JournalError, RequestError, UnknotError
+from unknot.errors import ConfigError, JournalError, PolicyError, RequestError, UnknotError
 from unknot.journal import Journal, open_journal, opened_journal
-from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus, Verdict
+from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus
+from unknot.policy import DayPolicy
 from unknot.settings import Settings, load_settings, save_settings, update_settings
+from unknot.today import resume_check
 
 __all__ = ["JourneyOptions", "resume_journey", "run_journey"]
 
@@ -67,16 +79,13 @@ def run_journey(options: JourneyOptions) -> int:
             unfinished = journal.unfinished_session()
         if unfinished is not None and _offer_resume(console, catalog, unfinished, options.db):
             return resume_journey(options)
-        verdict, code = _screen(console, options)
-        if verdict is None:
+        policy, code = _screen(console, options)
+        if policy is None:
             return code
-        if not verdict.may_massage:
-            _no_massage(console, verdict)
+        if not policy.may_massage:  # the screen, or today's earlier one, has said why
             return 3
         request = _request(console, catalog, options, settings)
-        from unknot.planner import plan
-
-        routine = plan(request, verdict)
+        routine = routine_for_today(catalog, request, options.db, screened=True)
         _remember(request)
         _summary(console, catalog, routine)
         if options.prepare:
@@ -130,18 +139,23 @@ def resume_journey(options: JourneyOptions) -> int:
     )
     if started.date() != date.today():
         try:
-            verdict, code = _screen(console, options)
+            policy, code = _screen(console, options)
         except EndOfInput:
             console.print("\n[red]The input ended before the screen was finished.[/]")
             return 1
         except KeyboardInterrupt:
             return 130
-        if verdict is None:
+        if policy is None:
             return code
-        if not verdict.may_massage:
-            _no_massage(console, verdict)
-            return 3
-    return _guide(console, catalog, routine, record, options, settings)
+    try:
+        with opened_journal(options.db) as journal:
+            decision = resume_check(journal, catalog, now(), record, subject=SUBJECT)
+    except PolicyError as exc:
+        console.print(Panel(Text(exc.message), border_style="red", title="No massage today", title_align="left"))
+        return 3
+    for why in decision.skipped.values():
+        console.print(f"[yellow]{escape(why)}[/]")
+    return _guide(console, catalog, routine, record, options, settings, skipped_steps=tuple(decision.skipped))
 
 
 # --- the steps of the journey ---------------------------------------------------------------------------------
@@ -182,38 +196,33 @@ def _offer_resume(console: Console, catalog: Catalog, record: SessionRecord, db:
         console.print("[yellow]Type y to go on with it, or n to start a new session.[/]")
 
 
-def _screen(console: Console, options: JourneyOptions) -> tuple[Verdict | None, int]:
-    """Today's screen: the one kept today, if nothing has changed since; else the questions."""
-    from unknot.contract import verdict_from_json
-
-    stored = None if options.screen_again else stored_screen(date.today(), options.db)
-    verdict = None
-    if stored is not None:
-        try:
-            verdict = verdict_from_json(stored)
-        except RequestError:
-            verdict = None
-    if verdict is not None and verdict.may_massage:
-        console.print(f"Today's safety screen: [bold]{escape(verdict.title)}[/].")
+def _screen(console: Console, options: JourneyOptions) -> tuple[DayPolicy | None, int]:
+    """Today's policy: today's screens, if nothing has changed since the last; else the questions first."""
+    policy = None if options.screen_again else read_policy(options.db)
+    if policy is not None and policy.screened:
+        console.print(f"Today's safety screen: [bold]{escape(policy.title)}[/].")
+        if not policy.may_massage:
+            _no_massage(console, policy)
+            return policy, 0
         while True:
             reply = read_line(console, "Has anything changed since? [bold]y[/] / [bold]n[/] [dim](n)[/] › ").lower()
             if reply in ("", "n", "no"):
-                return verdict, 0
+                return policy, 0
             if reply in ("y", "yes"):
                 break
             console.print("[yellow]Type y to answer the questions again, or n (or Enter) to keep today's answers.[/]")
     console.print("[bold]First, the safety screen.[/] It takes a minute.")
-    code, verdict = screen_in_terminal(None, options.db)
+    policy, code = screen_for_today(console, options.db, again=True)
     console.print()
-    return verdict, code
+    return policy, code
 
 
-def _no_massage(console: Console, verdict: Verdict) -> None:
+def _no_massage(console: Console, policy: DayPolicy) -> None:
     console.print(
         Panel(
-            Text.assemble(("No massage today. ", "bold"), verdict.advice or verdict.title),
+            Text.assemble(("No massage today. ", "bold"), policy.explanation),
             border_style="red",
-            title=f"Today's screen: {verdict.title}",
+            title=f"Today's screen: {policy.title}",
             title_align="left",
         )
     )
@@ -334,8 +343,10 @@ def _guide(
     record: SessionRecord,
     options: JourneyOptions,
     settings: Settings,
+    skipped_steps: tuple[int, ...] = (),
 ) -> int:
-    """The guided routine, then pain after and the closing line."""
+    """The guided routine (less ``skipped_steps``: what today's policy leaves out of a resumed session), then pain
+    after and the closing line."""
     from unknot.cli.player import Outcome, play
     from unknot.cli.voice import open_voice
     from unknot.session import Session, SystemClock, Update, time_scale
@@ -347,7 +358,15 @@ def _guide(
     language = options.voice_language or settings.voice_language or "en"
     skipped = {r for e in record.events if e.kind == "skip_region" for r in e.detail.split()}
     clock = SystemClock(time_scale())
-    session = Session(routine, catalog, clock, words_per_minute=rate, records=record.steps, skipped_regions=skipped)
+    session = Session(
+        routine,
+        catalog,
+        clock,
+        words_per_minute=rate,
+        records=record.steps,
+        skipped_regions=skipped,
+        skipped_steps=skipped_steps,
+    )
     journal = open_journal(options.db)
     failed: list[str] = []
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from dataclasses import replace
+from datetime import datetime
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -14,12 +14,16 @@ from rich.text import Text
 from unknot.cli.console import print_warning, stdout
 from unknot.cli.interview import EndOfInput, screen_in_terminal
 from unknot.content import load_catalog
-from unknot.errors import RequestError
+from unknot.errors import JournalError, RequestError
 from unknot.model import Catalog, Mode, PlanRequest, Routine, Step, Verdict
 from unknot.planner import area_words
+from unknot.policy import DayPolicy
 
 STOP_SIGNS = "Stop at once on sharp, shooting or electric pain, new tingling or numbness, dizziness, or pain spreading."
 TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
+# Whom the screen is about. Until the screen asks first whom the massage is for, the terminal screens the user and
+# plans on that screen (a partner routine on the receiver's screens comes with that question).
+SUBJECT = "self"
 
 
 def plan_interactively(
@@ -33,28 +37,24 @@ def plan_interactively(
     no_tools: bool,
     db: str | None = None,
 ) -> int:
-    """Screen (unless today's is known), ask what is missing, plan and show the routine; the exit status."""
-    from unknot.planner import plan
-
+    """Screen (unless today's is known), ask what is missing, plan under today's policy and show the routine; the
+    exit status."""
     console = stdout()
     catalog = load_catalog()
     try:
-        verdict, code = _todays_screen(console, screen_file, db)
-        if verdict is None:
-            return code
-        if not verdict.may_massage:
-            console.print(
-                Panel(
-                    Text.assemble(("No routine today. ", "bold"), verdict.advice or verdict.title),
-                    border_style="red",
-                    title=f"Today's screen: {verdict.category.value}",
-                    title_align="left",
-                )
-            )
-            return 3
         chosen = Mode(mode.lower()) if mode and mode.lower() in {m.value for m in Mode} else None
         if mode and chosen is None:
             raise RequestError(f"mode '{mode}' is not known; choose partner or self")
+        given = _given_screen(screen_file)
+        if given is not None and not given.may_massage:
+            no_routine(console, given.advice or given.title)
+            return 3
+        policy, code = screen_for_today(console, db, screen=given is None)
+        if policy is None and given is None:
+            return code
+        if policy is not None and (policy.blocked or (given is None and not policy.may_massage)):
+            no_routine(console, policy.explanation)
+            return 3
         chosen = chosen or ask_mode(console)
         if not tools and not no_tools:
             tools = ask_tools(console, catalog, chosen)
@@ -66,42 +66,90 @@ def plan_interactively(
         console.print("\n[yellow]Cancelled.[/]")
         return 130
     request = PlanRequest(chosen, minutes, tuple(tools), tuple(focus), tuple(avoid), seed=seed)
-    routine = plan(request, verdict)
-    show_routine(console, catalog, routine)
+    if given is not None:  # the screen given, with what the journal says about today on top
+        request = replace(
+            request,
+            avoid=(*request.avoid, *given.avoid_regions),
+            restrictions=(*request.restrictions, *given.restrictions),
+        )
+    show_routine(console, catalog, routine_for_today(catalog, request, db, policy is not None and policy.screened))
     return 0
 
 
-def _todays_screen(console: Console, screen_file: str | None, db: str | None = None) -> tuple[Verdict | None, int]:
+def no_routine(console: Console, why: str) -> None:
+    """The panel that says there is no routine today, and why."""
+    console.print(
+        Panel(
+            Text.assemble(("No routine today. ", "bold"), why),
+            border_style="red",
+            title="Today's safety screen",
+            title_align="left",
+        )
+    )
+
+
+def routine_for_today(catalog: Catalog, request: PlanRequest, db: str | None, screened: bool) -> Routine:
+    """The routine for ``request`` under today's policy from the journal (when a screen today is kept there), else
+    as asked (a screen given as a file); a journal that cannot be read is said, and the request planned as it is."""
+    from unknot.journal import opened_journal
+    from unknot.planner import plan
+    from unknot.today import todays_routine
+
+    if screened:
+        try:
+            with opened_journal(db) as journal:
+                routine, _policy = todays_routine(journal, catalog, now(), request, subject=SUBJECT)
+                return routine
+        except JournalError as exc:
+            print_warning(f"could not read today's policy from the journal: {exc}")
+    return plan(request, catalog=catalog)
+
+
+def now() -> datetime:
+    """The time of day where the user is."""
+    return datetime.now().astimezone()
+
+
+def _given_screen(screen_file: str | None) -> Verdict | None:
     from unknot.cli.screen import read_request, source_name
     from unknot.contract import parse_json, verdict_from_json
 
-    if screen_file is not None:
-        return verdict_from_json(parse_json(read_request(screen_file), name=source_name(screen_file))), 0
-    stored = stored_screen(date.today(), db)
-    if stored is not None:
-        try:
-            verdict = verdict_from_json(stored)
-        except RequestError:
-            verdict = None  # an unreadable stored screen: screen again
-        if verdict is not None:
-            console.print(f"[dim]Using today's safety screen: {escape(verdict.category.value)}.[/]")
-            return verdict, 0
+    if screen_file is None:
+        return None
+    return verdict_from_json(parse_json(read_request(screen_file), name=source_name(screen_file)))
+
+
+def screen_for_today(
+    console: Console, db: str | None, *, screen: bool = True, again: bool = False
+) -> tuple[DayPolicy | None, int]:
+    """Today's policy from the journal, screening first when no screen was kept today (or when ``again``); None
+    and the exit status when the screen was not finished (or ``screen`` is false and there is none)."""
+    policy = read_policy(db)
+    if policy is not None and policy.screened and not again:
+        console.print(f"[dim]Using today's safety screen: {escape(policy.title)}.[/]")
+        return policy, 0
+    if not screen:
+        return policy, 0
     console.print("[bold]First, today's safety screen.[/]")
     code, verdict = screen_in_terminal(None, db)
-    if verdict is not None:
-        console.print()
-    return verdict, code
+    if verdict is None:
+        return None, code
+    console.print()
+    after = read_policy(db)
+    if after is not None and after.blocked and verdict.may_massage:
+        console.print(Text(after.explanation, style="bold red"))
+    return after, code
 
 
-def stored_screen(day: date, db: str | None = None) -> dict[str, Any] | None:
-    """The verdict of the day's last screen in the journal; None (screen again) when there is none or the journal
-    cannot be read."""
+def read_policy(db: str | None) -> DayPolicy | None:
+    """Today's policy from the journal; None (with a warning) when the journal cannot be read."""
     from unknot.errors import UnknotError
     from unknot.journal import opened_journal
+    from unknot.today import todays_policy
 
     try:
         with opened_journal(db) as journal:
-            return journal.screen_of(day)
+            return todays_policy(journal, load_catalog(), now(), SUBJECT)
     except (UnknotError, OSError) as exc:
         print_warning(f"could not read today's screen from the journal: {exc}")
         return None
