@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from unknot import load_catalog
-from unknot import screen
+from unknot import load_catalog, screen
 from unknot.contract import intake_from_json, verdict_to_json
 from unknot.model import Category, Mode, PainEntry, Quality, ScreenRecord, SessionRecord, SessionStatus
 from unknot.policy import day_policy, may_withdraw, resume_decision, step_conflict, subject_of

@@ -313,3 +313,45 @@ def test_kill_9_loses_at_most_the_step_under_way_and_resume_finishes_it(
     assert session.status is SessionStatus.FINISHED
     assert [s.index for s in session.steps] == list(range(len(session.routine["steps"])))
     assert session.pain_after and set(session.pain_after.values()) == {4}
+
+
+def test_a_blocking_screen_stands_for_the_day_and_refuses_the_resume(
+    spawn: Callable[..., Terminal], db: str, unknot: RunUnknot
+) -> None:
+    """Today's policy in the terminal: after "no massage today" a later screen answered no five times gives no
+    routine, and an unfinished session does not go on (issue 12)."""
+    t = spawn("start", "--db", db, "--no-voice", "--mode", "self", "--no-tools", "--minutes", "5", "--no-prepare",
+              "--no-pain")  # fmt: skip
+    healthy_screen(t)
+    t.wait_for("KNEADING")
+    t.child.kill(signal.SIGKILL)  # the session is left unfinished
+    fever = unknot("screen", "--db", db, input="n\ny\n1\nn\nn\nn\n")
+    assert fever.code == 3 and "No massage today" in fever.out
+    t = spawn("start", "--db", db, "--no-voice", "--mode", "self", "--no-tools", "--minutes", "5", "--screen-again")
+    shown = " ".join(t.wait_for("(not sure) ›").split())
+    assert "cannot go on today" in shown and "Go on with it?" not in shown
+    healthy_screen(t)
+    ended = t.wait_for("stands until tomorrow")
+    assert "No massage today" in " ".join(ended.split())
+    assert t.finish() == 3
+    r = spawn("resume", "--db", db, "--no-voice")
+    assert "cannot go on today" in " ".join(r.wait_for("cannot go on").split())
+    assert r.finish() == 3
+    with opened_journal(db) as journal:
+        (kept,) = journal.sessions()
+        assert kept.status is SessionStatus.ACTIVE, "refused, not closed: it may go on another day"
+        assert len(journal.screens()) == 3
+
+
+def test_an_area_rated_8_or_more_today_is_left_out_of_the_routine(
+    spawn: Callable[..., Terminal], db: str, unknot: RunUnknot
+) -> None:
+    assert unknot("log", "upper_trapezius_left", "9", "--db", db).code == 0
+    t = spawn("start", "--db", db, "--no-voice", "--mode", "self", "--no-tools", "--minutes", "5", "--no-prepare")
+    healthy_screen(t)
+    t.wait_for("Your self routine")
+    summary = " ".join(t.text.split())
+    assert "Left alone today: Upper trapezius, left" in summary and "9 out of 10" in summary
+    t.child.kill(signal.SIGKILL)
+    with opened_journal(db) as journal:
+        assert journal.sessions() == []

@@ -110,7 +110,25 @@ def test_every_page(page: Any, server: Server) -> None:
         check(page, name)
 
 
-def test_the_screens_other_pages(page: Any, server: Server) -> None:
+@pytest.fixture
+def fresh_server(tmp_path: Any) -> Iterator[Server]:
+    """A journal of its own: a consult-first and an emergency screen govern the rest of that journal's day."""
+    running = start_server(tmp_path, scale=5)
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(params=["light", "dark"])
+def fresh_page(request: pytest.FixtureRequest, browser: Any, fresh_server: Server) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=request.param)
+    tab = context.new_page()
+    tab.goto(fresh_server.link)
+    yield tab
+    context.close()
+
+
+def test_the_screens_other_pages(fresh_page: Any, fresh_server: Server) -> None:
+    page, server = fresh_page, fresh_server
     _screen_no(page, server, 4)
     page.get_by_role("button", name="Yes").click()
     check(page, "screen-which-local")

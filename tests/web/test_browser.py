@@ -90,7 +90,21 @@ def test_a_whole_journey_from_the_screen_to_the_journal_chart(page: Any, server:
     assert session.count() == 1 and "finished" in session.inner_text()
 
 
-def test_an_emergency_answer_fills_the_screen_with_the_number(page: Any) -> None:
+@pytest.fixture
+def fresh_page(browser: Any, tmp_path: Any) -> Iterator[Any]:
+    """A page on a server with a journal of its own: an emergency screen governs the rest of that journal's day."""
+    running = start_server(tmp_path, scale=SCALE)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    tab.goto(running.link)
+    yield tab
+    context.close()
+    stop_server(running)
+
+
+def test_an_emergency_answer_fills_the_screen_with_the_number(fresh_page: Any) -> None:
+    page = fresh_page
     page.goto(page.url.rstrip("/") + "/screen")
     page.get_by_role("button", name="Yes").click()
     page.get_by_label("Chest pain", exact=False).check()
@@ -246,3 +260,26 @@ def test_leaving_the_player_pauses_the_routine_where_it_was(page: Any, server: S
     assert page.locator("#next").inner_text().startswith("Next: ")  # what comes next, while it is paused too
     page.get_by_role("button", name="Resume").click()
     page.locator("#state", has_text="Now").wait_for()
+
+
+def test_after_a_fever_screen_the_resume_button_is_gone_and_the_home_page_says_why(fresh_page: Any) -> None:
+    page = fresh_page
+    base = page.url.split("/?")[0].rstrip("/")
+    healthy_screen(page)
+    page.goto(base + "/before?mode=self&minutes=3")
+    page.get_by_role("button", name="Start the routine").click()
+    page.wait_for_url("**/player/*")
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.locator("#state", has_text="Now").wait_for()
+    page.goto(base + "/")  # leaving the player pauses the session: it is unfinished
+    assert page.get_by_role("link", name="Go on with it").count() == 1
+    page.goto(base + "/screen")
+    page.get_by_role("button", name="No", exact=True).click()
+    page.get_by_role("button", name="Yes").click()
+    page.get_by_label("Fever", exact=False).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="No massage today").wait_for()
+    page.goto(base + "/")
+    refused = page.locator("#resume-refused")
+    assert "cannot go on today" in refused.inner_text() and "stands until tomorrow" in refused.inner_text()
+    assert page.get_by_role("link", name="Go on with it").count() == 0

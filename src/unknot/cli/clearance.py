@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from unknot.cli.journal import Db
+from unknot.cli.options import Db
 
 CLEARANCE_HELP = """Keep, list or withdraw a professional's clearance of a consult-first rule.
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from unknot.cli.options import Db
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -16,11 +18,6 @@ if TYPE_CHECKING:
     from unknot.insights import Effect
     from unknot.model import Catalog, PainEntry
 
-DB_HELP = (
-    "The journal: a database URL or a SQLite file's path (default: UNKNOT_DATABASE_URL, else a SQLite file in your "
-    "data directory)."
-)
-Db = Annotated[str | None, typer.Option("--db", metavar="URL", help=DB_HELP)]
 
 LOG_HELP = """Write down how much a region hurts now, from 0 (none) to 10 (the worst imaginable).
 
@@ -187,7 +184,7 @@ def import_command(
 ) -> None:
     """Import an export."""
     from unknot.cli.console import counted
-    from unknot.cli.screen import read_request, source_name
+    from unknot.cli.contract_io import read_request, source_name
     from unknot.content import load_catalog
     from unknot.contract import parse_json
     from unknot.exports import from_json

@@ -40,6 +40,7 @@ from unknot.journal import Journal, open_journal, opened_journal
 from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus
 from unknot.policy import DayPolicy
 from unknot.settings import Settings, load_settings, save_settings, update_settings
+from unknot.steps import rated_regions
 from unknot.today import resume_check
 
 __all__ = ["JourneyOptions", "resume_journey", "run_journey"]
@@ -77,7 +78,10 @@ def run_journey(options: JourneyOptions) -> int:
         _welcome(console)
         with opened_journal(options.db) as journal:
             unfinished = journal.unfinished_session()
-        if unfinished is not None and _offer_resume(console, catalog, unfinished, options.db):
+        today = read_policy(options.db) if unfinished is not None else None
+        if unfinished is not None and today is not None and today.blocked:
+            console.print(f"[yellow]Your unfinished session cannot go on today: {escape(today.explanation)}[/]")
+        elif unfinished is not None and _offer_resume(console, catalog, unfinished, options.db):
             return resume_journey(options)
         policy, code = _screen(console, options)
         if policy is None:
@@ -230,7 +234,7 @@ def _no_massage(console: Console, policy: DayPolicy) -> None:
 
 def _request(console: Console, catalog: Catalog, options: JourneyOptions, settings: Settings) -> PlanRequest:
     if options.mode is not None:
-        from unknot.cli.library import parse_mode
+        from unknot.preparation import parse_mode
 
         mode = parse_mode(options.mode)
     else:
@@ -255,7 +259,7 @@ def _remember(request: PlanRequest) -> None:
 
 
 def _summary(console: Console, catalog: Catalog, routine: Routine) -> None:
-    from unknot.cli.player_view import clock, step_title
+    from unknot.steps import clock, step_title
 
     positions: list[str] = []
     for step in routine.steps:
@@ -282,7 +286,7 @@ def _summary(console: Console, catalog: Catalog, routine: Routine) -> None:
 
 
 def _prepare(console: Console, catalog: Catalog, routine: Routine) -> None:
-    from unknot.cli.library import checklist
+    from unknot.preparation import checklist
 
     used = dict.fromkeys(step.position for step in routine.steps)  # only the positions this routine takes
     items = {
@@ -295,16 +299,6 @@ def _prepare(console: Console, catalog: Catalog, routine: Routine) -> None:
     for item in items.values():
         console.print(f"  [cyan]☐[/] {escape(item.text)}")
     read_line(console, "Press [bold]Enter[/] when you are ready › ")
-
-
-def rated_regions(routine: Routine) -> list[str]:
-    """The areas to rate before and after: those the technique steps work one by one (not the sweeps across the
-    whole back), in the routine's order."""
-    regions: list[str] = []
-    for step in routine.steps:
-        if step.is_technique and len(step.regions) <= 2:
-            regions += [r for r in (step.region, *step.regions) if r and r not in regions]
-    return regions
 
 
 def _ask_pain(

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from unknot.errors import RequestError
+from unknot.preparation import Checklist, checklist, mode_positions, parse_mode
 
 if TYPE_CHECKING:
-    from unknot.model import Catalog, Mode, Position, PrepItem, Technique, Tool
+    from unknot.model import Catalog, Position, Technique
 
 PREPARE_HELP = """Show what to set up before a session: the position, its supports, and a checklist.
 
@@ -47,17 +47,6 @@ def register(app: typer.Typer) -> None:
     """Add ``prepare`` and ``techniques`` to ``app``."""
     app.command("prepare", help=PREPARE_HELP)(prepare_command)
     app.command("techniques", help=TECHNIQUES_HELP)(techniques_command)
-
-
-@dataclass(frozen=True, slots=True)
-class Checklist:
-    """The preparation for one mode: its positions (one, or every one the mode uses), items and tools."""
-
-    mode: Mode
-    position: Position | None
-    positions: tuple[Position, ...]
-    items: tuple[PrepItem, ...]
-    tools: tuple[Tool, ...]
 
 
 def prepare_command(
@@ -127,66 +116,12 @@ def techniques_command(
         show_techniques(catalog, techniques)
 
 
-def parse_mode(value: str) -> Mode:
-    """The mode named by ``value`` (any case); ``RequestError`` naming the modes otherwise."""
-    from unknot.model import Mode
-
-    try:
-        return Mode(value.strip().lower())
-    except ValueError:
-        raise RequestError(
-            f"mode '{value}' does not exist; choose one of: {', '.join(m.value for m in Mode)}"
-        ) from None
-
-
 def _position(catalog: Catalog, value: str) -> Position:
     found = catalog.position(value.strip().lower())
     if found is None:
         ids = ", ".join(p.id for p in catalog.positions)
         raise RequestError(f"position '{value}' does not exist; choose one of: {ids}")
     return found
-
-
-_MASSAGE = {"partner": "partner massage", "self": "self-massage"}
-
-
-def mode_positions(catalog: Catalog, mode: Mode) -> tuple[str, ...]:
-    """The ids of the positions the techniques of ``mode`` use, in the order of ``positions.yaml``."""
-    used = {p for t in catalog.techniques if t.mode is mode for p in t.positions}
-    return tuple(p.id for p in catalog.positions if p.id in used)
-
-
-def checklist(catalog: Catalog, mode: Mode, position: Position | None) -> Checklist:
-    """What to prepare for ``mode`` in ``position``; partner defaults to prone, self to all its positions.
-
-    ``RequestError`` when no technique of ``mode`` uses ``position``.
-    """
-    from unknot.model import Mode
-
-    allowed = mode_positions(catalog, mode)
-    if position is not None and position.id not in allowed:
-        raise RequestError(
-            f"position '{position.id}' is not used in {_MASSAGE[mode]}; "
-            f"for --mode {mode.value} choose one of: {', '.join(allowed)}"
-        )
-    if position is None and mode is Mode.PARTNER:
-        # The partner arc starts lying face down, as the planner does when nothing rules it out.
-        position = catalog.position("prone") or catalog.position(allowed[0])
-    wanted = (position.id,) if position is not None else allowed
-    items = tuple(
-        item
-        for item in catalog.preparation
-        if (not item.modes or mode in item.modes) and (not item.positions or set(item.positions) & set(wanted))
-    )
-    tool_ids = {
-        tool
-        for t in catalog.techniques
-        if mode is Mode.SELF and t.mode is mode and set(t.positions) & set(wanted)
-        for tool in t.tools
-    }
-    positions = tuple(p for p in catalog.positions if p.id in wanted)
-    tools = tuple(tool for tool in catalog.tools if tool.id in tool_ids)
-    return Checklist(mode, position, positions, items, tools)
 
 
 def checklist_to_json(checklist: Checklist) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from unknot.cli.console import stdout
-from unknot.cli.library import Checklist
 from unknot.model import Catalog, Mode, Position, PrepItem, Technique, Tool
+from unknot.preparation import Checklist
 
 MODE_STYLE = {Mode.PARTNER: "cyan", Mode.SELF: "green"}
 MODE_TITLE = {Mode.PARTNER: "Partner massage", Mode.SELF: "Self-massage"}

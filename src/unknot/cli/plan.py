@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from unknot.cli.journal import DB_HELP
+from unknot.cli.options import DB_HELP
 
 HELP = """Build a timed massage routine for who is there, what is at hand and how long you have.
 
@@ -78,7 +78,7 @@ def plan_command(
 
 def run_json(source: str) -> int:
     """Plan the JSON request in ``source``; print the routine or the error; return the exit status."""
-    from unknot.cli.screen import print_answer, read_request, source_name
+    from unknot.cli.contract_io import print_answer, read_request, source_name
     from unknot.contract import parse_json, plan_request_from_json, routine_to_json
     from unknot.planner import plan
 

@@ -111,7 +111,7 @@ def now() -> datetime:
 
 
 def _given_screen(screen_file: str | None) -> Verdict | None:
-    from unknot.cli.screen import read_request, source_name
+    from unknot.cli.contract_io import read_request, source_name
     from unknot.contract import parse_json, verdict_from_json
 
     if screen_file is None:

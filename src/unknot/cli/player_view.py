@@ -17,8 +17,8 @@ from rich.text import Text
 
 from unknot.cli.backmap import PICTURE_WIDTH, back_picture
 from unknot.model import Catalog, Routine, Step
-from unknot.planner import area_words
 from unknot.session import Progress, State
+from unknot.steps import clock, step_title, where
 
 __all__ = ["KEYS_HELP", "Screen", "big_digits", "clock", "render", "step_title", "where"]
 
@@ -64,12 +64,6 @@ class Screen:
     skip_names: str = ""  # the areas "x" would leave alone
 
 
-def clock(seconds: float) -> str:
-    """``m:ss``, rounded up, so a countdown reads 0:01 until it is over."""
-    whole = max(0, int(-(-seconds // 1)))
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 def big_digits(text: str) -> Text:
     """``text`` (digits and colons) in block letters three rows high."""
     rows = ["", "", ""]
@@ -78,32 +72,6 @@ def big_digits(text: str) -> Text:
         for i in range(3):
             rows[i] += glyph[i] + " "
     return Text("\n".join(rows), style="bold")
-
-
-def step_title(catalog: Catalog, step: Step) -> str:
-    """The step's name: the technique's, or the transition's in words."""
-    if step.is_technique:
-        technique = catalog.technique(step.technique)
-        return technique.name if technique else step.technique.replace("_", " ")
-    return {
-        "get_ready": "Get ready",
-        "reposition": "Change position",
-        "switch_side": "Switch sides",
-        "rest": "Rest",
-        "pain_check": "Pressure check",
-    }.get(step.name, step.name.replace("_", " ").capitalize())
-
-
-def where(catalog: Catalog, step: Step) -> str:
-    """Where the step works, in words ("whole upper back" for a sweep)."""
-    if not step.is_technique:
-        position = catalog.position(step.position)
-        return position.name if position else ""
-    ids = step.regions or (step.region,)
-    area = area_words(catalog, ids)
-    if area is not None:
-        return area[0].upper() + area[1:]
-    return " and ".join(r.name if (r := catalog.region(i)) else i for i in ids)
 
 
 def _highlight(step: Step | None) -> tuple[str, ...]:

@@ -6,16 +6,13 @@ contract's JSON (``shared/contracts/README.md``), or the contract's error with e
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import typer
 
-from unknot.cli.journal import DB_HELP
-from unknot.errors import ConfigError, RequestFileError, UnknotError
+from unknot.cli.contract_io import print_answer, read_request, source_name
+from unknot.cli.options import DB_HELP
+from unknot.errors import ConfigError
 
 HELP = """Answer today's safety questions before you massage.
 
@@ -64,7 +61,21 @@ def screen_command(
         raise typer.Exit(run_json(json_file, emergency_number))
     from unknot.cli.interview import run_interview
 
-    raise typer.Exit(run_interview(emergency_number, db))
+    code = run_interview(emergency_number, db)
+    raise typer.Exit(_day_still_blocked(db) if code == 0 else code)
+
+
+def _day_still_blocked(db: str | None) -> int:
+    """After a screen that allows massage: an earlier screen today that did not still governs the day (say so, exit
+    3); else 0."""
+    from unknot.cli.console import stdout
+    from unknot.cli.plan_view import read_policy
+
+    today = read_policy(db)
+    if today is None or not today.blocked:
+        return 0
+    stdout().print(f"[bold red]{today.explanation}[/]")
+    return 3
 
 
 def run_json(source: str, emergency_flag: str | None) -> int:
@@ -90,53 +101,3 @@ def run_json(source: str, emergency_flag: str | None) -> int:
         return verdict_to_json(verdict)
 
     return print_answer(answer)
-
-
-def print_answer(answer: Callable[[], dict[str, Any]]) -> int:
-    """Print ``answer()`` as JSON (exit 0), or the contract's error for an ``UnknotError`` (its exit status)."""
-    from unknot.contract import error_to_json
-
-    try:
-        out = answer()
-    except UnknotError as exc:
-        sys.stdout.write(json.dumps(error_to_json(exc), ensure_ascii=False) + "\n")
-        sys.stderr.write(f"unknot: error: {exc.message}\n")
-        return exc.exit_code
-    sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    return 0
-
-
-def read_request(source: str) -> str:
-    """The text of the request file, or of standard input for ``-``; ``RequestFileError`` if unreadable."""
-    if source == "-":
-        if sys.stdin.isatty():
-            sys.stderr.write("unknot: reading JSON from standard input; end it with Ctrl-D\n")
-        try:
-            text = sys.stdin.buffer.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise RequestFileError("standard input is not UTF-8 text", code="invalid_json") from None
-        return _not_empty(text, "standard input")
-    path = Path(source)
-    try:
-        return _not_empty(path.read_text(encoding="utf-8-sig"), f"the file '{source}'")
-    except FileNotFoundError:
-        raise RequestFileError(f"the file '{source}' does not exist; check the path") from None
-    except IsADirectoryError:
-        raise RequestFileError(f"'{source}' is a directory, not a JSON file") from None
-    except PermissionError:
-        raise RequestFileError(f"the file '{source}' cannot be read: permission denied") from None
-    except UnicodeDecodeError:
-        raise RequestFileError(f"the file '{source}' is not UTF-8 text, so not JSON", code="invalid_json") from None
-    except OSError as exc:
-        raise RequestFileError(f"the file '{source}' cannot be read: {exc.strerror}") from None
-
-
-def _not_empty(text: str, name: str) -> str:
-    if not text.strip():
-        raise RequestFileError(f"{name} is empty: it should hold a JSON object", code="invalid_json")
-    return text
-
-
-def source_name(source: str) -> str:
-    """How an error names the request's source."""
-    return "standard input" if source == "-" else f"the file '{source}'"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from unknot.cli.journal import Db
+from unknot.cli.options import Db
 
 SERVE_HELP = """Run the web app on this machine and open it in your browser.
 

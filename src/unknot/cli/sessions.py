@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from unknot.cli.journal import Db
+from unknot.cli.options import Db
 
 if TYPE_CHECKING:
     from unknot.model import Catalog, SessionRecord

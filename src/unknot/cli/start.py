@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from unknot.cli.journal import Db
+from unknot.cli.options import Db
 
 START_HELP = """Start a guided massage session: the whole journey, the same as plain `unknot`.
 

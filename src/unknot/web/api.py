@@ -15,7 +15,6 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from unknot.contract import (
-    intake_from_json,
     plan_request_from_json,
     routine_to_json,
     verdict_from_json,
@@ -24,10 +23,9 @@ from unknot.contract import (
 from unknot.errors import RequestError
 from unknot.model import SessionRecord, SessionStatus, Verdict
 from unknot.pain import make_entry
-from unknot.policy import DayPolicy
 from unknot.session import Event
-from unknot.today import policy_to_json, take_screen, todays_policy, todays_routine, withdraw_screen
-from unknot.web.context import SUBJECT, catalog_of, journal_of, live_of
+from unknot.today import policy_to_json, todays_routine, withdraw_screen
+from unknot.web.context import SUBJECT, catalog_of, journal_of, live_of, policy_for, save_screen
 
 __all__ = ["router"]
 
@@ -100,34 +98,6 @@ def todays_verdict(request: Request) -> Verdict | None:
         return verdict_from_json(stored)
     except RequestError:
         return None
-
-
-def policy_for(request: Request, subject: str = "self") -> DayPolicy:
-    """Today's policy for ``subject``, from the journal."""
-    return todays_policy(journal_of(request), catalog_of(request), datetime.now().astimezone(), subject)
-
-
-def emergency_number_for(request: Request) -> str:
-    """The number to call: --emergency-number, the settings, the locale, the default."""
-    from unknot.settings import emergency_number
-    from unknot.web.pages import current_settings
-
-    flag = request.app.state.config.emergency_number
-    return emergency_number(catalog_of(request), flag, settings=current_settings(request))
-
-
-def save_screen(request: Request, answers: dict[str, Any], subject: str = "self") -> tuple[Verdict, DayPolicy]:
-    """Screen ``answers`` (the contract's request) about ``subject`` and keep it; this screen's verdict and today's
-    policy after it."""
-    verdict, _record, policy = take_screen(
-        journal_of(request),
-        catalog_of(request),
-        datetime.now().astimezone(),
-        intake_from_json(answers),
-        subject=subject,
-        emergency_number=emergency_number_for(request),
-    )
-    return verdict, policy
 
 
 def plan_for(request: Request, body: PlanBody) -> dict[str, Any]:

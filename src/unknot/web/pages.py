@@ -15,7 +15,14 @@ from unknot.errors import NotFoundError, PolicyError, RequestError
 from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus, Step
 from unknot.settings import Settings
 from unknot.today import resume_check, todays_routine
-from unknot.web.context import SUBJECT, catalog_of, journal_of
+from unknot.web.context import (
+    SUBJECT,
+    catalog_of,
+    current_settings,
+    emergency_number_for,
+    journal_of,
+    policy_for,
+)
 from unknot.web.security import Keys, check_form_csrf
 
 __all__ = ["base_context", "render", "router"]
@@ -29,34 +36,8 @@ THEMES = ("auto", "light", "dark")
 # --- rendering -------------------------------------------------------------------------------------------------
 
 
-def current_settings(request: Request) -> Settings:
-    """The user's settings, read again only when the config file has changed (``unknot config`` may change it
-    while the server runs); a broken file never stops a page: `unknot config show` says what is wrong."""
-    from unknot.errors import ConfigError
-    from unknot.settings import config_path, load_settings
-
-    path = config_path()
-    try:
-        stat = path.stat()
-        stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        stamp = None
-    cached = getattr(request.app.state, "settings_cache", None)
-    if cached is not None and cached[0] == (path, stamp):
-        settings: Settings = cached[1]
-        return settings
-    try:
-        settings = load_settings(path)
-    except ConfigError:
-        settings = Settings()
-    request.app.state.settings_cache = ((path, stamp), settings)
-    return settings
-
-
 def base_context(request: Request) -> dict[str, Any]:
     """What every page gets: the CSRF token, the theme, the number to call, the path (for the menu)."""
-    from unknot.web.api import emergency_number_for
-
     settings = current_settings(request)
     keys: Keys = request.app.state.config.keys
     return {
@@ -97,8 +78,6 @@ def require_csrf(request: Request, csrf: str | None) -> None:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
-    from unknot.web.api import policy_for
-
     journal = journal_of(request)
     unfinished = journal.unfinished_session()
     today = policy_for(request)
@@ -124,8 +103,6 @@ def home(request: Request) -> Response:
 @router.get("/start", response_class=HTMLResponse)
 def start(request: Request) -> Response:
     """Today's screen if there is one that allows massage (asking whether anything changed), else the screen."""
-    from unknot.web.api import policy_for
-
     today = policy_for(request)
     if not today.may_massage:
         return RedirectResponse("/screen", status_code=303)
@@ -139,7 +116,7 @@ def plan_request(
     mode: str | None, minutes: str | int | None, tools: list[str], focus: list[str], avoid: list[str], seed: str | int
 ) -> PlanRequest:
     """A plan request from form fields; ``RequestError`` naming what is wrong."""
-    from unknot.cli.library import parse_mode
+    from unknot.preparation import parse_mode
 
     if not mode:
         raise RequestError("choose who gives the massage: a partner, or you yourself")
@@ -173,8 +150,6 @@ def routine_for(request: Request, wanted: PlanRequest) -> Routine:
 
 @router.get("/plan", response_class=HTMLResponse)
 def chooser(request: Request) -> Response:
-    from unknot.web.api import policy_for
-
     today = policy_for(request)
     if not today.may_massage:
         return RedirectResponse("/screen", status_code=303)
@@ -236,14 +211,14 @@ def _remember(wanted: PlanRequest) -> None:
 
 def step_name(catalog: Catalog, step: Step) -> str:
     """The step's name in words."""
-    from unknot.cli.player_view import step_title
+    from unknot.steps import step_title
 
     return step_title(catalog, step)
 
 
 def timeline_rows(catalog: Catalog, routine: Routine) -> list[dict[str, Any]]:
     """The routine as rows for a page: when, what, where, with what, how long, the cue."""
-    from unknot.cli.player_view import clock, where
+    from unknot.steps import clock, where
 
     rows, at = [], 0
     for step in routine.steps:
@@ -267,7 +242,7 @@ def timeline_rows(catalog: Catalog, routine: Routine) -> list[dict[str, Any]]:
 
 @router.get("/prepare", response_class=HTMLResponse)
 def prepare(request: Request) -> Response:
-    from unknot.cli.library import checklist
+    from unknot.preparation import checklist
 
     wanted = _wanted(request)
     routine = routine_for(request, wanted)
@@ -287,7 +262,7 @@ def prepare(request: Request) -> Response:
 
 @router.get("/before", response_class=HTMLResponse)
 def before(request: Request) -> Response:
-    from unknot.cli.journey import rated_regions
+    from unknot.steps import rated_regions
 
     wanted = _wanted(request)
     routine = routine_for(request, wanted)
@@ -350,7 +325,7 @@ def _text(value: Any) -> str:
 
 @router.get("/player/{session_id}", response_class=HTMLResponse)
 def player(request: Request, session_id: int) -> Response:
-    from unknot.cli.player_view import where
+    from unknot.steps import where
 
     live = request.app.state.live.get(session_id)
     record = journal_of(request).session(session_id)
@@ -561,7 +536,7 @@ def settings_page(request: Request) -> Response:
 @router.post("/settings")
 async def save_settings_page(request: Request) -> Response:
     from unknot.errors import ConfigError
-    from unknot.settings import Settings, load_settings, save_settings, update_settings, validate_setting
+    from unknot.settings import load_settings, save_settings, update_settings, validate_setting
 
     form = await request.form()
     require_csrf(request, _text(form.get("csrf")))

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from unknot.errors import RequestError
 from unknot.model import Answer, Catalog, Category, Rule, ScreenGroup, Verdict
-from unknot.web.context import catalog_of, journal_of
+from unknot.web.context import catalog_of, journal_of, save_screen
 from unknot.web.pages import render, require_csrf, svg
 
 __all__ = ["Draft", "router"]
@@ -237,8 +237,6 @@ def _after_cleared(request: Request, draft: Draft, rule_id: str, reply: str, cle
 
 
 def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
-    from unknot.web.api import save_screen
-
     catalog = catalog_of(request)
     findings: list[Any] = []
     unsure: list[Any] = []
