@@ -74,3 +74,29 @@ def unknot(cli_env: dict[str, str]) -> Iterator[RunUnknot]:
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
     yield run
+
+
+@pytest.fixture
+def cli(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[RunUnknot]:
+    """Run the command line in this process (``unknot.cli.main.main``, the console script's own function), with the
+    same private environment as ``unknot``: for the logic of a command, without an interpreter's start-up. Journeys
+    in a real terminal and the start-up budget keep the ``unknot`` subprocess."""
+    from typer.testing import CliRunner
+
+    from unknot.cli.main import main
+
+    for key in [k for k in os.environ if k.startswith(("LC_", "UNKNOT_"))]:
+        monkeypatch.delenv(key)
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
+        with runner.isolation(input=input, env={**cli_env, **(env or {})}) as (out, err, _mixed):
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+            stdout, stderr = out.getvalue(), err.getvalue()
+        return Run(code, stdout.decode(), stderr.decode())
+
+    yield run

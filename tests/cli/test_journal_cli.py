@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import RunUnknot
 
 
@@ -133,3 +135,11 @@ def test_export_import_and_forget(unknot: RunUnknot, tmp_path: Path) -> None:
     assert again.read_text() == out.read_text()
     bad = unknot("export", "--format", "xml", "--db", url)
     assert bad.code == 2 and "choose json, csv, fhir, pdf" in bad.err
+
+
+@pytest.mark.parametrize("command", ["history", "sessions"])
+@pytest.mark.parametrize("days", ["1000000", "0", "-3", "many"])
+def test_days_out_of_range_is_one_clear_message(cli: RunUnknot, command: str, days: str) -> None:
+    run = cli(command, "--days", days)
+    assert run.code == 2, run.out + run.err
+    assert "--days" in run.err and "Traceback" not in run.err + run.out and "internal error" not in run.err

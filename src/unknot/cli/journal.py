@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from unknot.cli.options import Db
+from unknot.cli.options import Days, Db
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -408,7 +408,7 @@ def _ask(console: Console, catalog: Catalog, region: str | None) -> tuple[str, s
 
 def history_command(
     region: Annotated[str | None, typer.Option("--region", "-r", metavar="REGION", help="Only this region.")] = None,
-    days: Annotated[int | None, typer.Option("--days", min=1, help="Only the last N days.")] = None,
+    days: Days = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
     db: Db = None,
 ) -> None:

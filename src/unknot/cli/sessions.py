@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from unknot.cli.options import Db
+from unknot.cli.options import Days, Db
 
 if TYPE_CHECKING:
     from unknot.model import Catalog, SessionRecord
@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 
 
 def sessions_command(
-    days: Annotated[int | None, typer.Option("--days", min=1, help="Only the last N days.")] = None,
+    days: Days = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the sessions as JSON (as unknot export does).")
     ] = False,
