@@ -37,6 +37,7 @@ CONTENT_FILES = (
     "transitions.yaml",
     "insights.yaml",
     "session.yaml",
+    "pressure.yaml",
 )
 _CACHE_FORMAT = 2
 
