@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from unknot.cli.app import app
 from unknot.content import load_catalog
+from unknot.model import Catalog
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "cli.md"
@@ -67,7 +68,9 @@ def render_safety() -> str:
     for info in catalog.categories:
         rules = [r for r in catalog.rules if r.category is info.id]
         out.append(f"\n## `{info.id}`: {info.title}\n\n")
-        advice = info.advice.format(emergency_number="112 / 999 / 911")
+        advice = info.advice.format(
+            emergency_number="112 / 999 / 911", pressure_target="*(Today's pressure target: see below.)*"
+        )
         out.append(f"May massage today: **{'yes' if info.may_massage else 'no'}**. {advice}\n\n")
         if not rules:
             out.append("No rule; the verdict when nothing else applies.\n")
@@ -80,6 +83,7 @@ def render_safety() -> str:
     out.append("\n## Restrictions\n\n| id | meaning |\n|---|---|\n")
     for restriction in catalog.restrictions:
         out.append(f"| `{restriction.id}` | {restriction.meaning} |\n")
+    out.append(_pressure_section(catalog))
     out.append("\n## Sources\n\n| key | reference | mark | note |\n|---|---|---|---|\n")
     for s in catalog.sources:
         out.append(f"| {s.key} | {s.reference()} | {s.mark} | {s.note} |\n")
@@ -87,6 +91,33 @@ def render_safety() -> str:
         "\nMarks: S, the page itself was read; S\\*, seen only through a copy or quotation; K, known but not seen;"
         " low, a low-authority page used only where nothing better was found.\n"
     )
+    return "".join(out)
+
+
+def _pressure_section(catalog: Catalog) -> str:
+    """The pressure targets by restriction, the pressure words and the aftercare (content: pressure.yaml)."""
+    p = catalog.pressure
+    out = [
+        "\n## Pressure targets, the pressure words, and aftercare\n\n",
+        f"A design choice (sources: {', '.join(p.sources)}): {p.design_choice} The first target that applies is",
+        " today's; every front end (terminal, web, PDF, the spoken pressure checks) shows or says it.\n\n",
+        "| target | when | what the user is told | a pressure check says | the pressure words shown |\n",
+        "|---|---|---|---|---|\n",
+    ]
+    for t in p.targets:
+        when = ", ".join([*(f"rule `{r}`" for r in t.rules), *(f"`{r}`" for r in t.restrictions)]) or "otherwise"
+        checks = "<br>".join(f"“{c}”" for c in t.checks)
+        words = ", ".join(t.legend)
+        numbers = "" if t.numbers else " (no check asks for a number)"
+        out.append(f"| `{t.id}` | {when} | {t.target}{numbers} | {checks} | {words} |\n")
+    out.append(
+        f"\nThe pressure words: {p.legend.light}; {p.legend.medium}; {p.legend.firm}. Under a target that shows"
+        " only *light*, only that line is shown.\n\n"
+    )
+    out.append(f"Aftercare, shown where a session ends (sources: {', '.join(p.aftercare_sources)}):\n\n")
+    out.extend(f"- {line}\n" for line in p.aftercare)
+    for t in p.targets:
+        out.extend(f"- Under `{t.id}`, also: {line}\n" for line in t.aftercare)
     return "".join(out)
 
 

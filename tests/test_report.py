@@ -184,3 +184,38 @@ def test_an_empty_journal_is_one_page_that_says_so(tmp_path: Path) -> None:
     for line in ("No pain ratings", "No guided sessions", "No sessions with pain rated", "No safety screens"):
         assert line in text
     assert "Get help" not in text
+
+
+def light_month(*rules: str) -> ReportData:
+    """A month whose latest session was planned under today's screen with ``rules`` (and that screen kept)."""
+    verdict = screen(Intake(tuple(Finding(r) for r in rules), complete=True), CATALOG)
+    routine = routine_to_json(plan(PlanRequest(Mode.SELF, 10, ("tennis_ball",)), verdict, catalog=CATALOG))
+    data = month()
+    latest = max(data.sessions, key=lambda s: s.started_at)
+    kept = SessionRecord(latest.started_at + timedelta(days=1), Mode.SELF, routine, SessionStatus.FINISHED)
+    screens = [*data.screens, screen_at(kept.started_at - timedelta(minutes=5), *rules)]
+    return ReportData(NOW, SINCE, NOW, data.entries, [*data.sessions, kept], screens, data.clearances)
+
+
+@pytest.mark.parametrize("word", ["good hurt", "4 to 6", "4-6", "4–6", "four to six"])
+@pytest.mark.parametrize("rule", ["fragile_skin", "reduced_sensation"])
+def test_after_a_light_pressure_session_the_pdf_never_says(rule: str, word: str, tmp_path: Path) -> None:
+    path = tmp_path / "light.pdf"
+    path.write_bytes(render_pdf(light_month(rule), CATALOG))
+    text = text_of(path)
+    assert "Pressure target of the latest session" in text and "48 hours" in text
+    assert word not in text.lower()
+
+
+def test_with_reduced_feeling_the_pdf_says_to_look_at_the_skin_and_asks_no_number(tmp_path: Path) -> None:
+    path = tmp_path / "reduced.pdf"
+    path.write_bytes(render_pdf(light_month("reduced_sensation"), CATALOG))
+    text = text_of(path)
+    assert "a pain number cannot tell you" in text and "redness" in text
+
+
+def test_without_restrictions_the_pdf_gives_the_usual_target_and_the_aftercare(sample: Path) -> None:
+    text = text_of(sample)
+    assert 'Pressure target of the latest session: Aim for a "good hurt" of about 4 to 6 out of 10' in text
+    assert "firm: up to 7 out of 10, never more" in text
+    assert "48 hours" in text and "bruise" in text and "72 hours" in text

@@ -223,12 +223,18 @@ def verdict_from_json(screen: Any) -> Verdict | None:
         value = screen.get(key, "")
         return value if isinstance(value, str) else ""
 
+    reasons = screen.get("reasons", [])
+    if not isinstance(reasons, list):
+        raise RequestError("'screen.reasons' must be a list, as `unknot screen --json` prints it")
+    # Only the rule ids are used (they choose today's pressure target); a reason that names none is skipped.
+    rules = [r["rule"] for r in reasons if isinstance(r, dict) and isinstance(r.get("rule"), str)]
+
     return Verdict(
         category=category or (Category.OK if may_massage else Category.STOP_TODAY),
         may_massage=may_massage,
         avoid_regions=tuple(avoid),
         restrictions=tuple(restrictions),
-        reasons=(),
+        reasons=tuple(Reason(rule, category or Category.OK, "", ()) for rule in rules),
         title=text("title"),
         advice=text("advice"),
         next_step=text("next_step"),
@@ -247,6 +253,8 @@ def routine_to_json(routine: Routine) -> dict[str, Any]:
         "avoid": list(routine.avoid),
         "restrictions": list(routine.restrictions),
         "notes": list(routine.notes),
+        # Added with the pressure targets: the screen's rules that change how pressure is judged (reduced_sensation).
+        **({"rules": list(routine.rules)} if routine.rules else {}),
     }
 
 
@@ -287,6 +295,7 @@ def routine_from_json(data: Any) -> Routine:
             restrictions=tuple(data.get("restrictions", ())),
             focus=tuple(data.get("focus", ())),
             notes=tuple(data.get("notes", ())),
+            rules=tuple(str(r) for r in data.get("rules", ())),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RequestError(f"this is not a routine unknot wrote ({type(exc).__name__}: {exc})") from None

@@ -479,6 +479,50 @@ class DayRules:
 
 
 @dataclass(frozen=True, slots=True)
+class PressureTarget:
+    """How hard to press when its ``rules`` (found today) or ``restrictions`` apply (content: ``pressure.yaml``).
+
+    ``numbers`` is false when a pain rating cannot guide pressure: then no check asks for one.
+    """
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    rules: tuple[str, ...]
+    restrictions: tuple[str, ...]
+    numbers: bool
+    target: str
+    checks: tuple[str, ...]  # what a pressure check-in (the pain_check step) says
+    legend: tuple[Pressure, ...]  # the pressure words a routine explains under this target
+    aftercare: tuple[str, ...]  # added to the common aftercare
+
+
+@dataclass(frozen=True, slots=True)
+class PressureLegend:
+    """The three pressure words, in plain words."""
+
+    __pydantic_config__ = _STRICT
+
+    light: str
+    medium: str
+    firm: str
+
+
+@dataclass(frozen=True, slots=True)
+class PressureRules:
+    """Pressure targets by restriction, the pressure legend and the aftercare (content: ``pressure.yaml``)."""
+
+    __pydantic_config__ = _STRICT
+
+    sources: tuple[str, ...]
+    design_choice: str
+    targets: tuple[PressureTarget, ...]  # the first that applies is today's; the last is the usual one
+    legend: PressureLegend
+    aftercare_sources: tuple[str, ...]
+    aftercare: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """All of unknot's content, validated and cross-checked. Look-ups by id are methods."""
 
@@ -500,6 +544,7 @@ class Catalog:
     insight_rules: InsightRules
     session: SessionRules
     day: DayRules
+    pressure: PressureRules
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _regions: dict[str, Region] = field(init=False, repr=False, compare=False)
     _sources: dict[str, Source] = field(init=False, repr=False, compare=False)
@@ -673,6 +718,7 @@ class Routine:
     restrictions: tuple[str, ...] = ()
     focus: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()  # the rules today's screen found: some change how pressure is judged (pressure.py)
 
     @property
     def total_seconds(self) -> int:

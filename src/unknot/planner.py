@@ -39,6 +39,7 @@ from unknot.model import (
     Technique,
     Verdict,
 )
+from unknot.pressure import PAIN_CHECK, guide
 
 __all__ = ["MAX_MINUTES", "MIN_MINUTES", "area_words", "plan"]
 
@@ -153,6 +154,7 @@ class Plan:
     lengths: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # transition: (min, default, max)
     words: dict[str, tuple[str, str]] = field(default_factory=dict)  # region: (spoken name, name without side)
     splits: dict[tuple[tuple[str, ...], ...], list[tuple[str, ...]]] = field(default_factory=dict)  # _split, per plan
+    checks: tuple[str, ...] = ()  # what a pressure check says under today's target (pressure.py)
 
     def unit(self) -> int:
         """A new allocation unit id (0 is the get-ready step's)."""
@@ -188,6 +190,8 @@ def plan(request: PlanRequest, screen: Verdict | None = None, catalog: Catalog |
             code="screen_forbids",
         )
     state = Plan(catalog, request, avoid, restrictions, random.Random(request.seed))
+    rules = tuple(dict.fromkeys(r.rule for r in screen.reasons)) if screen else ()
+    state.checks = guide(restrictions, rules, catalog).checks
     state.words = {
         r.id: (r.spoken, r.id.rsplit("_", 1)[0] if r.id.endswith(("_left", "_right")) else "") for r in catalog.regions
     }
@@ -213,6 +217,7 @@ def plan(request: PlanRequest, screen: Verdict | None = None, catalog: Catalog |
         restrictions=tuple(r.id for r in catalog.restrictions if r.id in restrictions),
         focus=tuple(r for r in catalog.region_ids if r in state.focus),
         notes=tuple(state.notes),
+        rules=rules,
     )
 
 
@@ -887,7 +892,8 @@ def _steps(state: Plan, items: list[Item]) -> list[Step]:
                 Step("technique", seconds, cue, it.position, "", name, it.region, regions, it.tool, it.pressure, hold)
             )
         else:
-            cue = _pick(catalog.transition(it.name).cues, counters, it.name, offset).format(side=it.side)
+            variants = state.checks if it.name == PAIN_CHECK else catalog.transition(it.name).cues
+            cue = _pick(variants, counters, it.name, offset).format(side=it.side)
             if it.name in ("get_ready", "reposition"):
                 position = catalog.position(it.position)
                 if position is not None:  # the opener and how to get into the position, within 15 words

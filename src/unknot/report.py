@@ -32,6 +32,7 @@ from unknot.model import (
     SessionRecord,
     StepStatus,
 )
+from unknot.pressure import stored_guide
 
 __all__ = ["ReportData", "render_pdf"]
 
@@ -82,7 +83,7 @@ def render_pdf(report: ReportData, catalog: Catalog) -> bytes:
     pdf.set_xy(here[0], max(here[1], below))
     _get_help(pdf, seek_help(catalog, report.entries, end, report.screens))
     _regions(pdf, report, catalog, end)
-    _sessions(pdf, report)
+    _sessions(pdf, report, catalog)
     _effects(pdf, report, catalog)
     _screens(pdf, report, catalog)
     return bytes(pdf.output())
@@ -333,7 +334,7 @@ def _signed(value: float) -> str:
     return f"{value:+.1f}".replace("-", "−")
 
 
-def _sessions(pdf: FPDF, report: ReportData) -> None:
+def _sessions(pdf: FPDF, report: ReportData, catalog: Catalog) -> None:
     _heading(pdf, "Guided sessions")
     if not report.sessions:
         _text(pdf, "No guided sessions in this period.")
@@ -343,6 +344,15 @@ def _sessions(pdf: FPDF, report: ReportData) -> None:
     rows = [_session_row(s) for s in sorted(report.sessions, key=lambda s: s.started_at)]
     head = ("Date", "Who", "Planned", "Status", "Steps done / skipped / stopped", "Pain before → after", "Hurts / stop")
     _table(pdf, head, rows, (24, 17, 18, 20, 37, 38, 26))
+    _pressure(pdf, max(report.sessions, key=lambda s: s.started_at), catalog)
+
+
+def _pressure(pdf: FPDF, latest: SessionRecord, catalog: Catalog) -> None:
+    """The latest session's pressure target, its pressure words and the aftercare (unknot.pressure chooses them)."""
+    guide = stored_guide(latest.routine, catalog)
+    _text(pdf, f"Pressure target of the latest session: {guide.target}", size=8.5)
+    _text(pdf, "Pressure words: " + "; ".join(line for _, line in guide.legend) + ".", size=8, color=MUTED)
+    _text(pdf, "Afterwards: " + " ".join(guide.aftercare), size=8, color=MUTED)
 
 
 def _session_row(session: SessionRecord) -> tuple[str, ...]:

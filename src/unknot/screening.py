@@ -17,6 +17,7 @@ from __future__ import annotations
 from unknot.content import load_catalog
 from unknot.errors import IntakeError
 from unknot.model import Answer, Catalog, Category, Finding, Intake, Reason, Rule, Verdict
+from unknot.pressure import guide
 
 __all__ = ["screen", "validate_intake"]
 
@@ -45,10 +46,11 @@ def screen(intake: Intake, catalog: Catalog | None = None, *, emergency_number: 
     info = catalog.category(category)
     number = emergency_number or catalog.emergency_numbers.default
     avoid = {region for r in reasons for region in r.regions}
-    advice = info.advice.format(emergency_number=number)
+    restrictions = {x for r in reasons if r.category is Category.CAUTION for x in r.restrictions}
+    target = guide(restrictions, [r.rule for r in reasons], catalog).target  # never the usual band under a caution
+    advice = info.advice.format(emergency_number=number, pressure_target=target)
     if category.allows_massage and len(avoid) == len(catalog.regions):
         advice = catalog.all_avoided_note
-    restrictions = {x for r in reasons if r.category is Category.CAUTION for x in r.restrictions}
     return Verdict(
         category=category,
         may_massage=category.allows_massage,

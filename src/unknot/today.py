@@ -74,10 +74,12 @@ def todays_routine(
         raise PlanError(f"take today's safety screen first (for {who})", code="screen_required")
     if not policy.may_massage:
         raise PlanError(policy.explanation, code="screen_forbids")
-    avoid = tuple(dict.fromkeys((*request.avoid, *policy.avoid_regions)))
+    from unknot.contract import verdict_from_json
+
     focus = tuple(r for r in request.focus if r not in policy.avoid_regions)
-    restrictions = tuple(dict.fromkeys((*request.restrictions, *policy.restrictions)))
-    routine = plan(replace(request, avoid=avoid, focus=focus, restrictions=restrictions), catalog=catalog)
+    # The day as one verdict: its areas, its restrictions and the rules found (they choose the pressure target).
+    day = verdict_from_json(policy.verdict())
+    routine = plan(replace(request, focus=focus), day, catalog=catalog)
     notes = [_left_alone(catalog, region, policy.why_avoided(region)) for region in policy.avoid_regions]
     return replace(routine, notes=(*notes, *routine.notes)), policy
 

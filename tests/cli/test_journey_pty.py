@@ -150,6 +150,8 @@ def test_bare_unknot_walks_a_first_timer_through_a_healthy_session(
     t.answer("Which do you have?", "1")
     t.answer("How many minutes?", "5")
     t.wait_for("Your self routine: 5:00")
+    prepared = t.wait_for("Press Enter when you are ready")
+    assert 'medium: a "good hurt" of about 4 to 6' in prepared  # the pressure words, explained once
     t.answer("Press Enter when you are ready", "")
     t.wait_for("How much does each area hurt now, before you start?")
     t.answer("Upper trapezius, left: 0 to 10 ›", "6")
@@ -158,7 +160,8 @@ def test_bare_unknot_walks_a_first_timer_through_a_healthy_session(
     t.answer("Rhomboid, right: 0 to 10 ›", "skip")  # and skip leaves out the rest
     shown = t.wait_for("BALL AGAINST A WALL")  # the player: the step in capitals, the keys along the bottom
     assert "Whole routine" in shown and "it hurts" in shown and "Next:" in shown and "step 2 of" in shown
-    t.wait_for("How much does each area hurt now, after the session?", timeout=30)
+    ended = t.wait_for("How much does each area hurt now, after the session?", timeout=30)
+    assert "Afterwards" in ended and "48 hours" in ended and "72 hours" in ended  # the aftercare, where it ends
     t.answer("Upper trapezius, left (before: 6): 0 to 10 ›", "3")
     t.answer("Rhomboid, left (before: 5): 0 to 10 ›", "4")
     assert "Today your pain went from 5.5 to 3.5 on average over 2 areas." in t.wait_for("Saved in your journal.")

@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from unknot.cli import pressure_view
 from unknot.cli.backmap import regions_beside_picture
 from unknot.cli.console import print_warning, stdout
 from unknot.cli.interview import EndOfInput
@@ -39,6 +40,7 @@ from unknot.errors import ConfigError, JournalError, PolicyError, RequestError, 
 from unknot.journal import Journal, open_journal, opened_journal
 from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus
 from unknot.policy import DayPolicy
+from unknot.pressure import routine_guide
 from unknot.settings import Settings, load_settings, save_settings, update_settings
 from unknot.steps import rated_regions
 from unknot.today import resume_check
@@ -298,6 +300,9 @@ def _prepare(console: Console, catalog: Catalog, routine: Routine) -> None:
     console.print("[bold]Before you start[/]")
     for item in items.values():
         console.print(f"  [cyan]☐[/] {escape(item.text)}")
+    guide = routine_guide(routine, catalog)
+    console.print(pressure_view.legend(guide))
+    console.print(pressure_view.target(guide))
     read_line(console, "Press [bold]Enter[/] when you are ready › ")
 
 
@@ -423,6 +428,7 @@ def _close(
     after: dict[str, int] = {}
     console.print()
     console.print("[bold green]Finished. Well done.[/]" if status is SessionStatus.FINISHED else "[bold]Stopped.[/]")
+    console.print(pressure_view.aftercare(routine_guide(routine, catalog)))
     try:
         after = _ask_pain(console, catalog, asked, "now, after the session", kept.pain_before)
     except (EndOfInput, KeyboardInterrupt):

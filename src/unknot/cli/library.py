@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from unknot.errors import RequestError
-from unknot.preparation import Checklist, checklist, mode_positions, parse_mode
 
 if TYPE_CHECKING:
     from unknot.model import Catalog, Position, Technique
+    from unknot.preparation import Checklist
 
 PREPARE_HELP = """Show what to set up before a session: the position, its supports, and a checklist.
 
@@ -63,6 +63,7 @@ def prepare_command(
     """Show the preparation checklist."""
     from unknot.content import load_catalog
     from unknot.model import Mode
+    from unknot.preparation import checklist, mode_positions, parse_mode
 
     catalog = load_catalog()
     modes = [parse_mode(mode)] if mode is not None else None
@@ -88,6 +89,7 @@ def techniques_command(
 ) -> None:
     """List the techniques, or show one in full."""
     from unknot.content import load_catalog
+    from unknot.preparation import parse_mode
 
     catalog = load_catalog()
     techniques = list(catalog.techniques)

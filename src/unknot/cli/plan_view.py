@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from unknot.cli import pressure_view
 from unknot.cli.console import print_warning, stdout
 from unknot.cli.interview import EndOfInput, screen_in_terminal
 from unknot.content import load_catalog
@@ -18,8 +19,8 @@ from unknot.errors import JournalError, RequestError
 from unknot.model import Catalog, Mode, PlanRequest, Routine, Step, Verdict
 from unknot.planner import area_words
 from unknot.policy import DayPolicy
+from unknot.pressure import routine_guide
 
-STOP_SIGNS = "Stop at once on sharp, shooting or electric pain, new tingling or numbness, dizziness, or pain spreading."
 TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
 # Whom the screen is about. Until the screen asks first whom the massage is for, the terminal screens the user and
 # plans on that screen (a partner routine on the receiver's screens comes with that question).
@@ -232,7 +233,8 @@ def _what(catalog: Catalog, step: Step) -> str:
 
 
 def show_routine(console: Console, catalog: Catalog, routine: Routine) -> None:
-    """The routine as a timeline with totals."""
+    """The routine as a timeline with totals, the pressure words explained and today's pressure target."""
+    guide = routine_guide(routine, catalog)
     position = catalog.position(routine.position)
     head = Text.assemble(
         (f"{routine.mode.value.title()} routine", "bold"),
@@ -283,6 +285,7 @@ def show_routine(console: Console, catalog: Catalog, routine: Routine) -> None:
                 ("Before you start: ", "bold"),
                 f"unknot prepare --mode {routine.mode.value} --position {routine.position}",
             ),
-            Text(f"Keep it a good hurt, about 4 to 6 out of 10, never above 7. {STOP_SIGNS}", style="yellow"),
+            pressure_view.legend(guide),
+            pressure_view.target(guide),
         )
     )

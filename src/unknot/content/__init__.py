@@ -38,6 +38,7 @@ CONTENT_FILES = (
     "insights.yaml",
     "session.yaml",
     "day.yaml",
+    "pressure.yaml",
 )
 _CACHE_FORMAT = 2
 

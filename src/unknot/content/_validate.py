@@ -29,6 +29,7 @@ from unknot.model import (
     InsightRules,
     Position,
     PrepItem,
+    PressureRules,
     Region,
     Restriction,
     Rule,
@@ -99,6 +100,7 @@ def build_catalog(directory: Path) -> Catalog:
         insight_rules=_insight_rules(directory, source_keys),
         session=_session_rules(directory, source_keys),
         day=_day_rules(directory, source_keys, {r.id for r in rules}),
+        pressure=_pressure_rules(directory, source_keys, {r.id for r in rules}, {r.id for r in restrictions}),
     )
 
 
@@ -210,6 +212,12 @@ def _check_categories(categories: list[CategoryInfo]) -> None:
             raise ContentError(
                 f"categories.yaml, entry '{c.id}', field 'may_massage': must be {c.id.allows_massage}"
                 " (only caution, avoid_area and ok allow massage)"
+            )
+    for c in categories:
+        wanted = 1 if c.may_massage else 0  # a massage day's advice says today's pressure target (pressure.yaml)
+        if c.advice.count("{pressure_target}") != wanted:
+            raise ContentError(
+                f"categories.yaml, entry '{c.id}', field 'advice': must name {{pressure_target}} {wanted} time(s)"
             )
 
 
@@ -350,6 +358,12 @@ def _check_transitions(transitions: list[Transition], source_keys: set[str]) -> 
     for t in transitions:
         where = f"transitions.yaml, entry '{t.id}'"
         _check_dose(f"{where}, field 'seconds'", t.seconds, source_keys)
+        if t.id == "pain_check":  # its words depend on today's pressure target: pressure.yaml's checks
+            if t.cues:
+                raise ContentError(
+                    f"{where}, field 'cues': leave it empty; a pressure check says pressure.yaml's checks"
+                )
+            continue
         if not t.cues:
             raise ContentError(f"{where}, field 'cues': at least one cue is required")
         for cue in t.cues:
@@ -427,4 +441,32 @@ def _session_rules(directory: Path, source_keys: set[str]) -> SessionRules:
                 raise ContentError(f"{name}, field 'texts.{field}': a cue cannot be empty")
             placeholder = "{seconds}" if field in ("lead_in", "warning") else None
             _check_cue(name, text, placeholder, f"texts.{field}")
+    return _stripped(rules)
+
+
+def _pressure_rules(
+    directory: Path, source_keys: set[str], rule_ids: set[str], restriction_ids: set[str]
+) -> PressureRules:
+    name = "pressure.yaml"
+    rules = _validated(name, "pressure", directory, PressureRules)
+    _known(name, "sources", rules.sources, source_keys, "sources.yaml")
+    _known(name, "aftercare_sources", rules.aftercare_sources, source_keys, "sources.yaml")
+    if not rules.sources or not rules.design_choice.strip():
+        raise ContentError(f"{name}: the pressure targets need their sources and a design_choice saying why")
+    if not rules.aftercare or not rules.aftercare_sources:
+        raise ContentError(f"{name}, field 'aftercare': the aftercare needs its lines and its sources")
+    if not rules.targets or rules.targets[-1].rules or rules.targets[-1].restrictions:
+        raise ContentError(
+            f"{name}, field 'targets': the last target must be the usual one (no rules, no restrictions)"
+        )
+    for target in rules.targets:
+        where = f"{name}, entry '{target.id}'"
+        _known(where, "rules", target.rules, rule_ids, "rules.yaml")
+        _known(where, "restrictions", target.restrictions, restriction_ids, "restrictions.yaml")
+        if not target.checks or not target.legend or not target.target.strip():
+            raise ContentError(f"{where}: a target needs its text, its checks and its legend")
+        for check in target.checks:
+            _check_cue(where, check, None, "checks")
+            if not target.numbers and any(ch.isdigit() for ch in check):
+                raise ContentError(f"{where}, field 'checks': '{check}' asks for a number, but numbers is false")
     return _stripped(rules)

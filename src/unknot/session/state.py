@@ -39,6 +39,7 @@ from enum import StrEnum
 
 from unknot.errors import SessionStateError
 from unknot.model import Catalog, Feedback, Routine, SessionEvent, Step, StepRecord, StepStatus
+from unknot.pressure import spoken_steps
 from unknot.session.clock import Clock
 from unknot.session.cues import PRIORITY, Cue, CueKind, PlannedCue, lead_in_cues, speaking_seconds, step_cues
 
@@ -164,7 +165,7 @@ class Session:
         skipped_steps: Iterable[int] = (),
     ) -> None:
         self.routine = routine
-        self.steps = routine.steps
+        self.steps = spoken_steps(routine, catalog)  # a pressure check says today's target, even in an old routine
         self.catalog = catalog
         self.rules = catalog.session
         self.clock = clock

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from unknot.errors import NotFoundError, PolicyError, RequestError
 from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus, Step
+from unknot.pressure import routine_guide, spoken_steps, stored_guide
 from unknot.settings import Settings
 from unknot.today import resume_check, todays_routine
 from unknot.web.context import (
@@ -192,7 +193,13 @@ def preview(request: Request) -> Response:
     return render(
         request,
         "preview.html",
-        {"routine": routine, "rows": timeline_rows(catalog, routine), "query": request_query(wanted), "wanted": wanted},
+        {
+            "routine": routine,
+            "rows": timeline_rows(catalog, routine),
+            "query": request_query(wanted),
+            "wanted": wanted,
+            "guide": routine_guide(routine, catalog),
+        },
     )
 
 
@@ -256,7 +263,12 @@ def prepare(request: Request) -> Response:
     return render(
         request,
         "prepare.html",
-        {"positions": positions, "items": list(items.values()), "query": request_query(wanted)},
+        {
+            "positions": positions,
+            "items": list(items.values()),
+            "query": request_query(wanted),
+            "guide": routine_guide(routine, catalog),
+        },
     )
 
 
@@ -353,8 +365,9 @@ def player(request: Request, session_id: int) -> Response:
                     "hold": s.hold_seconds,
                     "cue": s.cue,
                 }
-                for s in live.routine.steps
+                for s in spoken_steps(live.routine, catalog)
             ],
+            "guide": routine_guide(live.routine, catalog),
             "scale": request.app.state.config.time_scale,
             "voice": settings.voice is not False,
             "rate": settings.voice_rate or catalog.session.words_per_minute,
@@ -379,8 +392,9 @@ def after(request: Request, session_id: int) -> Response:
         "pain.html",
         {
             "title": "How much does it hurt now?",
-            "intro": "After the session: rate the same areas again. Tenderness for a day or two is normal; "
-            "sharp pain, new tingling or numbness is not.",
+            "intro": "After the session: rate the same areas again. Sharp pain, new tingling or numbness is not "
+            "normal: stop, and get it checked.",
+            "guide": stored_guide(record.routine, catalog),
             "regions": [catalog.region(r) for r in rated],
             "action": f"/sessions/{session_id}/after",
             "button": "Save",
