@@ -223,3 +223,12 @@ def test_output_fits_the_terminal(unknot: RunUnknot, args: list[str], columns: i
 )
 def test_the_json_paths_do_not_import_rich(tmp_path: Path, args: list[str]) -> None:
     assert "rich" not in modules_after(tmp_path, args)
+
+
+@pytest.mark.parametrize("columns", [80, 160])
+def test_the_rules_read_at_the_terminals_width(cli: RunUnknot, columns: int) -> None:
+    run = cli("rules", env={"COLUMNS": str(columns)})
+    assert run.code == 0, run.err
+    assert max(len(line.rstrip()) for line in run.out.splitlines()) <= columns
+    for rule in load_catalog().rules:  # every rule's id and the start of its words, unbroken
+        assert rule.id in run.out and rule.label.split(",")[0][:20] in " ".join(run.out.split())

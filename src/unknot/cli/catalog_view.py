@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.console import Group
+from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -19,6 +20,39 @@ from unknot.model import Catalog, Rule
 def show_rules(catalog: Catalog, rules: list[Rule]) -> None:
     """A table of ``rules`` and, under it, the full reference of every source they cite."""
     console = stdout()
+    if console.width < WIDE:
+        _rule_list(console, rules)
+    else:
+        _rule_table(console, rules)
+    keys = list(dict.fromkeys(k for r in rules for k in r.sources))
+    console.print("\n[bold]Sources[/]")
+    console.print(_sources(catalog, keys))
+    console.print(
+        "\n[dim]Marks: S read; S* seen only through a copy; K known, not seen; D our design choice. "
+        "`unknot rules RULE` for one rule.[/]"
+    )
+
+
+#: Below this many columns the rules are a list, not a table (a table's label column would wrap a word a line).
+WIDE = 110
+
+
+def _rule_list(console: Console, rules: list[Rule]) -> None:
+    """Each rule in two or three lines: id, category and scope; what it asks; restrictions and sources."""
+    console.print(f"[bold]Screening rules ({len(rules)})[/]")
+    for rule in rules:
+        head = Text.assemble(
+            (rule.id, "bold"), "  ", (rule.category.value, STYLE[rule.category]), f"  {rule.scope.value}"
+        )
+        console.print(head)
+        console.print(Padding(Text(rule.label), (0, 0, 0, 2)))
+        extra = f"sources: {', '.join(rule.sources)}"
+        if rule.restrictions:
+            extra = f"restrictions: {', '.join(rule.restrictions)}; {extra}"
+        console.print(Padding(Text(extra, style="dim"), (0, 0, 0, 2)))
+
+
+def _rule_table(console: Console, rules: list[Rule]) -> None:
     table = Table(title=f"Screening rules ({len(rules)})", title_justify="left", show_lines=False, expand=False)
     table.add_column("rule", style="bold", no_wrap=True)
     table.add_column("category", no_wrap=True)
@@ -36,12 +70,6 @@ def show_rules(catalog: Catalog, rules: list[Rule]) -> None:
             ", ".join(rule.sources),
         )
     console.print(table)
-    keys = list(dict.fromkeys(k for r in rules for k in r.sources))
-    console.print("\n[bold]Sources[/]")
-    console.print(_sources(catalog, keys))
-    console.print(
-        "\n[dim]Marks: S read; S* seen only through a copy; K known, not seen. `unknot rules RULE` for one rule.[/]"
-    )
 
 
 def show_rule(catalog: Catalog, rule: Rule) -> None:

@@ -245,7 +245,8 @@ def show_routine(console: Console, catalog: Catalog, routine: Routine) -> None:
     if routine.avoid:
         head.append(f"\nAvoiding: {', '.join(r.name for x in routine.avoid if (r := catalog.region(x)))}")
     if routine.restrictions:
-        head.append(f"\nLimits: {', '.join(routine.restrictions)}")
+        meanings = [m.meaning if (m := catalog.restriction(x)) else x for x in routine.restrictions]
+        head.append("\nLimits today: " + " ".join(meanings))
     for note in routine.notes:
         head.append(f"\nNote: {note}", style="dim")
     console.print(Panel(head, border_style="cyan"))
