@@ -59,8 +59,15 @@ RunUnknot = Callable[..., Run]
 
 
 @pytest.fixture
-def unknot(cli_env: dict[str, str]) -> Iterator[RunUnknot]:
-    """Run the installed `unknot` console script: ``unknot("screen", "--json", "-", input="{}")``."""
+def unknot(cli: RunUnknot) -> RunUnknot:
+    """Run a command: ``unknot("screen", "--json", "-", input="{}")``. In this process, through the console script's
+    own function (``cli``); ``unknot_process`` runs the installed script where a real process matters."""
+    return cli
+
+
+@pytest.fixture
+def unknot_process(cli_env: dict[str, str]) -> Iterator[RunUnknot]:
+    """Run the installed `unknot` console script in a subprocess: ``unknot_process("screen", input="n")``."""
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
         proc = subprocess.run(
@@ -96,6 +103,8 @@ def cli(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Ru
                 code = 0
             except SystemExit as exit_:
                 code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+            sys.stdout.flush()  # the runner's text streams buffer: what was written is in the bytes only now
+            sys.stderr.flush()
             stdout, stderr = out.getvalue(), err.getvalue()
         return Run(code, stdout.decode(), stderr.decode())
 

@@ -329,7 +329,7 @@ def test_a_blocking_screen_stands_for_the_day_and_refuses_the_resume(
     t.wait_for("KNEADING")
     t.child.kill(signal.SIGKILL)  # the session is left unfinished
     fever = unknot("screen", "--db", db, input="n\ny\n1\nn\nn\nn\n")
-    assert fever.code == 3 and "No massage today" in fever.out
+    assert "No massage today" in fever.out
     t = spawn("start", "--db", db, "--no-voice", "--mode", "self", "--no-tools", "--minutes", "5", "--screen-again")
     shown = " ".join(t.wait_for("(not sure) ›").split())
     assert "cannot go on today" in shown and "Go on with it?" not in shown

@@ -66,11 +66,22 @@ def screen_command(
 
 
 def _day_still_blocked(db: str | None) -> int:
-    """After a screen that allows massage: an earlier screen today that did not still governs the day (say so, exit
-    3); else 0."""
+    """After a screen that allows massage, an earlier screen today that did not still governs the day: say so and
+    return 3; else 0."""
+    from datetime import date
+
     from unknot.cli.console import stdout
     from unknot.cli.plan_view import read_policy
+    from unknot.errors import UnknotError
+    from unknot.journal import opened_journal
 
+    try:
+        with opened_journal(db) as journal:
+            last = journal.screen_of(date.today())
+    except (UnknotError, OSError):
+        return 0  # the screen has warned that it could not be kept
+    if last is None or last.get("may_massage") is not True:
+        return 0  # this screen has said why there is no massage
     today = read_policy(db)
     if today is None or not today.blocked:
         return 0
