@@ -837,12 +837,14 @@ def test_next_or_resume_from_a_pain_check_goes_on_with_the_following_step(event:
 
 
 def _left_out_after(r: Routine, hurt: int, regions: set[str]) -> set[int]:
-    """The steps after ``hurt`` that skipping ``regions`` leaves out: techniques touching them, and the switch of
-    side just before one."""
+    """The steps after ``hurt`` that skipping ``regions`` leaves out: techniques touching them (not the light closing
+    strokes over the whole back, issue 12), and the switch of side just before one."""
     touching = {
         j
         for j in range(hurt + 1, len(r.steps))
-        if r.steps[j].is_technique and {r.steps[j].region, *r.steps[j].regions} & regions
+        if r.steps[j].is_technique
+        and {r.steps[j].region, *r.steps[j].regions} & regions
+        and not (r.steps[j].technique == "effleurage" and len(set(r.steps[j].regions)) > 2)
     }
     return touching | {j - 1 for j in touching if j - 1 > hurt and r.steps[j - 1].name == "switch_side"}
 

@@ -38,7 +38,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from unknot.errors import SessionStateError
-from unknot.model import Catalog, Feedback, Routine, SessionEvent, Step, StepRecord, StepStatus
+from unknot.model import Catalog, Feedback, Pressure, Routine, SessionEvent, Step, StepRecord, StepStatus
 from unknot.pressure import spoken_steps
 from unknot.session.clock import Clock
 from unknot.session.cues import PRIORITY, Cue, CueKind, PlannedCue, lead_in_cues, speaking_seconds, step_cues
@@ -432,6 +432,8 @@ class Session:
         if index in self.skipped_steps:
             return True
         if step.is_technique:
+            if _soothing_sweep(step):  # light strokes over the whole back close the session, the sore area too
+                return False
             return bool({step.region, *step.regions} & self.skipped_regions)
         return step.name == "switch_side" and index + 1 < len(self.steps) and self._left_out(index + 1)
 
@@ -610,3 +612,9 @@ _HANDLERS: dict[Event, Callable[[Session, float, _Out], None]] = {
     Event.SKIP_REGION: Session._skip_region,
     Event.STOP: Session._stop,
 }
+
+
+def _soothing_sweep(step: Step) -> bool:
+    """A light stroke over much of the back (the warming and closing effleurage): skipping an area does not drop it,
+    since it presses on nothing and soothes what was worked. A roller band or a ball on the area is left out."""
+    return step.pressure is Pressure.LIGHT and len(set(step.regions)) > 2 and step.technique == "effleurage"
