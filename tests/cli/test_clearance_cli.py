@@ -1,4 +1,4 @@
-"""`unknot clearance`: the day a professional cleared you is required, checked, kept, and shown as expired when it is."""
+"""`unknot clearance`: the day a professional cleared you is required, checked, kept, and shown expired when it is."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ sure, which counts as yes); a yes or not sure asks which. A yes in the emergency
 number to call. Then, for local findings, where (on a picture of the back), and for consult-first findings,
 whether a professional has cleared them, and on what day (never assumed to be today). A clearance kept in the
 journal is used once the user confirms it covers the same condition (a no: it does not count today), until it
-expires by its rule's validity or ``unknot clearance withdraw``. The answers and the verdict go into the journal, where ``unknot plan`` finds
-today's screen. Ctrl-C cancels; nothing is saved.
+expires by its rule's validity or ``unknot clearance withdraw``. The answers and the verdict go into the
+journal, where ``unknot plan`` finds today's screen. Ctrl-C cancels; nothing is saved.
 """
 
 from __future__ import annotations
