@@ -46,13 +46,22 @@ class FindingItem(Strict):
     regions: list[RegionId] = Field(default_factory=list, max_length=12)
 
 
+Day = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD")]
+
+
+class ClearedItem(Strict):
+    rule: Annotated[str, Field(min_length=1, max_length=40)]
+    on: Day  # the day the professional cleared it
+
+
 class ScreenBody(Strict):
     """The screen contract's request (``docs/contracts.md``)."""
 
     findings: list[str | FindingItem] = Field(default_factory=list, max_length=60)
     unsure: list[str | FindingItem] = Field(default_factory=list, max_length=60)
-    cleared: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=60)
+    cleared: list[Annotated[str, Field(max_length=40)] | ClearedItem] = Field(default_factory=list, max_length=60)
     all_others_answered_no: bool = False
+    today: Day | None = None  # default: the server's local date
 
 
 class PlanBody(Strict):
@@ -145,7 +154,7 @@ def regions(request: Request) -> list[dict[str, Any]]:
 
 @router.post("/screen", summary="Answer the safety screen; it is kept as today's")
 def post_screen(request: Request, body: ScreenBody) -> dict[str, Any]:
-    return verdict_to_json(save_screen(request, body.model_dump(exclude_defaults=False)))
+    return verdict_to_json(save_screen(request, body.model_dump(exclude_none=True)))
 
 
 @router.get("/screen/today", summary="Today's screen, or null")
