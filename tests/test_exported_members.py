@@ -10,7 +10,15 @@ import pytest
 import unknot
 
 SRC = Path(unknot.__file__).parent
-CORE = ["model.py", "screening.py", "contract.py", "errors.py", "content/__init__.py", "content/_validate.py"]
+CORE = [
+    "model.py",
+    "screening.py",
+    "clearances.py",
+    "contract.py",
+    "errors.py",
+    "content/__init__.py",
+    "content/_validate.py",
+]
 FRONT_ENDS_AND_IO = {"typer", "rich", "unknot.cli", "sqlalchemy", "fastapi", "platformdirs", "unknot.settings"}
 
 
