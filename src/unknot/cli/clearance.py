@@ -91,6 +91,7 @@ def add(
 
     catalog = load_catalog()
     today = date.today()
+    check_clearance(catalog, rule, today, today)  # the rule first: a wrong one needs no date
     day = parse_day(on, "--on DATE, the day the professional cleared you")
     check_clearance(catalog, rule, day, today)
     with opened_journal(db) as journal:
