@@ -11,7 +11,7 @@ import math
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from unknot.contract import (
@@ -34,6 +34,8 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 RegionId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
 Score = Annotated[int, Field(ge=0, le=10)]
+# A journal row id: SQLite and PostgreSQL keep 64-bit integers; a larger one is a wrong request, not a crash.
+SessionId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 SessionTime = Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
 
 
@@ -187,21 +189,21 @@ def routine_mode(routine: dict[str, Any]) -> Any:
 
 
 @router.get("/sessions/{session_id}", summary="A session under way: where it is and what comes")
-def get_session(request: Request, session_id: int) -> dict[str, Any]:
+def get_session(request: Request, session_id: SessionId) -> dict[str, Any]:
     live = live_of(request).get(session_id)
     update = live_of(request).catch_up(live)
     return {**live.view(update), "routine": routine_to_json(live.routine)}
 
 
 @router.post("/sessions/{session_id}/events", summary="Something happened: a key, a button, a step's end")
-def post_event(request: Request, session_id: int, body: EventBody) -> dict[str, Any]:
+def post_event(request: Request, session_id: SessionId, body: EventBody) -> dict[str, Any]:
     live = live_of(request).get(session_id)
     update = live_of(request).apply(live, Event(body.event), body.at)
     return live.view(update)
 
 
 @router.post("/sessions/{session_id}/finish", summary="Close a session with the pain after")
-def finish_session(request: Request, session_id: int, body: FinishBody) -> dict[str, Any]:
+def finish_session(request: Request, session_id: SessionId, body: FinishBody) -> dict[str, Any]:
     live = live_of(request).get(session_id)
     catalog = catalog_of(request)
     for region in body.pain_after:
@@ -220,7 +222,7 @@ def finish_session(request: Request, session_id: int, body: FinishBody) -> dict[
 
 
 @router.delete("/sessions/{session_id}", status_code=204, summary="Discard a session")
-def discard_session(request: Request, session_id: int) -> Response:
+def discard_session(request: Request, session_id: SessionId) -> Response:
     live = live_of(request).get(session_id)
     journal_of(request).delete_session(session_id)
     live_of(request).end(live)
