@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from unknot.cli.app import app
 from unknot.content import load_catalog
-from unknot.model import Catalog
+from unknot.model import Catalog, Category
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "cli.md"
@@ -63,7 +63,12 @@ def render_safety() -> str:
         "specification is `shared/clinical/screening-rules.md`; before a release a clinician should review it.\n\n",
         "The verdict is the strongest category among the answers; *not sure* counts as *yes*. A local finding\n",
         "removes its regions; a `caution` finding adds its restrictions; a `consult_first` rule cleared by a\n",
-        "professional counts as `caution` with the restrictions listed for it.\n",
+        "professional counts as `caution` with the restrictions listed for it.\n\n",
+        "Every blocking reason says who to see and how soon (*see*, below); an emergency always means emergency\n",
+        "services, now. A professional's clearance of a `consult_first` rule holds for the days listed\n",
+        "(*clearance*): these validities are a design choice of ours (source key DESIGN), not a sourced value, for a\n",
+        "clinician to review. Past them, or dated after today, a clearance does not apply and the screen says it has\n",
+        "expired.\n",
     ]
     for info in catalog.categories:
         rules = [r for r in catalog.rules if r.category is info.id]
@@ -75,11 +80,20 @@ def render_safety() -> str:
         if not rules:
             out.append("No rule; the verdict when nothing else applies.\n")
             continue
-        out.append("| rule | question | why we ask | restrictions | sources |\n|---|---|---|---|---|\n")
+        referring = info.id in (Category.SEE_PROFESSIONAL, Category.CONSULT_FIRST)
+        clearing = info.id is Category.CONSULT_FIRST
+        extra = (" see |" if referring else "") + (" clearance |" if clearing else "")
+        out.append(f"| rule | question | why we ask | restrictions |{extra} sources |\n")
+        out.append("|---|---|---|---|" + "---|" * (referring + clearing) + "---|\n")
         for r in rules:
             scope = " (asks where)" if r.is_local else ""
             restrictions = ", ".join(f"`{x}`" for x in r.restrictions) or "—"
-            out.append(f"| `{r.id}`{scope} | {r.question} | {r.why} | {restrictions} | {', '.join(r.sources)} |\n")
+            cells = f"| `{r.id}`{scope} | {r.question} | {r.why} | {restrictions} |"
+            if referring:
+                cells += f" {catalog.referral(r.refer_to, r.urgency)} (`{r.refer_to}`, `{r.urgency}`) |"
+            if clearing:
+                cells += f" {r.clearance_valid_days} days (DESIGN) |"
+            out.append(f"{cells} {', '.join(r.sources)} |\n")
     out.append("\n## Restrictions\n\n| id | meaning |\n|---|---|\n")
     for restriction in catalog.restrictions:
         out.append(f"| `{restriction.id}` | {restriction.meaning} |\n")

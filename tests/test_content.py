@@ -249,6 +249,62 @@ def edit(path: Path, old: str, new: str) -> None:
             id="session-unknown-field",
         ),
         pytest.param(
+            "rules.yaml",
+            "    refer_to: doctor\n    urgency: before_massage\n",
+            "    urgency: before_massage\n",
+            r"rules\.yaml, entry 'dvt', field 'refer_to': a consult_first rule must say who to see and how soon",
+            id="referral-missing",
+        ),
+        pytest.param(
+            "rules.yaml",
+            "refer_to: physio_or_doctor",
+            "refer_to: nurse",
+            r"rules\.yaml, entry 'sharp_pain' \(#\d+\), field 'refer_to': Input should be",
+            id="referral-unknown",
+        ),
+        pytest.param(
+            "rules.yaml",
+            "sources: [NHS-HA, NHS-BP, CKS]",
+            "sources: [NHS-HA, NHS-BP, CKS]\n    refer_to: doctor",
+            r"rules\.yaml, entry 'chest_pain', field 'refer_to': remove it; an emergency always means",
+            id="referral-on-emergency",
+        ),
+        pytest.param(
+            "rules.yaml",
+            "urgency: before_massage",
+            "urgency: within_days",
+            r"rules\.yaml, entry 'dvt', field 'urgency': before_massage is the urgency of every consult_first rule",
+            id="consult-first-urgency",
+        ),
+        pytest.param(
+            "rules.yaml",
+            "    clearance_valid_days: 90\n",
+            "",
+            r"rules\.yaml, entry 'dvt', field 'clearance_valid_days': a consult_first rule needs how long",
+            id="validity-missing",
+        ),
+        pytest.param(
+            "rules.yaml",
+            "clearance_valid_days: 42",
+            "clearance_valid_days: 400",
+            r"rules\.yaml, entry 'recent_surgery_fracture', field 'clearance_valid_days': 400 is not from 7 to 365",
+            id="validity-range",
+        ),
+        pytest.param(
+            "rules.yaml",
+            "    refer_to: physio_or_doctor\n",
+            "    refer_to: physio_or_doctor\n    clearance_valid_days: 30\n",
+            r"rules\.yaml, entry 'sharp_pain', field 'clearance_valid_days': only consult_first rules are cleared",
+            id="validity-not-consult-first",
+        ),
+        pytest.param(
+            "categories.yaml",
+            "    within_24h: See a doctor within 24 hours.\n",
+            "",
+            r"categories\.yaml, entry 'referrals\.doctor', field 'within_24h': the words for doctor / within_24h",
+            id="referral-words-missing",
+        ),
+        pytest.param(
             "emergency_numbers.yaml",
             'default: "112"',
             "default: 112",
@@ -299,3 +355,12 @@ def test_the_stop_advice_follows_the_stop_rules_with_their_sources() -> None:
 
 def test_the_countdown_words_count_down() -> None:
     assert CATALOG.session.texts.countdown == ("One.", "Two.", "Three.")
+
+
+def test_every_clearance_validity_is_a_design_choice_said_as_such() -> None:
+    text = (CONTENT_DIR / "rules.yaml").read_text(encoding="utf-8")
+    assert "clearance_valid_days" in text and "DESIGN choice" in text
+    for rule in CATALOG.rules:
+        if rule.clearance_valid_days is not None:
+            assert rule.category is Category.CONSULT_FIRST
+            assert 7 <= rule.clearance_valid_days <= 365

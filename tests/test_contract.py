@@ -1,7 +1,9 @@
-"""``routine_from_json``: a routine the journal kept comes back exactly; anything else is a clear error."""
+"""The contracts' round trips: a routine the journal kept comes back exactly (anything else is a clear error), and a
+screen request with dated clearances too."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -48,3 +50,19 @@ def _broken(change: str) -> dict[str, Any]:
 def test_what_is_not_a_routine_is_refused(change: str) -> None:
     with pytest.raises(RequestError, match="routine"):
         routine_from_json(_broken(change))
+
+
+def test_a_screen_request_with_dated_clearances_survives_the_round_trip() -> None:
+    from unknot.contract import intake_from_json, intake_to_json
+
+    request = {
+        "findings": ["dvt", {"rule": "bruise", "regions": ["scapula_left"]}],
+        "unsure": ["fever"],
+        "cleared": ["cancer", {"rule": "dvt", "on": "2026-11-03"}],
+        "all_others_answered_no": True,
+        "today": "2026-12-03",
+    }
+    intake = intake_from_json(request)
+    assert intake.cleared_on == (("dvt", date(2026, 11, 3)),) and intake.today == date(2026, 12, 3)
+    assert intake_to_json(intake) == request
+    assert intake_from_json(intake_to_json(intake)) == intake

@@ -13,6 +13,7 @@ SRC = Path(unknot.__file__).parent
 CORE = [
     "model.py",
     "screening.py",
+    "clearances.py",
     "contract.py",
     "pressure.py",
     "errors.py",

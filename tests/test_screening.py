@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from functools import partial
 
 import pytest
@@ -9,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from unknot import Answer, Category, Finding, Intake, IntakeError, load_catalog, screen
-from unknot.model import Catalog, Rule
+from unknot.model import Catalog, Rule, Verdict
+from unknot.screening import long_date
 
 CATALOG = load_catalog()
 full = partial(Intake, complete=True)  # every question asked; the rest answered no
@@ -308,3 +310,143 @@ def test_the_library_default_is_an_incomplete_screen() -> None:
 def test_every_region_avoided_says_there_is_nothing_left() -> None:
     verdict = screen(full((Finding("bruise", regions=CATALOG.region_ids),)))
     assert verdict.may_massage and "nothing left to massage" in verdict.advice
+
+
+# --- version 2: who to see and how soon; clearances expire --------------------------------------------------------
+
+# Written by hand from screening-rules.md, version 2, "Who to see, and how soon".
+REFERRAL: dict[str, tuple[str, str]] = {
+    "cancer_history_new_pain": ("doctor", "within_24h"),
+    "night_pain": ("doctor", "within_days"),
+    "weight_loss_unwell": ("doctor", "within_days"),
+    "age_new_onset": ("doctor", "within_days"),
+    "new_unassessed_pain": ("doctor", "within_days"),
+    "cough_worse": ("doctor", "within_days"),
+    "fragility_fracture": ("doctor", "within_days"),
+    "infection_risk": ("doctor", "within_days"),
+    "lump": ("doctor", "within_days"),
+    "numbness_weakness": ("doctor", "within_days"),
+    "sharp_pain": ("physio_or_doctor", "within_days"),
+    "radiating_arm": ("physio_or_doctor", "within_days"),
+    "no_improvement": ("physio_or_doctor", "routine"),
+    "dvt": ("doctor", "before_massage"),
+    "high_bp": ("doctor", "before_massage"),
+    "cancer": ("doctor", "before_massage"),
+    "bleeding_disorder": ("doctor", "before_massage"),
+    "heart_condition": ("doctor", "before_massage"),
+    "recent_surgery_fracture": ("doctor", "before_massage"),
+    "pregnancy_complications": ("doctor", "before_massage"),
+}
+# "Clearances expire": days a professional's clearance holds (a design choice, DESIGN).
+VALID_DAYS: dict[str, int] = {
+    "recent_surgery_fracture": 42,
+    "dvt": 90,
+    "cancer": 90,
+    "heart_condition": 90,
+    "pregnancy_complications": 90,
+    "high_bp": 180,
+    "bleeding_disorder": 180,
+}
+TODAY = date(2026, 12, 3)
+CONSULT_FIRST = [r for r in CATALOG.rules if r.category is Category.CONSULT_FIRST]
+
+
+def test_the_referral_table_names_every_blocking_rule() -> None:
+    blocking = {r.id for r in CATALOG.rules if r.category in (Category.SEE_PROFESSIONAL, Category.CONSULT_FIRST)}
+    assert set(REFERRAL) == blocking
+    assert set(VALID_DAYS) == {r.id for r in CONSULT_FIRST}
+
+
+@pytest.mark.parametrize("rule", CATALOG.rules, ids=lambda r: r.id)
+def test_a_reason_says_who_to_see_and_how_soon(rule: Rule) -> None:
+    reason = screen(full((finding(rule),))).reasons[0]
+    if rule.category is Category.EMERGENCY:
+        expected: tuple[str | None, str | None] = ("emergency_services", "now")
+    else:
+        expected = REFERRAL.get(rule.id, (None, None))
+    assert (reason.refer_to, reason.urgency) == expected
+    if expected[0] is not None:
+        assert reason.referral == CATALOG.referral(reason.refer_to, reason.urgency) != ""
+        assert "_" not in reason.referral, "plain words, never an id"
+    else:
+        assert reason.referral == ""
+
+
+@pytest.mark.parametrize("rule", CONSULT_FIRST, ids=lambda r: r.id)
+def test_a_clearance_holds_for_its_rules_validity(rule: Rule) -> None:
+    days = VALID_DAYS[rule.id]
+    assert rule.clearance_valid_days == days
+
+    def cleared_since(age: int) -> Verdict:
+        on = TODAY - timedelta(days=age)
+        return screen(full((finding(rule),), frozenset({rule.id}), cleared_on=((rule.id, on),), today=TODAY))
+
+    for age in (0, days - 1, days):
+        reason = cleared_since(age).reasons[0]
+        assert (reason.category, reason.cleared, reason.clearance_expired) == (Category.CAUTION, True, False), age
+    late = cleared_since(days + 1)
+    reason = late.reasons[0]
+    assert (late.category, late.may_massage) == (Category.CONSULT_FIRST, False)
+    assert (reason.cleared, reason.clearance_expired) == (False, True)
+    assert (reason.refer_to, reason.urgency) == ("doctor", "before_massage")
+    given = long_date(TODAY - timedelta(days=days + 1))
+    assert "expired" in reason.message and given in reason.message
+    assert late.restrictions == ()
+
+
+@pytest.mark.parametrize("rule", CONSULT_FIRST, ids=lambda r: r.id)
+def test_a_clearance_dated_after_today_does_not_apply(rule: Rule) -> None:
+    tomorrow = TODAY + timedelta(days=1)
+    verdict = screen(full((finding(rule),), frozenset({rule.id}), cleared_on=((rule.id, tomorrow),), today=TODAY))
+    assert verdict.category is Category.CONSULT_FIRST
+    assert verdict.reasons[0].clearance_expired and long_date(tomorrow) in verdict.reasons[0].message
+
+
+def test_an_undated_clearance_applies() -> None:
+    verdict = screen(full((Finding("dvt"),), frozenset({"dvt"}), today=TODAY))
+    assert verdict.category is Category.CAUTION and verdict.reasons[0].cleared
+
+
+def test_yes_and_not_sure_of_one_rule_count_as_yes_for_the_clearance_too() -> None:
+    both = (Finding("dvt", Answer.UNSURE), Finding("dvt", Answer.YES))
+    for findings in (both, both[::-1]):
+        verdict = screen(full(findings, frozenset({"dvt"})))
+        assert verdict.category is Category.CAUTION
+        assert (verdict.reasons[0].cleared, verdict.reasons[0].unsure) == (True, False)
+
+
+def test_a_clearance_of_a_rule_answered_only_not_sure_says_why_it_does_not_apply() -> None:
+    verdict = screen(full((Finding("cancer", Answer.UNSURE),), frozenset({"cancer"})))
+    reason = verdict.reasons[0]
+    assert (verdict.category, reason.unsure, reason.cleared, reason.clearance_expired) == (
+        Category.CONSULT_FIRST,
+        True,
+        False,
+        False,
+    )
+    assert CATALOG.clearance_unsure_note in reason.message
+
+
+def test_an_emergency_is_decisive_beside_mistakes() -> None:
+    findings = (Finding("tearing_pain"), Finding("headache"), Finding("bruise"), Finding("fever", regions=("x",)))
+    verdict = screen(Intake(findings, frozenset({"fever", "nope"})))
+    assert verdict.category is Category.EMERGENCY
+    codes = {(m.item if isinstance(m.item, str) else m.item["rule"], m.code) for m in verdict.not_understood}
+    assert codes == {
+        ("headache", "unknown_rule"),
+        ("bruise", "regions_required"),
+        ("fever", "regions_not_allowed"),
+        ("fever", "not_clearable"),
+        ("nope", "unknown_rule"),
+    }
+
+
+def test_without_an_emergency_a_mistake_is_still_refused() -> None:
+    with pytest.raises(IntakeError) as err:
+        screen(full((Finding("fever"), Finding("headache"))))
+    assert err.value.code == "unknown_rule"
+
+
+def test_long_dates_read_the_same_everywhere() -> None:
+    assert long_date(date(2024, 3, 3)) == "3 March 2024"
+    assert long_date(date(2026, 11, 30)) == "30 November 2026"

@@ -10,6 +10,7 @@ renamed or dropped.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from unknot.errors import PlanError, RequestError, RequestFileError, UnknotError
@@ -18,6 +19,7 @@ from unknot.model import (
     Category,
     Finding,
     Intake,
+    Mistake,
     Mode,
     PlanRequest,
     Pressure,
@@ -38,8 +40,9 @@ __all__ = [
     "verdict_to_json",
 ]
 
-SCREEN_FIELDS = ("findings", "unsure", "cleared", "all_others_answered_no")
+SCREEN_FIELDS = ("findings", "unsure", "cleared", "all_others_answered_no", "today")
 _ITEM_FIELDS = ("rule", "regions")
+_CLEARED_FIELDS = ("rule", "on")
 
 
 def parse_json(text: str, *, name: str = "the request") -> Any:
@@ -55,8 +58,14 @@ def parse_json(text: str, *, name: str = "the request") -> Any:
         raise RequestFileError(f"{name} is not JSON unknot can read: {exc}", code="invalid_json") from None
 
 
-def intake_from_json(data: Any) -> Intake:
-    """Build an ``Intake`` from a decoded screen request, checking the type of every field."""
+def intake_from_json(data: Any, *, today: date | None = None) -> Intake:
+    """Build an ``Intake`` from a decoded screen request, checking the type of every field.
+
+    A request that is not an object of the contract's shape raises ``RequestError``; an item of ``findings``,
+    ``unsure`` or ``cleared`` of the wrong shape becomes one of the intake's ``mistakes`` (refused by the
+    screen unless an emergency decides it). ``today`` is the date when the request gives none (the local date
+    by default, read by the screen).
+    """
     if not isinstance(data, dict):
         raise RequestError(f"the request must be a JSON object with the fields {', '.join(SCREEN_FIELDS)}")
     unknown = [k for k in data if k not in SCREEN_FIELDS]
@@ -64,14 +73,67 @@ def intake_from_json(data: Any) -> Intake:
         raise RequestError(
             f"unknown field '{unknown[0]}' in the screen request; the fields are: {', '.join(SCREEN_FIELDS)}"
         )
-    findings = [*_items(data, "findings", Answer.YES), *_items(data, "unsure", Answer.UNSURE)]
-    cleared = data.get("cleared", [])
-    if not isinstance(cleared, list) or not all(isinstance(x, str) for x in cleared):
-        raise RequestError("'cleared' must be a list of rule ids, for example [\"cancer\"]")
+    mistakes: list[Mistake] = []
+    findings = [*_items(data, "findings", Answer.YES, mistakes), *_items(data, "unsure", Answer.UNSURE, mistakes)]
+    cleared, cleared_on = _cleared(data, mistakes)
     complete = data.get("all_others_answered_no", False)
     if not isinstance(complete, bool):
         raise RequestError(f"'all_others_answered_no' must be true or false, not {json.dumps(complete)}")
-    return Intake(findings=tuple(findings), cleared=frozenset(cleared), complete=complete)
+    if "today" in data:
+        today = _date(data["today"], "'today'")
+    return Intake(
+        findings=tuple(findings),
+        cleared=frozenset(cleared),
+        complete=complete,
+        cleared_on=tuple(sorted(cleared_on.items())),
+        today=today,
+        mistakes=tuple(mistakes),
+    )
+
+
+def _date(value: Any, where: str) -> date:
+    """A day written YYYY-MM-DD; ``RequestError`` naming ``where`` otherwise."""
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise RequestError(f'{where} must be a date written YYYY-MM-DD, such as "2026-11-03", not {json.dumps(value)}')
+
+
+def _cleared(data: dict[str, Any], mistakes: list[Mistake]) -> tuple[list[str], dict[str, date]]:
+    items = data.get("cleared", [])
+    if not isinstance(items, list):
+        raise RequestError(
+            '\'cleared\' must be a list of rule ids or {"rule": ..., "on": "YYYY-MM-DD"} objects,'
+            ' for example ["cancer", {"rule": "dvt", "on": "2026-11-03"}]'
+        )
+    rules: list[str] = []
+    dates: dict[str, date] = {}
+    for i, item in enumerate(items):
+        where = f"'cleared' item {i + 1}"
+        try:
+            if isinstance(item, str):
+                rules.append(item)
+                continue
+            if not isinstance(item, dict):
+                raise RequestError(f"{where} must be a rule id or an object, not {json.dumps(item)}")
+            extra = [k for k in item if k not in _CLEARED_FIELDS]
+            if extra:
+                raise RequestError(f"{where} has the unknown field '{extra[0]}'; an item has 'rule' and 'on'")
+            rule = item.get("rule")
+            if not isinstance(rule, str):
+                raise RequestError(f"{where} needs 'rule', a rule id as a string")
+            if "on" in item:
+                day = _date(item["on"], f"{where}: 'on' (the day the professional cleared it)")
+                if rule in dates and dates[rule] != day:
+                    raise RequestError(f"{where}: '{rule}' is cleared twice, on different days; give it once")
+                dates[rule] = day
+            rules.append(rule)
+        except RequestError as exc:
+            mistakes.append(Mistake(item, exc.code, exc.message))
+    return rules, dates
 
 
 def intake_to_json(intake: Intake) -> dict[str, Any]:
@@ -80,37 +142,46 @@ def intake_to_json(intake: Intake) -> dict[str, Any]:
     def item(f: Finding) -> str | dict[str, Any]:
         return {"rule": f.rule, "regions": list(f.regions)} if f.regions else f.rule
 
-    return {
+    dates = dict(intake.cleared_on)
+    out: dict[str, Any] = {
         "findings": [item(f) for f in intake.findings if f.answer is Answer.YES],
         "unsure": [item(f) for f in intake.findings if f.answer is Answer.UNSURE],
-        "cleared": sorted(intake.cleared),
+        "cleared": [{"rule": r, "on": dates[r].isoformat()} if r in dates else r for r in sorted(intake.cleared)],
         "all_others_answered_no": intake.complete,
     }
+    if intake.today is not None:
+        out["today"] = intake.today.isoformat()
+    return out
 
 
-def _items(data: dict[str, Any], field: str, answer: Answer) -> list[Finding]:
+def _items(data: dict[str, Any], field: str, answer: Answer, mistakes: list[Mistake]) -> list[Finding]:
     items = data.get(field, [])
     if not isinstance(items, list):
         raise RequestError(f'\'{field}\' must be a list of rule ids or {{"rule": ..., "regions": [...]}} objects')
     out = []
     for i, item in enumerate(items):
-        where = f"'{field}' item {i + 1}"
-        if isinstance(item, str):
-            out.append(Finding(item, answer))
-            continue
-        if not isinstance(item, dict):
-            raise RequestError(f"{where} must be a rule id or an object, not {json.dumps(item)}")
-        extra = [k for k in item if k not in _ITEM_FIELDS]
-        if extra:
-            raise RequestError(f"{where} has the unknown field '{extra[0]}'; an item has 'rule' and 'regions'")
-        rule = item.get("rule")
-        if not isinstance(rule, str):
-            raise RequestError(f"{where} needs 'rule', a rule id as a string")
-        regions = item.get("regions", [])
-        if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
-            raise RequestError(f"{where}: 'regions' must be a list of region ids, for example [\"rhomboid_left\"]")
-        out.append(Finding(rule, answer, tuple(regions)))
+        try:
+            out.append(_item(item, f"'{field}' item {i + 1}", answer))
+        except RequestError as exc:
+            mistakes.append(Mistake(item, exc.code, exc.message))
     return out
+
+
+def _item(item: Any, where: str, answer: Answer) -> Finding:
+    if isinstance(item, str):
+        return Finding(item, answer, given=item)
+    if not isinstance(item, dict):
+        raise RequestError(f"{where} must be a rule id or an object, not {json.dumps(item)}")
+    extra = [k for k in item if k not in _ITEM_FIELDS]
+    if extra:
+        raise RequestError(f"{where} has the unknown field '{extra[0]}'; an item has 'rule' and 'regions'")
+    rule = item.get("rule")
+    if not isinstance(rule, str):
+        raise RequestError(f"{where} needs 'rule', a rule id as a string")
+    regions = item.get("regions", [])
+    if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
+        raise RequestError(f"{where}: 'regions' must be a list of region ids, for example [\"rhomboid_left\"]")
+    return Finding(rule, answer, tuple(regions), given=item)
 
 
 def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
@@ -127,6 +198,8 @@ def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
     }
     if verdict.category is Category.EMERGENCY:
         out["emergency_number"] = verdict.emergency_number
+    if verdict.not_understood:
+        out["not_understood"] = [{"item": m.item, "code": m.code, "message": m.message} for m in verdict.not_understood]
     return out
 
 
@@ -141,6 +214,14 @@ def _reason_to_json(reason: Reason) -> dict[str, Any]:
         out["regions"] = list(reason.regions)
     if reason.restrictions:
         out["restrictions"] = list(reason.restrictions)
+    if reason.refer_to is not None and reason.urgency is not None:
+        out["refer_to"] = reason.refer_to.value
+        out["urgency"] = reason.urgency.value
+        out["referral"] = reason.referral
+    if reason.clearance_expired:
+        out["clearance_expired"] = True
+    if reason.cleared_on is not None:
+        out["cleared_on"] = reason.cleared_on.isoformat()
     out["message"] = reason.message
     out["sources"] = [s.key for s in reason.sources]
     out["references"] = [s.reference() for s in reason.sources]

@@ -31,6 +31,7 @@ __all__ = [
     "Hold",
     "InsightRules",
     "Intake",
+    "Mistake",
     "Mode",
     "PainEntry",
     "Position",
@@ -39,6 +40,7 @@ __all__ = [
     "Pressure",
     "Quality",
     "Reason",
+    "ReferTo",
     "Region",
     "Restriction",
     "Routine",
@@ -58,6 +60,7 @@ __all__ = [
     "Technique",
     "Tool",
     "Transition",
+    "Urgency",
     "Verdict",
 ]
 
@@ -132,6 +135,24 @@ class Quality(StrEnum):
     SHARP = "sharp"
     BURNING = "burning"
     TINGLING = "tingling"
+
+
+class ReferTo(StrEnum):
+    """Who a blocking reason sends the user to (``screening-rules.md``, version 2)."""
+
+    EMERGENCY_SERVICES = "emergency_services"  # every emergency reason (derived from the category)
+    DOCTOR = "doctor"
+    PHYSIO_OR_DOCTOR = "physio_or_doctor"  # a physical therapist, chiropractor or physician (the seed's list)
+
+
+class Urgency(StrEnum):
+    """How soon a blocking reason sends the user to whom it names."""
+
+    NOW = "now"  # every emergency reason (derived from the category)
+    WITHIN_24H = "within_24h"
+    WITHIN_DAYS = "within_days"
+    ROUTINE = "routine"
+    BEFORE_MASSAGE = "before_massage"  # consult_first: before any massage
 
 
 class Answer(StrEnum):
@@ -209,6 +230,9 @@ class Rule:
     message: str
     restrictions: tuple[str, ...]
     sources: tuple[str, ...]
+    refer_to: ReferTo | None = None  # see_professional and consult_first rules: who to see
+    urgency: Urgency | None = None  # ... and how soon
+    clearance_valid_days: int | None = None  # consult_first rules: how long a professional's clearance holds
 
     @property
     def is_local(self) -> bool:
@@ -545,6 +569,11 @@ class Catalog:
     session: SessionRules
     day: DayRules
     pressure: PressureRules
+    # (refer_to, urgency, what the user is told), for every pair a rule uses and for emergency_services/now
+    referrals: tuple[tuple[ReferTo, Urgency, str], ...] = ()
+    clearance_expired_note: str = ""  # {cleared_on} and {days}
+    clearance_future_note: str = ""  # {cleared_on}
+    clearance_unsure_note: str = ""
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _regions: dict[str, Region] = field(init=False, repr=False, compare=False)
     _sources: dict[str, Source] = field(init=False, repr=False, compare=False)
@@ -608,6 +637,13 @@ class Catalog:
         """The transition with this id (the loader checks that every one the planner uses exists)."""
         return self._transitions[transition_id]
 
+    def referral(self, refer_to: ReferTo | None, urgency: Urgency | None) -> str:
+        """What the user is told about whom to see and how soon ("See a doctor within a few days"); "" for none."""
+        for who, when, text in self.referrals:
+            if who is refer_to and when is urgency:
+                return text
+        return ""
+
     @property
     def region_ids(self) -> tuple[str, ...]:
         """Every region id, in the order of ``regions.md``."""
@@ -626,6 +662,17 @@ class Finding:
     rule: str
     answer: Answer = Answer.YES
     regions: tuple[str, ...] = ()
+    given: Any = field(default=None, compare=False)  # the item as a JSON request gave it, to name it back
+
+
+@dataclass(frozen=True, slots=True)
+class Mistake:
+    """An item of a request that could not be understood (``code`` as in the contract's error table), reported
+    beside an emergency verdict rather than refusing it: an emergency is decisive beside mistakes."""
+
+    item: Any
+    code: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -634,13 +681,19 @@ class Intake:
 
     ``findings`` holds the rules answered yes or not sure; a rule not listed was answered no when
     ``complete`` is true (every question was asked), and was not asked otherwise. ``cleared`` holds the
-    ``consult_first`` rules a professional has cleared for massage. ``complete`` defaults to false: only a
-    caller that really asked every question may say the rest were answered no.
+    ``consult_first`` rules a professional has cleared for massage, and ``cleared_on`` the day each dated one
+    was given (an undated clearance applies; a dated one only within its rule's validity, up to ``today``,
+    the local date when not given). ``complete`` defaults to false: only a caller that really asked every
+    question may say the rest were answered no. ``mistakes`` are items a JSON request got wrong (reported beside
+    an emergency, else refused).
     """
 
     findings: tuple[Finding, ...] = ()
     cleared: frozenset[str] = frozenset()
     complete: bool = False
+    cleared_on: tuple[tuple[str, date], ...] = ()
+    today: date | None = None
+    mistakes: tuple[Mistake, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -655,6 +708,11 @@ class Reason:
     cleared: bool = False
     regions: tuple[str, ...] = ()
     restrictions: tuple[str, ...] = ()
+    refer_to: ReferTo | None = None  # blocking reasons: who to see
+    urgency: Urgency | None = None  # ... and how soon
+    referral: str = ""  # ... in the user's words ("See a doctor within a few days")
+    clearance_expired: bool = False  # a clearance was given but no longer holds (too old, or dated after today)
+    cleared_on: date | None = None  # the day the clearance (applied or expired) was given, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -670,6 +728,7 @@ class Verdict:
     advice: str
     next_step: str
     emergency_number: str
+    not_understood: tuple[Mistake, ...] = ()  # beside an emergency only: the items that could not be used
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,15 @@ from unknot.errors import PlanError, PolicyError
 from unknot.insights import Advice
 from unknot.journal import Journal
 from unknot.model import Catalog, Intake, PlanRequest, Routine, ScreenRecord, SessionRecord, Verdict
-from unknot.policy import DayPolicy, ResumeDecision, day_policy, may_withdraw, resume_decision, subject_of
+from unknot.policy import (
+    DayPolicy,
+    ResumeDecision,
+    day_policy,
+    local_day,
+    may_withdraw,
+    resume_decision,
+    subject_of,
+)
 
 __all__ = [
     "LOOKBACK",
@@ -104,6 +112,8 @@ def take_screen(
     from unknot.contract import intake_to_json, verdict_to_json
     from unknot.screening import screen
 
+    if intake.today is None:  # dated clearances are judged on the user's own day
+        intake = replace(intake, today=local_day(now, tz))
     verdict = screen(intake, catalog, emergency_number=emergency_number)
     record = journal.save_screen(now, intake_to_json(intake), verdict_to_json(verdict), subject)
     return verdict, record, todays_policy(journal, catalog, now, subject, tz)

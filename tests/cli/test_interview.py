@@ -12,10 +12,13 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pexpect
 import pytest
+
+from unknot.screening import long_date
 
 pytestmark = pytest.mark.pty
 
@@ -270,7 +273,11 @@ def test_consult_first_cleared_by_a_professional_becomes_caution(start: StartScr
     before = screen.wait_for(CLEARED)
     assert "Cancer now, or cancer treatment such as chemotherapy or radiation" in before
     screen.child.sendline("y")
-    screen.answer("On what date?", "")  # Enter: today
+    screen.answer("YYYY-MM-DD ›", "")  # Enter is not a day: the day is asked, never assumed to be today
+    screen.wait_for("never assumed")
+    screen.answer("YYYY-MM-DD ›", (date.today() + timedelta(days=1)).isoformat())
+    screen.wait_for("That date is still to come")
+    screen.answer("YYYY-MM-DD ›", date.today().isoformat())
     assert screen.finish() == 0
     text = screen.text
     assert_clean(text)
@@ -358,26 +365,37 @@ def test_a_narrow_terminal_still_lists_every_region(start: StartScreen) -> None:
     assert "Shoulder blade, right" in screen.text.split("AVOID AREAS", 1)[1]
 
 
-def test_a_kept_clearance_is_used_until_withdrawn(start: StartScreen, cli_env: dict[str, str]) -> None:
-    """A clearance said during one screen is kept in the journal; the next screen uses it without asking, and after
-    ``unknot clearance withdraw`` it asks again."""
+def test_a_kept_clearance_is_confirmed_then_used_until_withdrawn(start: StartScreen, cli_env: dict[str, str]) -> None:
+    """A clearance said during one screen is kept in the journal with its day; the next screen asks whether it covers
+    the same condition (a no: it does not count today), and after ``unknot clearance withdraw`` it asks again."""
+    given = date.today() - timedelta(days=10)
+    same = "Is this the same condition a professional cleared on"
+
+    def to_the_clearance(screen: Screen) -> None:
+        answer_no(screen, 2)
+        screen.answer(GROUP_PROMPT, "y")
+        screen.answer(WHICH, CANCER)
+        answer_no(screen, 2)
+
     screen = start()
-    answer_no(screen, 2)
-    screen.answer(GROUP_PROMPT, "y")
-    screen.answer(WHICH, CANCER)
-    answer_no(screen, 2)
+    to_the_clearance(screen)
     screen.answer(CLEARED, "y")
-    screen.answer("On what date?", "2026-01-05")
+    screen.answer("YYYY-MM-DD ›", given.isoformat())
     assert screen.finish() == 0
 
+    not_same = start()
+    to_the_clearance(not_same)
+    not_same.answer(same, "n")
+    assert not_same.finish() == 0
+    assert "does not count today" in not_same.text and "CONSULT FIRST" in not_same.text
+    assert CLEARED not in not_same.text
+
     again = start()
-    answer_no(again, 2)
-    again.answer(GROUP_PROMPT, "y")
-    again.answer(WHICH, CANCER)
-    answer_no(again, 2)
+    to_the_clearance(again)
+    again.answer(same, "y")
     assert again.finish() == 0
+    assert f"cleared on {long_date(given)}?" in " ".join(again.text.split())
     assert CLEARED not in again.text
-    assert "Cleared for massage by a professional on 2026-01-05" in again.text
     assert "CAUTION · Massage with care" in again.text
 
     withdrawn = subprocess.run(
@@ -385,13 +403,34 @@ def test_a_kept_clearance_is_used_until_withdrawn(start: StartScreen, cli_env: d
     )
     assert withdrawn.returncode == 0 and "Withdrawn: cancer" in withdrawn.stdout
     third = start()
-    answer_no(third, 2)
-    third.answer(GROUP_PROMPT, "y")
-    third.answer(WHICH, CANCER)
-    answer_no(third, 2)
+    to_the_clearance(third)
     third.answer(CLEARED, "n")
     assert third.finish() == 0
     assert "CONSULT FIRST" in third.text
+
+
+def test_an_expired_kept_clearance_is_explained(start: StartScreen, cli_env: dict[str, str]) -> None:
+    given = date.today() - timedelta(days=91)  # cancer: a clearance holds 90 days
+    added = subprocess.run(
+        [str(UNKNOT), "clearance", "add", "cancer", "--on", given.isoformat()],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert added.returncode == 0 and "expired" in added.stdout
+    screen = start()
+    answer_no(screen, 2)
+    screen.answer(GROUP_PROMPT, "y")
+    screen.answer(WHICH, CANCER)
+    answer_no(screen, 2)
+    before = screen.wait_for("since then?")
+    assert f"Your clearance from {long_date(given)} has expired" in " ".join(before.split())
+    screen.child.sendline("n")
+    assert screen.finish() == 0
+    text = " ".join(screen.text.replace("│", " ").split())
+    assert "CONSULT FIRST" in text and "Ask your doctor before any massage." in text
+    assert f"Your clearance from {long_date(given)} has expired" in text.split("CONSULT FIRST", 1)[1]
 
 
 def test_the_screen_is_kept_in_the_journal_given_by_its_path(start: StartScreen, tmp_path: Path) -> None:

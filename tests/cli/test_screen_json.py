@@ -101,6 +101,34 @@ def test_an_emergency_gives_the_number(unknot: RunUnknot) -> None:
             id="not_clearable",
         ),
         pytest.param('{"findings": ["fever"]}', "incomplete_screen", "all_others_answered_no", id="incomplete_screen"),
+        pytest.param(
+            '{"findings": ["dvt"], "cleared": [{"rule": "dvt", "on": "3 March"}], "all_others_answered_no": true}',
+            "invalid_request",
+            "'on' (the day the professional cleared it) must be a date written YYYY-MM-DD",
+            id="clearance-date",
+        ),
+        pytest.param(
+            '{"findings": ["dvt"], "cleared": [{"rule": "dvt", "on": "2026-02-30"}], "all_others_answered_no": true}',
+            "invalid_request",
+            '"2026-02-30"',
+            id="clearance-impossible-date",
+        ),
+        pytest.param(
+            '{"findings": [], "cleared": [{"rule": "dvt", "by": "Dr X"}], "all_others_answered_no": true}',
+            "invalid_request",
+            "unknown field 'by'",
+            id="clearance-field",
+        ),
+        pytest.param(
+            '{"findings": [], "today": "tomorrow", "all_others_answered_no": true}',
+            "invalid_request",
+            "'today' must be a date written YYYY-MM-DD",
+            id="today",
+        ),
+        pytest.param(
+            '{"findings": ["chest_pain"], "today": 20261203}', "invalid_request", "'today'", id="today-beside-emergency"
+        ),
+        pytest.param('{"findings": "chest_pain"}', "invalid_request", "'findings' must be a list", id="shape-first"),
     ],
 )
 def test_a_wrong_request_gives_its_code_and_exit_2(
@@ -159,3 +187,78 @@ def test_empty_input_says_it_is_empty(unknot: RunUnknot) -> None:
 def test_a_category_is_not_case_sensitive(unknot: RunUnknot) -> None:
     run = unknot("rules", "--category", "Emergency", "--json")
     assert run.code == 0 and {r["category"] for r in run.json()} == {"emergency"}
+
+
+def screen_json(unknot: RunUnknot, request: dict[str, object]) -> dict[str, object]:
+    run = unknot("screen", "--json", "-", input=json.dumps(request))
+    assert run.code == 0, run.out + run.err
+    out = run.json()
+    assert isinstance(out, dict)
+    return out
+
+
+def test_an_emergency_answers_beside_wrong_items(unknot: RunUnknot) -> None:
+    request = {
+        "findings": ["headache", {"rule": "bruise"}, 7, {"rule": "fever", "regions": ["scapula_left"]}],
+        "unsure": ["chest_pain"],
+        "cleared": ["fever", {"rule": "dvt", "on": "soon"}],
+    }
+    out = screen_json(unknot, request)
+    assert (out["verdict"], out["may_massage"]) == ("emergency", False)
+    chest = next(r for r in out["reasons"] if r["rule"] == "chest_pain")
+    assert (chest["refer_to"], chest["urgency"]) == ("emergency_services", "now")
+    got = {(json.dumps(m["item"], sort_keys=True), m["code"]) for m in out["not_understood"]}
+    assert got == {
+        ('"headache"', "unknown_rule"),
+        ('{"rule": "bruise"}', "regions_required"),
+        ("7", "invalid_request"),
+        ('{"regions": ["scapula_left"], "rule": "fever"}', "regions_not_allowed"),
+        ('"fever"', "not_clearable"),
+        ('{"on": "soon", "rule": "dvt"}', "invalid_request"),
+    }
+    assert all(m["message"] for m in out["not_understood"])
+
+
+def test_a_correct_request_has_no_not_understood(unknot: RunUnknot) -> None:
+    assert "not_understood" not in screen_json(unknot, {"findings": ["chest_pain"]})
+
+
+@pytest.mark.parametrize(
+    ("on", "cleared"),
+    [("2026-09-04", True), ("2026-09-03", False), ("2026-12-04", False), (None, True)],
+    ids=["within-90-days", "91-days-old", "after-today", "undated"],
+)
+def test_a_dated_clearance_against_today(unknot: RunUnknot, on: str | None, cleared: bool) -> None:
+    item: object = {"rule": "dvt", "on": on} if on else "dvt"
+    out = screen_json(
+        unknot, {"findings": ["dvt"], "cleared": [item], "today": "2026-12-03", "all_others_answered_no": True}
+    )
+    reason = out["reasons"][0]  # type: ignore[index]
+    assert out["verdict"] == ("caution" if cleared else "consult_first")
+    assert reason["cleared"] is cleared
+    assert reason.get("clearance_expired", False) is (not cleared)
+    if not cleared:
+        assert (reason["refer_to"], reason["urgency"]) == ("doctor", "before_massage")
+
+
+def test_without_today_the_local_date_judges_a_clearance(unknot: RunUnknot) -> None:
+    from datetime import date, timedelta
+
+    old = (date.today() - timedelta(days=200)).isoformat()
+    out = screen_json(
+        unknot, {"findings": ["high_bp"], "cleared": [{"rule": "high_bp", "on": old}], "all_others_answered_no": True}
+    )
+    assert out["verdict"] == "consult_first"
+
+
+def test_a_clearance_of_a_not_sure_says_it_does_not_apply(unknot: RunUnknot) -> None:
+    out = screen_json(unknot, {"unsure": ["cancer"], "cleared": ["cancer"], "all_others_answered_no": True})
+    reason = out["reasons"][0]  # type: ignore[index]
+    assert (out["verdict"], reason["unsure"], reason["cleared"]) == ("consult_first", True, False)
+
+
+def test_a_blocking_reason_says_who_to_see_in_words(unknot: RunUnknot) -> None:
+    out = screen_json(unknot, {"findings": ["no_improvement"], "all_others_answered_no": True})
+    reason = out["reasons"][0]  # type: ignore[index]
+    assert (reason["refer_to"], reason["urgency"]) == ("physio_or_doctor", "routine")
+    assert "physical therapist" in reason["referral"]

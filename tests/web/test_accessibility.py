@@ -91,6 +91,7 @@ STEPS: list[tuple[str, Callable[[Any, Server], None]]] = [
     ("log", lambda page, s: page.goto(f"{s.base}/log")),
     ("exports", lambda page, s: page.goto(f"{s.base}/exports")),
     ("settings", lambda page, s: page.goto(f"{s.base}/settings")),
+    ("clearances", lambda page, s: page.goto(f"{s.base}/clearances")),
     ("error", lambda page, s: page.goto(f"{s.base}/exports/nothing.txt")),
 ]
 

@@ -1,7 +1,8 @@
 """``unknot clearance``: consult-first rules a doctor or physical therapist has cleared you for massage with.
 
-A clearance is kept in the journal; on later screens that rule asks no more and becomes its restrictions (for
-example light pressure only), until you withdraw it.
+A clearance is kept in the journal with the day the professional gave it; on later screens that rule becomes its
+restrictions (for example light pressure only) once you confirm it still covers the same condition, until it
+expires (each rule's validity is in docs/safety.md) or you withdraw it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from unknot.cli.options import Db
 CLEARANCE_HELP = """Keep, list or withdraw a professional's clearance of a consult-first rule.
 
 A cleared rule still counts on every screen, as its restrictions (such as light pressure only), not as "ask a
-professional first". Withdraw it when your situation changes.
+professional first". A clearance holds for a number of days from the day it was given (docs/safety.md): after
+that the screen asks again. Withdraw it when your situation changes.
 
 \b
 Examples:
@@ -39,12 +41,15 @@ def list_clearances(
     withdrawn: Annotated[bool, typer.Option("--all", help="Withdrawn clearances too.")] = False,
     db: Db = None,
 ) -> None:
-    """List the clearances kept in the journal.
+    """List the clearances kept in the journal, and whether each still holds or has expired.
 
     \b
     Example:
       unknot clearance list --all
     """
+    from datetime import date
+
+    from unknot.clearances import describe, holds
     from unknot.content import load_catalog
     from unknot.journal import opened_journal
 
@@ -54,42 +59,56 @@ def list_clearances(
     if not found:
         typer.echo("No clearances kept. A screen asks about each consult-first answer.")
         return
+    today = date.today()
     for c in found:
         label = r.label if (r := catalog.rule(c.rule)) else c.rule
-        state = f"withdrawn {c.withdrawn_at.astimezone().date().isoformat()}" if c.withdrawn_at else "active"
-        typer.echo(f"{c.rule:<24} cleared {c.cleared_on.isoformat()}  {state:<20} {label}")
+        state = "active" if holds(catalog, c, today) else "withdrawn" if not c.active else "EXPIRED"
+        typer.echo(f"{c.rule:<24} {state:<9} {describe(catalog, c, today)}. {label}")
 
 
 @clearance_app.command("add")
 def add(
     rule: Rule,
-    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="When it was cleared (default today).")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="The day the professional cleared you, YYYY-MM-DD (required)."),
+    ] = None,
     db: Db = None,
 ) -> None:
-    """Keep a professional's clearance of a consult-first rule.
+    """Keep a professional's clearance of a consult-first rule, with the day it was given.
+
+    The day is required and never assumed to be today. A newer clearance of the same rule replaces the old one.
 
     \b
     Example:
       unknot clearance add dvt --on 2026-10-20
     """
-    from datetime import date
+    from datetime import UTC, date, datetime
 
-    from unknot.errors import RequestError
+    from unknot.clearances import check_clearance, describe, holds, parse_day
+    from unknot.content import load_catalog
     from unknot.journal import opened_journal
 
-    _consult_first(rule)
-    try:
-        day = date.fromisoformat(on) if on else date.today()
-    except ValueError:
-        raise RequestError(f"--on '{on}' is not a date; give one such as 2026-11-01") from None
-    if day > date.today():
-        raise RequestError(f"--on {day.isoformat()} is still to come; give the day it was cleared")
+    catalog = load_catalog()
+    today = date.today()
+    check_clearance(catalog, rule, today, today)  # the rule first: a wrong one needs no date
+    day = parse_day(on, "--on DATE, the day the professional cleared you")
+    check_clearance(catalog, rule, day, today)
     with opened_journal(db) as journal:
-        if any(c.rule == rule for c in journal.clearances()):
-            typer.echo(f"{rule} is already cleared; nothing changed.")
+        kept = [c for c in journal.clearances() if c.rule == rule]
+        if any(c.cleared_on == day for c in kept):
+            typer.echo(f"{rule} is already kept as cleared on {day.isoformat()}; nothing changed.")
             return
-        journal.add_clearance(rule, day)
-    typer.echo(f"Kept: {rule} cleared on {day.isoformat()}. Screens now apply its restrictions instead.")
+        if kept:
+            journal.withdraw_clearance(rule, datetime.now(UTC))
+        added = journal.add_clearance(rule, day)
+    replaced = " (it replaces the one kept before)" if kept else ""
+    then = (
+        "Screens now apply its restrictions instead, once you confirm it covers the same condition."
+        if holds(catalog, added, today)
+        else "It has already expired, so screens still ask you to see your doctor first."
+    )
+    typer.echo(f"Kept: {rule} {describe(catalog, added, today)}{replaced}. {then}")
 
 
 @clearance_app.command("withdraw")
@@ -114,13 +133,10 @@ def withdraw(rule: Rule, db: Db = None) -> None:
 
 
 def _consult_first(rule_id: str) -> None:
-    from unknot.content import load_catalog
-    from unknot.errors import RequestError
-    from unknot.model import Category
+    from datetime import date
 
-    catalog = load_catalog()
-    rule = catalog.rule(rule_id)
-    allowed = [r.id for r in catalog.rules if r.category is Category.CONSULT_FIRST]
-    if rule is None or rule.category is not Category.CONSULT_FIRST:
-        what = "not a rule" if rule is None else f"a {rule.category.value} rule"
-        raise RequestError(f"'{rule_id}' is {what}; only consult-first rules are cleared: {', '.join(allowed)}")
+    from unknot.clearances import check_clearance
+    from unknot.content import load_catalog
+
+    today = date.today()
+    check_clearance(load_catalog(), rule_id, today, today)

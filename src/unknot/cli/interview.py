@@ -3,9 +3,10 @@
 Each group is one question ("Do any of these apply right now?") over a numbered list, answered y, n or ? (not
 sure, which counts as yes); a yes or not sure asks which. A yes in the emergency group stops at once with the
 number to call. Then, for local findings, where (on a picture of the back), and for consult-first findings,
-whether a professional has cleared them (a clearance kept in the journal is used without asking again, until
-``unknot clearance withdraw``). The answers and the verdict go into the journal, where ``unknot plan`` finds
-today's screen. Ctrl-C cancels; nothing is saved.
+whether a professional has cleared them, and on what day (never assumed to be today). A clearance kept in the
+journal is used once the user confirms it covers the same condition (a no: it does not count today), until it
+expires by its rule's validity or ``unknot clearance withdraw``. The answers and the verdict go into the
+journal, where ``unknot plan`` finds today's screen. Ctrl-C cancels; nothing is saved.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from unknot.cli.console import print_warning, stdout
 from unknot.cli.verdict_view import render_emergency, render_verdict
 from unknot.content import load_catalog
 from unknot.model import Answer, Catalog, Category, Finding, Intake, Rule, ScreenGroup, Verdict
-from unknot.screening import screen
+from unknot.screening import clearance_applies, long_date, screen
 from unknot.settings import emergency_number
 
 YES = {"y", "yes"}
@@ -69,14 +70,15 @@ def screen_in_terminal(emergency_flag: str | None, db: str | None = None) -> tup
 
 
 def _active_clearances(db: str | None) -> dict[str, date]:
-    """The clearances kept in the journal, rule to date; none (with a warning) when the journal cannot be read, so
-    the screen always goes on."""
+    """The clearances kept in the journal, rule to the day given; none (with a warning) when the journal cannot be
+    read, so the screen always goes on."""
+    from unknot.clearances import in_force
     from unknot.errors import UnknotError
     from unknot.journal import opened_journal
 
     try:
         with opened_journal(db) as journal:
-            return {c.rule: c.cleared_on for c in journal.clearances()}
+            return in_force(journal.clearances())
     except (UnknotError, OSError) as exc:
         print_warning(f"could not read the journal, so no clearance is taken from it: {exc}")
         return {}
@@ -92,6 +94,8 @@ def _keep(interview: Interview, db: str | None) -> None:
     try:
         with opened_journal(db) as journal:
             for rule, cleared_on in interview.new_clearances.items():
+                if any(c.rule == rule for c in journal.clearances()):  # a new clearance replaces the expired one
+                    journal.withdraw_clearance(rule, datetime.now().astimezone())
                 journal.add_clearance(rule, cleared_on)
             moment = datetime.now().astimezone()  # local, so that "today" is the user's day
             journal.save_screen(moment, intake_to_json(interview.intake), verdict_to_json(interview.verdict))
@@ -109,8 +113,10 @@ class Interview:
     ticked: list[Ticked] = field(default_factory=list)
     verdict: Verdict | None = None
     intake: Intake | None = None
-    known_clearances: dict[str, date] = field(default_factory=dict)  # kept in the journal: not asked again
+    known_clearances: dict[str, date] = field(default_factory=dict)  # kept in the journal: confirmed, not re-entered
     new_clearances: dict[str, date] = field(default_factory=dict)  # said during this screen: to keep
+    cleared_on: dict[str, date] = field(default_factory=dict)  # every clearance applied today, with its day
+    today: date = field(default_factory=date.today)
 
     def run(self) -> int:
         """Ask every group, then the details; print the verdict. Returns the exit status."""
@@ -162,7 +168,11 @@ class Interview:
     ) -> Intake:
         regions = regions or {}
         findings = tuple(Finding(t.rule.id, t.answer, regions.get(t.rule.id, ())) for t in self.ticked)
-        return Intake(findings=findings, cleared=frozenset(cleared or ()), complete=complete)
+        cleared = cleared or set()
+        dates = tuple(sorted((r, d) for r, d in self.cleared_on.items() if r in cleared))
+        return Intake(
+            findings=findings, cleared=frozenset(cleared), complete=complete, cleared_on=dates, today=self.today
+        )
 
     def _introduce(self) -> None:
         self.console.print(
@@ -224,18 +234,41 @@ class Interview:
         self.console.print()
         self.console.print(f"[bold]{escape(rule.label)}[/]")
         known = self.known_clearances.get(rule.id)
+        if known is not None and clearance_applies(rule, known, self.today):
+            self.console.print("[dim]Your journal keeps a professional's clearance of this.[/]")
+            if self._yes_or_no(
+                f"Is this the same condition a professional cleared on {long_date(known)}? [bold]y[/] / [bold]n[/] › "
+            ):
+                self.cleared_on[rule.id] = known
+                return True
+            self.console.print(
+                "Then that clearance does not count today: ask your doctor before any massage."
+                f" [dim]To remove it for good: unknot clearance withdraw {rule.id}[/]"
+            )
+            return False
         if known is not None:
             self.console.print(
-                f"Cleared for massage by a professional on {known.isoformat()} (kept in your journal). "
-                f"[dim]If that no longer holds: unknot clearance withdraw {rule.id}[/]"
+                f"[yellow]Your clearance from {long_date(known)} has expired[/] (a clearance for this holds"
+                f" {rule.clearance_valid_days} days): ask again before any massage."
             )
+        if self._yes_or_no(
+            "Has a doctor or physical therapist cleared you for massage with this"
+            + (" since then" if known is not None else "")
+            + "? [bold]y[/] / [bold]n[/] › "
+        ):
+            day = self._ask_date()
+            self.new_clearances[rule.id] = day
+            self.cleared_on[rule.id] = day
             return True
+        if known is not None:  # offered to the screen, whose reason then says it has expired and since when
+            self.cleared_on[rule.id] = known
+            return True
+        return False
+
+    def _yes_or_no(self, prompt: str) -> bool:
         while True:
-            reply = self._read(
-                "Has a doctor or physical therapist cleared you for massage with this? [bold]y[/] / [bold]n[/] › "
-            ).lower()
+            reply = self._read(prompt).lower()
             if reply in YES:
-                self.new_clearances[rule.id] = self._ask_date()
                 return True
             if reply in NO:
                 return False
@@ -245,18 +278,18 @@ class Interview:
             self.console.print("[yellow]Please answer y (yes) or n (no).[/]")
 
     def _ask_date(self) -> date:
-        """When the professional cleared it: a date, not in the future; Enter for today."""
-        today = date.today()
+        """The day the professional cleared it: asked, never assumed to be today, and not one still to come."""
+        from unknot.clearances import parse_day
+        from unknot.errors import RequestError
+
         while True:
-            reply = self._read(f"On what date? YYYY-MM-DD, or Enter for today ({today.isoformat()}) › ")
-            if not reply:
-                return today
+            reply = self._read("On what date did they clear you? YYYY-MM-DD › ")
             try:
-                day = date.fromisoformat(reply)
-            except ValueError:
-                self.console.print("[yellow]Please give a date such as 2026-11-01, or press Enter for today.[/]")
+                day = parse_day(reply)
+            except RequestError as exc:
+                self.console.print(f"[yellow]Please {escape(exc.message)}.[/]")
                 continue
-            if day > today:
+            if day > self.today:
                 self.console.print("[yellow]That date is still to come; give the day it was cleared.[/]")
                 continue
             return day

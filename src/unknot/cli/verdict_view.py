@@ -75,6 +75,9 @@ def _body(verdict: Verdict, catalog: Catalog, *, with_advice: bool = True) -> Re
     parts: list[RenderableType] = []
     if with_advice:
         parts.append(Text(verdict.advice))
+    referrals = list(dict.fromkeys(r.referral for r in verdict.reasons if r.referral and not r.cleared))
+    if referrals and verdict.category is not Category.EMERGENCY:
+        parts.append(Text.assemble(("\nWho to see, and how soon: ", "bold"), " ".join(referrals)))
     if verdict.avoid_regions:
         names = "; ".join(_region_name(catalog, r) for r in verdict.avoid_regions)
         parts.append(Text.assemble(("\nKeep away from: ", "bold"), names))
@@ -93,7 +96,11 @@ def _body(verdict: Verdict, catalog: Catalog, *, with_advice: bool = True) -> Re
                 item.append(f" ({'; '.join(_region_name(catalog, r) for r in reason.regions)})")
             if reason.unsure:
                 item.append(" (not sure)", style="italic")
+            if reason.clearance_expired:
+                item.append(" (clearance expired)", style="italic")
             item.append(f"\n{reason.message}")
+            if reason.referral:
+                item.append(f"\n{reason.referral}", style="bold")
             item.append(f"\nSources: {', '.join(s.key for s in reason.sources)}", style="dim")
             items.append(item)
         parts.append(_bullets(items))

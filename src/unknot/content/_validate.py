@@ -30,6 +30,7 @@ from unknot.model import (
     Position,
     PrepItem,
     PressureRules,
+    ReferTo,
     Region,
     Restriction,
     Rule,
@@ -39,6 +40,7 @@ from unknot.model import (
     Technique,
     Tool,
     Transition,
+    Urgency,
 )
 
 T = TypeVar("T")
@@ -92,6 +94,10 @@ def build_catalog(directory: Path) -> Catalog:
         unsure_note=_text(notes, "categories.yaml", "notes", "unsure"),
         cleared_note=_text(notes, "categories.yaml", "notes", "cleared"),
         all_avoided_note=_text(notes, "categories.yaml", "notes", "all_avoided"),
+        referrals=_referrals(_read(directory, "categories.yaml"), rules),
+        clearance_expired_note=_text(notes, "categories.yaml", "notes", "clearance_expired"),
+        clearance_future_note=_text(notes, "categories.yaml", "notes", "clearance_future"),
+        clearance_unsure_note=_text(notes, "categories.yaml", "notes", "clearance_unsure"),
         techniques=tuple(techniques),
         tools=tuple(tools),
         positions=tuple(positions),
@@ -228,11 +234,99 @@ def _check_rules(rules: list[Rule], source_keys: set[str], restriction_ids: set[
             raise ContentError(f"{where}, field 'sources': every rule needs at least one source")
         _known(where, "sources", rule.sources, source_keys, "sources.yaml")
         _known(where, "restrictions", rule.restrictions, restriction_ids, "restrictions.yaml")
+        _check_referral(where, rule)
+        _check_validity(where, rule)
         if rule.restrictions and rule.category not in (Category.CAUTION, Category.CONSULT_FIRST):
             raise ContentError(
                 f"{where}, field 'restrictions': only caution and consult_first rules (once cleared)"
                 f" carry restrictions, and this one is {rule.category}"
             )
+
+
+# Version 2 of the specification ("Clearances expire"): a validity between a week and a year.
+CLEARANCE_DAYS = (7, 365)
+BLOCKING_REFERRALS = (Category.SEE_PROFESSIONAL, Category.CONSULT_FIRST)
+
+
+def _check_referral(where: str, rule: Rule) -> None:
+    """Who to see and how soon: on every see_professional and consult_first rule, on no other."""
+    if rule.category not in BLOCKING_REFERRALS:
+        for field in ("refer_to", "urgency"):
+            if getattr(rule, field) is not None:
+                why = (
+                    "an emergency always means emergency_services, now (from its category)"
+                    if rule.category is Category.EMERGENCY
+                    else "only see_professional and consult_first rules say who to see,"
+                    f" and this one is {rule.category}"
+                )
+                raise ContentError(f"{where}, field '{field}': remove it; {why}")
+        return
+    for field in ("refer_to", "urgency"):
+        if getattr(rule, field) is None:
+            raise ContentError(
+                f"{where}, field '{field}': a {rule.category} rule must say who to see and how soon"
+                " (screening-rules.md, version 2: 'Who to see, and how soon')"
+            )
+    if rule.refer_to is ReferTo.EMERGENCY_SERVICES or rule.urgency is Urgency.NOW:
+        raise ContentError(
+            f"{where}, field 'refer_to': emergency_services / now belong to emergency rules only;"
+            " choose doctor or physio_or_doctor"
+        )
+    if (rule.category is Category.CONSULT_FIRST) != (rule.urgency is Urgency.BEFORE_MASSAGE):
+        raise ContentError(
+            f"{where}, field 'urgency': before_massage is the urgency of every consult_first rule and of no other;"
+            f" this {rule.category} rule says {rule.urgency}"
+        )
+
+
+def _check_validity(where: str, rule: Rule) -> None:
+    days = rule.clearance_valid_days
+    if rule.category is not Category.CONSULT_FIRST:
+        if days is not None:
+            raise ContentError(
+                f"{where}, field 'clearance_valid_days': only consult_first rules are cleared, and this one is"
+                f" {rule.category}; remove it"
+            )
+        return
+    low, high = CLEARANCE_DAYS
+    if days is None:
+        raise ContentError(
+            f"{where}, field 'clearance_valid_days': a consult_first rule needs how long a clearance holds,"
+            f" {low} to {high} days"
+        )
+    if not low <= days <= high:
+        raise ContentError(f"{where}, field 'clearance_valid_days': {days} is not from {low} to {high} days")
+
+
+def _referrals(doc: Any, rules: list[Rule]) -> tuple[tuple[ReferTo, Urgency, str], ...]:
+    """categories.yaml's ``referrals``: refer_to -> urgency -> the words, for every pair in use."""
+    name = "categories.yaml"
+    table = _mapping(doc, name, "referrals")
+    out: list[tuple[ReferTo, Urgency, str]] = []
+    for who, by_urgency in table.items():
+        if who not in {r.value for r in ReferTo}:
+            raise ContentError(
+                f"{name}, entry 'referrals.{who}': not a refer_to; choose one of {', '.join(r.value for r in ReferTo)}"
+            )
+        if not isinstance(by_urgency, dict):
+            raise ContentError(f"{name}, entry 'referrals.{who}': a mapping of urgency to text is required")
+        for when in by_urgency:
+            if when not in {u.value for u in Urgency}:
+                raise ContentError(
+                    f"{name}, entry 'referrals.{who}', field '{when}': not an urgency;"
+                    f" choose one of {', '.join(u.value for u in Urgency)}"
+                )
+            out.append((ReferTo(who), Urgency(when), _text(by_urgency, name, f"referrals.{who}", when)))
+    needed = {(ReferTo.EMERGENCY_SERVICES, Urgency.NOW)} | {
+        (r.refer_to, r.urgency) for r in rules if r.refer_to is not None and r.urgency is not None
+    }
+    have = {(who, when) for who, when, _ in out}
+    for who, when in sorted(needed - have):
+        raise ContentError(
+            f"{name}, entry 'referrals.{who}', field '{when}': the words for {who} / {when} are missing"
+            " (a rule or the emergency category uses this pair)"
+        )
+    return tuple(out)
 
 
 def _known(where: str, field: str, values: Iterable[str], known: set[str], file: str) -> None:

@@ -33,6 +33,8 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 RegionId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
 Score = Annotated[int, Field(ge=0, le=10)]
+# A journal row id. One no database holds (beyond 64 bits, or not positive) is a session that is not there: 404.
+SessionId = int
 SessionTime = Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
 
 
@@ -45,13 +47,22 @@ class FindingItem(Strict):
     regions: list[RegionId] = Field(default_factory=list, max_length=12)
 
 
+Day = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD")]
+
+
+class ClearedItem(Strict):
+    rule: Annotated[str, Field(min_length=1, max_length=40)]
+    on: Day  # the day the professional cleared it
+
+
 class ScreenBody(Strict):
     """The screen contract's request (``docs/contracts.md``)."""
 
     findings: list[str | FindingItem] = Field(default_factory=list, max_length=60)
     unsure: list[str | FindingItem] = Field(default_factory=list, max_length=60)
-    cleared: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=60)
+    cleared: list[Annotated[str, Field(max_length=40)] | ClearedItem] = Field(default_factory=list, max_length=60)
     all_others_answered_no: bool = False
+    today: Day | None = None  # default: the server's local date
 
 
 class PlanBody(Strict):
@@ -123,7 +134,7 @@ def regions(request: Request) -> list[dict[str, Any]]:
 
 @router.post("/screen", summary="Answer the safety screen; it is kept, and today's policy follows")
 def post_screen(request: Request, body: ScreenBody, subject: Subject = "self") -> dict[str, Any]:
-    verdict, policy = save_screen(request, body.model_dump(exclude_defaults=False), subject)
+    verdict, policy = save_screen(request, body.model_dump(exclude_none=True), subject)
     return {**verdict_to_json(verdict), "today": policy_to_json(policy)}
 
 
@@ -168,21 +179,21 @@ def routine_mode(routine: dict[str, Any]) -> Any:
 
 
 @router.get("/sessions/{session_id}", summary="A session under way: where it is and what comes")
-def get_session(request: Request, session_id: int) -> dict[str, Any]:
+def get_session(request: Request, session_id: SessionId) -> dict[str, Any]:
     live = live_of(request).get(session_id)
     update = live_of(request).catch_up(live)
     return {**live.view(update), "routine": routine_to_json(live.routine)}
 
 
 @router.post("/sessions/{session_id}/events", summary="Something happened: a key, a button, a step's end")
-def post_event(request: Request, session_id: int, body: EventBody) -> dict[str, Any]:
+def post_event(request: Request, session_id: SessionId, body: EventBody) -> dict[str, Any]:
     live = live_of(request).get(session_id)
     update = live_of(request).apply(live, Event(body.event), body.at)
     return live.view(update)
 
 
 @router.post("/sessions/{session_id}/finish", summary="Close a session with the pain after")
-def finish_session(request: Request, session_id: int, body: FinishBody) -> dict[str, Any]:
+def finish_session(request: Request, session_id: SessionId, body: FinishBody) -> dict[str, Any]:
     live = live_of(request).get(session_id)
     catalog = catalog_of(request)
     for region in body.pain_after:
@@ -201,7 +212,7 @@ def finish_session(request: Request, session_id: int, body: FinishBody) -> dict[
 
 
 @router.delete("/sessions/{session_id}", status_code=204, summary="Discard a session")
-def discard_session(request: Request, session_id: int) -> Response:
+def discard_session(request: Request, session_id: SessionId) -> Response:
     live = live_of(request).get(session_id)
     journal_of(request).delete_session(session_id)
     live_of(request).end(live)

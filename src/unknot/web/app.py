@@ -75,11 +75,12 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    from unknot.web import api, pages, screen_flow
+    from unknot.web import api, clearance_pages, pages, screen_flow
 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(screen_flow.router)
+    app.include_router(clearance_pages.router)
     app.add_exception_handler(UnknotError, _unknot_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_middleware(SecurityMiddleware, keys=config.keys, hosts=config.hosts)

@@ -1,6 +1,8 @@
 """The safety screen in the browser, as the terminal asks it: a group at a time, emergency first (a yes there ends
 the screen at once with the number to call), then which ones, then where on the body map for local findings, then
-whether a professional has cleared each consult-first finding. "Not sure" counts as yes.
+whether a professional has cleared each consult-first finding, and on what day (asked, never filled in as today).
+A clearance kept in the journal is offered for the user to confirm it covers the same condition (a no: it does
+not count today); an expired one is explained and asked again. "Not sure" counts as yes.
 
 The answers so far travel in the form (``draft``, JSON), so every page is a plain form that works without script
 and the back button never loses anything. The verdict is kept in the journal as today's screen.
@@ -10,14 +12,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from unknot.clearances import check_clearance, in_force, parse_day
 from unknot.errors import RequestError
 from unknot.model import Answer, Catalog, Category, Rule, ScreenGroup, Verdict
+from unknot.screening import clearance_applies, long_date
 from unknot.web.context import catalog_of, journal_of, save_screen
 from unknot.web.pages import render, require_csrf, svg
 
@@ -35,6 +39,7 @@ class Draft:
     regions: dict[str, list[str]] = field(default_factory=dict)  # local rule -> where
     cleared: dict[str, str] = field(default_factory=dict)  # consult-first rule -> the date it was cleared
     asked_cleared: list[str] = field(default_factory=list)
+    new_cleared: list[str] = field(default_factory=list)  # clearances said during this screen: to keep
 
     def dump(self) -> str:
         return json.dumps(self.__dict__, separators=(",", ":"))
@@ -52,6 +57,7 @@ class Draft:
                 regions={str(k): [str(r) for r in v] for k, v in dict(data.get("regions", {})).items()},
                 cleared={str(k): str(v) for k, v in dict(data.get("cleared", {})).items()},
                 asked_cleared=[str(r) for r in data.get("asked_cleared", [])],
+                new_cleared=[str(r) for r in data.get("new_cleared", [])],
             )
         except (ValueError, TypeError, AttributeError):
             raise RequestError("the screen's answers were garbled; start the screen again") from None
@@ -170,21 +176,32 @@ def _details(request: Request, draft: Draft) -> Response:
                 "screen_where.html",
                 {"draft": draft.dump(), "rule": rule, "regions": catalog.regions, "back_svg": svg("back"), "note": ""},
             )
-    known = {c.rule: c.cleared_on for c in journal_of(request).clearances()}
+    known = in_force(journal_of(request).clearances())
     for rule_id, reply in draft.ticked.items():
         rule = catalog.rule(rule_id)
         if rule is None or rule.category is not Category.CONSULT_FIRST or reply != "yes":
             continue
-        if rule_id in known and rule_id not in draft.cleared:
-            draft.cleared[rule_id] = known[rule_id].isoformat()
-            continue
         if rule_id not in draft.asked_cleared:
-            return render(
-                request,
-                "screen_cleared.html",
-                {"draft": draft.dump(), "rule": rule, "today": date.today().isoformat(), "note": ""},
-            )
+            return _ask_cleared(request, draft, rule, known.get(rule_id))
     return _verdict(request, draft, complete=True)
+
+
+def _ask_cleared(request: Request, draft: Draft, rule: Rule, known: date | None, note: str = "") -> Response:
+    """Has a professional cleared this? With a clearance kept: is it the same condition (or has it expired)?"""
+    holds = known is not None and clearance_applies(rule, known, date.today())
+    return render(
+        request,
+        "screen_cleared.html",
+        {
+            "draft": draft.dump(),
+            "rule": rule,
+            "today": date.today().isoformat(),
+            "note": note,
+            "known": long_date(known) if known else "",
+            "holds": holds,
+            "valid_days": rule.clearance_valid_days,
+        },
+    )
 
 
 def _after_where(request: Request, draft: Draft, rule_id: str, places: list[str]) -> Response:
@@ -214,25 +231,21 @@ def _after_cleared(request: Request, draft: Draft, rule_id: str, reply: str, cle
     rule = catalog.rule(rule_id)
     if rule is None or rule_id not in draft.ticked:
         raise RequestError("that finding is not in this screen; start the screen again")
-    draft.asked_cleared.append(rule_id)
-    if reply == "yes":
+    known = in_force(journal_of(request).clearances()).get(rule_id)
+    today = date.today()
+    if reply == "same" and known is not None and clearance_applies(rule, known, today):
+        draft.cleared[rule_id] = known.isoformat()
+    elif reply == "yes":
         try:
-            day = date.fromisoformat(cleared_on) if cleared_on else date.today()
-        except ValueError:
-            day = None
-        if day is None or day > date.today():
-            draft.asked_cleared.remove(rule_id)
-            return render(
-                request,
-                "screen_cleared.html",
-                {
-                    "draft": draft.dump(),
-                    "rule": rule,
-                    "today": date.today().isoformat(),
-                    "note": "Give the date it was cleared: a day such as 2026-11-01, not one still to come.",
-                },
-            )
+            day = parse_day(cleared_on)
+            check_clearance(catalog, rule_id, day, today)
+        except RequestError as exc:  # refused: nothing kept, the question again with why
+            return _ask_cleared(request, draft, rule, known, f"{exc.message[0].upper()}{exc.message[1:]}.")
         draft.cleared[rule_id] = day.isoformat()
+        draft.new_cleared.append(rule_id)
+    elif known is not None and not clearance_applies(rule, known, today):
+        draft.cleared[rule_id] = known.isoformat()  # offered, so the verdict says it has expired and since when
+    draft.asked_cleared.append(rule_id)
     return _details(request, draft)
 
 
@@ -245,15 +258,20 @@ def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
         assert rule is not None
         item: Any = {"rule": rule_id, "regions": draft.regions.get(rule_id, [])} if rule.is_local else rule_id
         (findings if reply == Answer.YES.value else unsure).append(item)
-    known = {c.rule for c in journal_of(request).clearances()}
-    for rule_id, day in draft.cleared.items():
-        if rule_id not in known:
-            journal_of(request).add_clearance(rule_id, date.fromisoformat(day))
+    journal = journal_of(request)
+    today = date.today()
+    for rule_id in dict.fromkeys(draft.new_cleared):
+        day = parse_day(draft.cleared.get(rule_id))
+        check_clearance(catalog, rule_id, day, today)  # a clearance the server refuses is never kept
+        if any(c.rule == rule_id for c in journal.clearances()):  # the new one replaces the one kept before
+            journal.withdraw_clearance(rule_id, datetime.now(UTC))
+        journal.add_clearance(rule_id, day)
     answers = {
         "findings": findings,
         "unsure": unsure,
-        "cleared": sorted(draft.cleared),
+        "cleared": [{"rule": r, "on": d} for r, d in sorted(draft.cleared.items())],
         "all_others_answered_no": complete,
+        "today": today.isoformat(),
     }
     verdict, _policy = save_screen(request, answers)
     return _show_verdict(request, verdict)
@@ -270,5 +288,9 @@ def _show_verdict(request: Request, verdict: Verdict) -> Response:
             "labels": {r.id: r.label for r in catalog.rules},
             "region_names": {r.id: r.name for r in catalog.regions},
             "restrictions": {r.id: r.meaning for r in catalog.restrictions},
+            "referrals": list(dict.fromkeys(r.referral for r in verdict.reasons if r.referral and not r.cleared)),
+            "clearable": any(
+                r.cleared or r.category is Category.CONSULT_FIRST or r.clearance_expired for r in verdict.reasons
+            ),
         },
     )
