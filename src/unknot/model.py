@@ -262,7 +262,17 @@ class ScreenGroup:
     id: str
     title: str
     prompt: str
+    receiver_title: str
+    receiver_prompt: str
     rules: tuple[str, ...]
+
+    def title_for(self, subject: str) -> str:
+        """The group's title for a screen about ``subject`` (``self``, or the ``receiver`` of a partner massage)."""
+        return self.receiver_title if subject == "receiver" else self.title
+
+    def prompt_for(self, subject: str) -> str:
+        """The group's question for a screen about ``subject``."""
+        return self.receiver_prompt if subject == "receiver" else self.prompt
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,7 +91,9 @@ def test_the_pages_lead_to_the_clearances(client: httpx.Client) -> None:
 
 
 def ask(client: httpx.Client, draft: dict[str, object], **form: str) -> httpx.Response:
-    return client.post("/screen", data={"csrf": csrf(client), "draft": json.dumps(draft), **form})
+    return client.post(
+        "/screen", data={"csrf": csrf(client), "draft": json.dumps(draft), **form}, follow_redirects=True
+    )
 
 
 def to_the_clearance(client: httpx.Client, rule: str = "dvt") -> tuple[httpx.Response, dict[str, object]]:

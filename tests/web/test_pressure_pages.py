@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import Server
+from tests.web.conftest import Server, start_server, stop_server
 
 FORBIDDEN = ["good hurt", "4 to 6", "4-6", "4–6", "four to six"]
 PLAN = {"mode": "self", "minutes": 8, "tools": ["tennis_ball"]}
@@ -84,19 +84,28 @@ def pages_under(server: Server, findings: list[str]) -> dict[str, Any]:
         return out
 
 
-@pytest.fixture(scope="module")
-def light(server: Server) -> dict[str, Any]:
-    return pages_under(server, ["fragile_skin"])
+def pages_on_a_journal_of_their_own(factory: pytest.TempPathFactory, findings: list[str]) -> dict[str, Any]:
+    """Each case on its own journal: the screens of one day add up (today's policy), so cases must not share one."""
+    server = start_server(factory.mktemp("pressure"))
+    try:
+        return pages_under(server, findings)
+    finally:
+        stop_server(server)
 
 
 @pytest.fixture(scope="module")
-def reduced(server: Server) -> dict[str, Any]:
-    return pages_under(server, ["reduced_sensation"])
+def light(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return pages_on_a_journal_of_their_own(tmp_path_factory, ["fragile_skin"])
 
 
 @pytest.fixture(scope="module")
-def usual(server: Server) -> dict[str, Any]:
-    return pages_under(server, [])
+def reduced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return pages_on_a_journal_of_their_own(tmp_path_factory, ["reduced_sensation"])
+
+
+@pytest.fixture(scope="module")
+def usual(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return pages_on_a_journal_of_their_own(tmp_path_factory, [])
 
 
 PAGES = ["verdict", "preview", "prepare", "player", "after", "timeline"]

@@ -44,16 +44,21 @@ class Ticked:
     answer: Answer
 
 
-def run_interview(emergency_flag: str | None, db: str | None = None) -> int:
+def run_interview(emergency_flag: str | None, db: str | None = None, subject: str = "self") -> int:
     """Run the screen in the terminal and keep it in the journal; return the exit status (130 on Ctrl-C)."""
-    return screen_in_terminal(emergency_flag, db)[0]
+    return screen_in_terminal(emergency_flag, db, subject)[0]
 
 
-def screen_in_terminal(emergency_flag: str | None, db: str | None = None) -> tuple[int, Verdict | None]:
-    """Run the screen; keep it in the journal as today's screen. Returns the exit status and the verdict."""
+def screen_in_terminal(
+    emergency_flag: str | None, db: str | None = None, subject: str = "self"
+) -> tuple[int, Verdict | None]:
+    """Run the screen about ``subject`` (``self``, or the ``receiver`` of a partner massage); keep it in the journal.
+    Returns the exit status and the verdict."""
     catalog = load_catalog()
     interview = Interview(stdout(), catalog, emergency_number(catalog, emergency_flag, warn=print_warning))
+    interview.subject = subject
     interview.known_clearances = _active_clearances(db)
+    interview.reminders = _reminders(db, subject)
     try:
         code = interview.run()
     except KeyboardInterrupt:
@@ -84,6 +89,20 @@ def _active_clearances(db: str | None) -> dict[str, date]:
         return {}
 
 
+def _reminders(db: str | None, subject: str) -> dict[str, str]:
+    """What today's policy asks again, rule to what the journal showed; none when the journal cannot be read."""
+    from unknot.errors import UnknotError
+    from unknot.journal import opened_journal
+    from unknot.today import todays_policy
+
+    try:
+        with opened_journal(db) as journal:
+            policy = todays_policy(journal, load_catalog(), datetime.now().astimezone(), subject)
+    except (UnknotError, OSError):
+        return {}
+    return {a.rule: a.shown for a in policy.ask_again}
+
+
 def _keep(interview: Interview, db: str | None) -> None:
     """Keep the screen (answers and verdict) and any new clearance in the journal."""
     from unknot.contract import intake_to_json, verdict_to_json
@@ -98,7 +117,9 @@ def _keep(interview: Interview, db: str | None) -> None:
                     journal.withdraw_clearance(rule, datetime.now().astimezone())
                 journal.add_clearance(rule, cleared_on)
             moment = datetime.now().astimezone()  # local, so that "today" is the user's day
-            journal.save_screen(moment, intake_to_json(interview.intake), verdict_to_json(interview.verdict))
+            journal.save_screen(
+                moment, intake_to_json(interview.intake), verdict_to_json(interview.verdict), interview.subject
+            )
     except (UnknotError, OSError) as exc:  # the screen still stands; only `unknot plan` will ask again
         print_warning(f"could not keep today's screen in the journal: {exc}")
 
@@ -117,6 +138,8 @@ class Interview:
     new_clearances: dict[str, date] = field(default_factory=dict)  # said during this screen: to keep
     cleared_on: dict[str, date] = field(default_factory=dict)  # every clearance applied today, with its day
     today: date = field(default_factory=date.today)
+    subject: str = "self"  # whom the screen is about: the user, or the receiver of a partner massage
+    reminders: dict[str, str] = field(default_factory=dict)  # rule -> what the journal showed (asked again)
 
     def run(self) -> int:
         """Ask every group, then the details; print the verdict. Returns the exit status."""
@@ -187,6 +210,11 @@ class Interview:
                     " (no) or ",
                     ("?", "bold"),
                     " (not sure). Not sure counts as yes: a safety screen never settles a doubt in favour of massage.",
+                    *(
+                        ("\n", ("The questions are about the person receiving the massage.", "bold"))
+                        if self.subject == "receiver"
+                        else ()
+                    ),
                 ),
                 border_style="cyan",
             )
@@ -198,10 +226,13 @@ class Interview:
     def _ask_group(self, group: ScreenGroup, index: int, total: int) -> Answer:
         console = self.console
         console.print()
-        console.rule(f"[bold]Step {index} of {total}[/] · {escape(group.title)}", align="left", style="cyan")
-        console.print(f"[bold]{escape(group.prompt)}[/]")
+        title = group.title_for(self.subject)
+        console.rule(f"[bold]Step {index} of {total}[/] · {escape(title)}", align="left", style="cyan")
+        console.print(f"[bold]{escape(group.prompt_for(self.subject))}[/]")
         for i, rule in enumerate(self._rules(group), start=1):
             console.print(f"  [cyan]{i:>2}.[/] {escape(rule.label)}")
+            if rule.id in self.reminders:  # the journal asks this again (today's policy): say why
+                console.print(f"      [yellow]{escape(self.reminders[rule.id])}[/]")
         while True:
             reply = self._read("[bold]y[/] / [bold]n[/] / [bold]?[/] (not sure) › ").lower()
             if reply in NO:

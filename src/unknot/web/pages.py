@@ -49,6 +49,8 @@ def base_context(request: Request) -> dict[str, Any]:
         "path": request.url.path,
         "settings": settings,
         "region_names": {r.id: r.name for r in catalog_of(request).regions},
+        "screen_step": getattr(request.state, "screen_step", None),
+        "screen_back": getattr(request.state, "screen_back", None),
     }
 
 

@@ -4,25 +4,30 @@ whether a professional has cleared each consult-first finding, and on what day (
 A clearance kept in the journal is offered for the user to confirm it covers the same condition (a no: it does
 not count today); an expired one is explained and asked again. "Not sure" counts as yes.
 
-The answers so far travel in the form (``draft``, JSON), so every page is a plain form that works without script
-and the back button never loses anything. The verdict is kept in the journal as today's screen.
+The answers so far travel in the form (``draft``, JSON), so every page is a plain form that works without script.
+Each answer is posted, then the browser is sent to the page that follows (post, redirect, get): the browser's Back
+and reload never post an answer again, and each page's own Back link leads to the step before. The verdict is kept
+in the journal; ``?for=receiver`` screens the person receiving a partner massage.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from unknot.clearances import check_clearance, in_force, parse_day
 from unknot.errors import RequestError
 from unknot.model import Answer, Catalog, Category, Rule, ScreenGroup, Verdict
+from unknot.policy import SUBJECTS
 from unknot.screening import clearance_applies, long_date
-from unknot.web.context import catalog_of, journal_of, save_screen
+from unknot.web.context import catalog_of, journal_of, policy_for, save_screen
 from unknot.web.pages import render, require_csrf, svg
 
 __all__ = ["Draft", "router"]
@@ -40,6 +45,7 @@ class Draft:
     cleared: dict[str, str] = field(default_factory=dict)  # consult-first rule -> the date it was cleared
     asked_cleared: list[str] = field(default_factory=list)
     new_cleared: list[str] = field(default_factory=list)  # clearances said during this screen: to keep
+    subject: str = "self"  # whom the screen is about: the user, or the receiver of a partner massage
 
     def dump(self) -> str:
         return json.dumps(self.__dict__, separators=(",", ":"))
@@ -58,12 +64,13 @@ class Draft:
                 cleared={str(k): str(v) for k, v in dict(data.get("cleared", {})).items()},
                 asked_cleared=[str(r) for r in data.get("asked_cleared", [])],
                 new_cleared=[str(r) for r in data.get("new_cleared", [])],
+                subject=str(data.get("subject", "self")),
             )
         except (ValueError, TypeError, AttributeError):
             raise RequestError("the screen's answers were garbled; start the screen again") from None
         if any(catalog.rule(r) is None or a not in ("yes", "unsure") for r, a in draft.ticked.items()):
             raise RequestError("the screen's answers name an unknown rule; start the screen again")
-        if not 0 <= draft.group <= len(catalog.groups):
+        if not 0 <= draft.group <= len(catalog.groups) or draft.subject not in SUBJECTS:
             raise RequestError("the screen's answers were garbled; start the screen again")
         return draft
 
@@ -74,14 +81,63 @@ def _rules(catalog: Catalog, group: ScreenGroup) -> list[Rule]:
 
 @router.get("/screen", response_class=HTMLResponse)
 def first_group(request: Request) -> Response:
-    return _ask_group(request, Draft())
+    """The first question; ``?for=receiver`` screens the person receiving a partner massage."""
+    subject = request.query_params.get("for", "self")
+    if subject not in SUBJECTS:
+        raise RequestError(f"a screen is for 'self' or 'receiver', not '{subject}'")
+    step = secrets.token_urlsafe(12)  # kept too, so that the second question can lead back to it
+    request.state.screen_step = step
+    response = _ask_group(request, Draft(subject=subject))
+    _keep_page(request, step, bytes(response.body))
+    return response
+
+
+@router.get("/screen/{step}", response_class=HTMLResponse)
+def shown_step(request: Request, step: str) -> Response:
+    """A step of the screen as it was shown (after each answer the browser is sent here, so that its Back and
+    reload never post an answer again)."""
+    page = _pages(request).get(step)
+    if page is None:
+        return RedirectResponse("/screen", status_code=303)  # forgotten (a restart, or long ago): start again
+    return HTMLResponse(page, headers={"cache-control": "no-store"})
 
 
 @router.post("/screen", response_class=HTMLResponse)
 async def answer(request: Request) -> Response:
-    """One answer of the screen; the next question, or the verdict."""
+    """One answer of the screen: the next question or the verdict, shown at a page of its own (post, redirect,
+    get)."""
     form = await request.form()
     require_csrf(request, _str(form.get("csrf")))
+    previous = _str(form.get("step"))
+    step = secrets.token_urlsafe(12)
+    request.state.screen_step = step
+    request.state.screen_back = f"/screen/{previous}" if previous in _pages(request) else None
+    response = await _answer(request, form)
+    if response.status_code != 200 or not isinstance(response, HTMLResponse):
+        return response
+    _keep_page(request, step, bytes(response.body))
+    return RedirectResponse(f"/screen/{step}", status_code=303)
+
+
+#: How many shown steps the server keeps for Back (a few screens' worth; the oldest go first).
+KEPT_STEPS = 400
+
+
+def _pages(request: Request) -> OrderedDict[str, bytes]:
+    pages: OrderedDict[str, bytes] | None = getattr(request.app.state, "screen_pages", None)
+    if pages is None:
+        pages = request.app.state.screen_pages = OrderedDict()
+    return pages
+
+
+def _keep_page(request: Request, step: str, body: bytes) -> None:
+    pages = _pages(request)
+    pages[step] = body
+    while len(pages) > KEPT_STEPS:
+        pages.popitem(last=False)
+
+
+async def _answer(request: Request, form: Any) -> Response:
     catalog = catalog_of(request)
     draft = Draft.load(_str(form.get("draft")), catalog)
     stage = _str(form.get("stage"))
@@ -113,6 +169,9 @@ def _ask_group(request: Request, draft: Draft, note: str = "") -> Response:
         {
             "draft": draft.dump(),
             "group": group,
+            "title": group.title_for(draft.subject),
+            "prompt": group.prompt_for(draft.subject),
+            "reminders": _reminders(request, draft.subject),
             "number": draft.group + 1,
             "total": len(catalog.groups),
             "rules": _rules(catalog, group),
@@ -273,8 +332,13 @@ def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
         "all_others_answered_no": complete,
         "today": today.isoformat(),
     }
-    verdict, _policy = save_screen(request, answers)
+    verdict, _policy = save_screen(request, answers, draft.subject)
     return _show_verdict(request, verdict)
+
+
+def _reminders(request: Request, subject: str) -> dict[str, str]:
+    """What today's policy asks again (rule to what the journal showed), said under the question."""
+    return {a.rule: a.shown for a in policy_for(request, subject).ask_again}
 
 
 def _show_verdict(request: Request, verdict: Verdict) -> Response:
