@@ -26,6 +26,7 @@ __all__ = [
     "EmergencyNumbers",
     "Finding",
     "Dose",
+    "DoseCap",
     "Hold",
     "InsightRules",
     "Intake",
@@ -48,6 +49,8 @@ __all__ = [
     "SessionEvent",
     "SessionRecord",
     "SessionStatus",
+    "Shortened",
+    "ShortenedTexts",
     "StepRecord",
     "StepStatus",
     "Feedback",
@@ -170,6 +173,7 @@ class Region:
     techniques: str
     number: int
     spoken: str
+    muscle: str | None = None  # how a kneading cue names it when ``spoken`` is a bone ("muscles over the left …")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +181,8 @@ class Restriction:
     """A limit a ``caution`` finding puts on the routine, such as ``light_pressure``.
 
     What it removes is data (``restrictions.yaml``, tabled in the plan contract): ``techniques``, ``tools``
-    (tools or body parts) and ``positions`` by id, every point technique when ``point`` is true, and any
-    pressure above ``max_pressure``.
+    (tools or body parts) and ``positions`` by id, every point technique when ``point`` is true, every sustained
+    hold (``hold_seconds``) when ``no_holds`` is true, and any pressure above ``max_pressure``.
     """
 
     __pydantic_config__ = _STRICT
@@ -189,6 +193,7 @@ class Restriction:
     tools: tuple[str, ...] = ()
     positions: tuple[str, ...] = ()
     point: bool = False
+    no_holds: bool = False
     max_pressure: Pressure | None = None
 
 
@@ -305,6 +310,9 @@ class Technique:
     stop_signs: tuple[str, ...]
     sources: tuple[str, ...]
     hold: Hold | None = None
+    neck_cues: tuple[str, ...] = ()  # used on the upper trapezius instead of ``cues``: each says to keep off the neck
+    names_muscle: bool = False  # kneading: its cues name the muscle (``Region.muscle``), never a bone
+    first_regions: tuple[str, ...] = ()  # worked first, in this order (the cane: the mid-back, as the article offers)
 
     @property
     def is_point(self) -> bool:
@@ -324,6 +332,38 @@ class Tool:
     description: str
     tips: tuple[str, ...]
     sources: tuple[str, ...]
+    pressure: Pressure | None = None  # the instruction for its steps, when it differs from the technique's
+    later_pressure: Pressure | None = None  # from the second round on, when no restriction caps the pressure
+
+
+@dataclass(frozen=True, slots=True)
+class DoseCap:
+    """The most seconds one region may have, in one routine, of a group of techniques (a step counts for every
+    region it covers)."""
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    name: str
+    techniques: tuple[str, ...]
+    seconds: int
+    sources: tuple[str, ...] = ()
+    design_choice: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ShortenedTexts:
+    """How a routine the dose caps cut short says why, and what would make a longer one possible."""
+
+    __pydantic_config__ = _STRICT
+
+    reason: str  # {have}, {minutes}, {more}
+    reason_no_more: str  # {have}, {minutes}
+    hands: str
+    partner_hands: str
+    add_tools: str  # {tools}
+    partner: str
+    fewer_avoided: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,6 +497,8 @@ class Catalog:
     transitions: tuple[Transition, ...]
     insight_rules: InsightRules
     session: SessionRules
+    dose_caps: tuple[DoseCap, ...]
+    shortened: ShortenedTexts
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _regions: dict[str, Region] = field(init=False, repr=False, compare=False)
     _sources: dict[str, Source] = field(init=False, repr=False, compare=False)
@@ -595,6 +637,7 @@ class PlanRequest:
     avoid: tuple[str, ...] = ()
     restrictions: tuple[str, ...] = ()
     seed: int = 0
+    position: str | None = None  # partner: where the receiver is (prone or seated); None: prone unless restricted
 
 
 @dataclass(frozen=True, slots=True)
@@ -620,6 +663,14 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Shortened:
+    """Why a routine is shorter than asked: the time asked, and what would make a longer routine possible."""
+
+    asked_seconds: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Routine:
     """A timed routine: its steps sum to ``total_seconds``; ``notes`` say what was adapted and why."""
 
@@ -630,6 +681,7 @@ class Routine:
     restrictions: tuple[str, ...] = ()
     focus: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    shortened: Shortened | None = None  # the dose caps could not fill the minutes asked
 
     @property
     def total_seconds(self) -> int:
