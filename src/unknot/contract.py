@@ -23,6 +23,7 @@ from unknot.model import (
     Pressure,
     Reason,
     Routine,
+    Shortened,
     Step,
     Verdict,
 )
@@ -152,7 +153,7 @@ def error_to_json(error: UnknotError) -> dict[str, Any]:
     return {"error": {"code": error.code, "message": error.message}}
 
 
-PLAN_FIELDS = ("mode", "tools", "minutes", "focus", "avoid", "restrictions", "screen", "seed")
+PLAN_FIELDS = ("mode", "tools", "minutes", "focus", "avoid", "restrictions", "screen", "seed", "position")
 
 
 def plan_request_from_json(data: Any) -> tuple[PlanRequest, Verdict | None]:
@@ -180,6 +181,9 @@ def plan_request_from_json(data: Any) -> tuple[PlanRequest, Verdict | None]:
     seed = data.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise RequestError(f"'seed' must be a whole number, not {json.dumps(seed)}")
+    position = data.get("position")
+    if position is not None and not isinstance(position, str):
+        raise RequestError(f'\'position\' must be "prone" or "seated", not {json.dumps(position)}')
     request = PlanRequest(
         mode=Mode(mode),
         minutes=minutes,
@@ -188,6 +192,7 @@ def plan_request_from_json(data: Any) -> tuple[PlanRequest, Verdict | None]:
         avoid=_ids(data, "avoid"),
         restrictions=_ids(data, "restrictions"),
         seed=seed,
+        position=position,
     )
     return request, verdict_from_json(data.get("screen"))
 
@@ -238,7 +243,7 @@ def verdict_from_json(screen: Any) -> Verdict | None:
 
 def routine_to_json(routine: Routine) -> dict[str, Any]:
     """The contract's answer for ``routine``."""
-    return {
+    out: dict[str, Any] = {
         "mode": routine.mode.value,
         "position": routine.position,
         "total_seconds": routine.total_seconds,
@@ -248,6 +253,9 @@ def routine_to_json(routine: Routine) -> dict[str, Any]:
         "restrictions": list(routine.restrictions),
         "notes": list(routine.notes),
     }
+    if routine.shortened is not None:
+        out["shortened"] = {"asked_seconds": routine.shortened.asked_seconds, "reason": routine.shortened.reason}
+    return out
 
 
 def _step_to_json(step: Step) -> dict[str, Any]:
@@ -287,12 +295,22 @@ def routine_from_json(data: Any) -> Routine:
             restrictions=tuple(data.get("restrictions", ())),
             focus=tuple(data.get("focus", ())),
             notes=tuple(data.get("notes", ())),
+            shortened=_shortened_from_json(data.get("shortened")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RequestError(f"this is not a routine unknot wrote ({type(exc).__name__}: {exc})") from None
     if not steps:
         raise RequestError("this routine has no steps")
     return routine
+
+
+def _shortened_from_json(data: Any) -> Shortened | None:
+    if data is None:
+        return None
+    asked = data["asked_seconds"]
+    if isinstance(asked, bool) or not isinstance(asked, int):
+        raise ValueError(f"shortened.asked_seconds must be a whole number, not {asked!r}")
+    return Shortened(asked, str(data["reason"]))
 
 
 def _step_from_json(data: dict[str, Any]) -> Step:
