@@ -32,6 +32,7 @@ def plan_interactively(
     screen_file: str | None,
     no_tools: bool,
     db: str | None = None,
+    position: str | None = None,
 ) -> int:
     """Screen (unless today's is known), ask what is missing, plan and show the routine; the exit status."""
     from unknot.planner import plan
@@ -65,7 +66,7 @@ def plan_interactively(
     except KeyboardInterrupt:
         console.print("\n[yellow]Cancelled.[/]")
         return 130
-    request = PlanRequest(chosen, minutes, tuple(tools), tuple(focus), tuple(avoid), seed=seed)
+    request = PlanRequest(chosen, minutes, tuple(tools), tuple(focus), tuple(avoid), seed=seed, position=position)
     routine = plan(request, verdict)
     show_routine(console, catalog, routine)
     return 0
@@ -183,6 +184,11 @@ def _what(catalog: Catalog, step: Step) -> str:
     return step.name.replace("_", " ")
 
 
+def _minutes(seconds: int) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 def show_routine(console: Console, catalog: Catalog, routine: Routine) -> None:
     """The routine as a timeline with totals."""
     position = catalog.position(routine.position)
@@ -196,6 +202,11 @@ def show_routine(console: Console, catalog: Catalog, routine: Routine) -> None:
         head.append(f"\nAvoiding: {', '.join(r.name for x in routine.avoid if (r := catalog.region(x)))}")
     if routine.restrictions:
         head.append(f"\nLimits: {', '.join(routine.restrictions)}")
+    if routine.shortened is not None:
+        head.append(
+            f"\nShorter than the {_minutes(routine.shortened.asked_seconds)} you asked for: {routine.shortened.reason}",
+            style="yellow",
+        )
     for note in routine.notes:
         head.append(f"\nNote: {note}", style="dim")
     console.print(Panel(head, border_style="cyan"))
