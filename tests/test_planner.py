@@ -436,3 +436,192 @@ def test_a_sweep_that_leaves_areas_out_never_says_the_whole_upper_back(mode: Mod
     assert where(CATALOG, sweep) == "Whole upper back" and "whole upper back" in sweep.cue
     assert area_words(CATALOG, ("thoracic_spine", "scapula_left", "scapula_right", "rhomboid_left", "rhomboid_right"))
     assert area_words(CATALOG, ("rhomboid_left",)) is None
+
+
+# --- contract version 2 (issue 13) ------------------------------------------------------------------------------
+
+
+def test_light_pressure_removes_the_cane_and_every_sustained_hold() -> None:
+    for tools in (("massage_cane",), ("lacrosse_ball", "massage_cane"), TOOLS):
+        free = plan(PlanRequest(Mode.SELF, 10, tools, seed=1))
+        assert any(s.technique == "cane" for s in free.steps) and any(s.hold_seconds for s in free.steps)
+        request = PlanRequest(Mode.SELF, 10, tools, restrictions=("light_pressure",), seed=1)
+        light = plan(request)
+        assert faults(request, light) == []
+        assert not any(s.technique == "cane" or s.hold_seconds is not None for s in light.steps), tools
+        assert all(s.pressure is Pressure.LIGHT for s in light.steps if s.is_technique)
+    restriction = CATALOG.restriction("light_pressure")
+    assert restriction is not None and restriction.no_holds and "cane" in restriction.techniques
+    assert "cane" in restriction.meaning and "hold" in restriction.meaning
+
+
+def test_the_lacrosse_light_example_is_full_length() -> None:
+    """shared/contracts/examples/v2/plan-v2-lacrosse-light: the balls and hands fill 10 minutes at light pressure."""
+    request = PlanRequest(Mode.SELF, 10, ("lacrosse_ball", "massage_cane"), restrictions=("light_pressure",))
+    routine = plan(request)
+    assert routine.shortened is None and routine.total_seconds == 600 and faults(request, routine) == []
+
+
+def test_a_lacrosse_ball_asks_for_medium_and_firm_only_after_the_first_round() -> None:
+    routine = plan(PlanRequest(Mode.SELF, 30, ("lacrosse_ball",), seed=0))
+    balls = [s for s in routine.steps if s.tool == "lacrosse_ball"]
+    first = {s.region: s for s in reversed(balls)}  # each region's first ball step
+    assert {s.pressure for s in first.values()} <= {Pressure.LIGHT, Pressure.MEDIUM}
+    assert any(s.pressure is Pressure.FIRM for s in balls), "its second round may go firm when nothing caps it"
+    for limit in ("no_firm", "light_pressure", "no_floor_ball"):
+        limited = plan(PlanRequest(Mode.SELF, 30, ("lacrosse_ball",), restrictions=(limit,), seed=0))
+        firm = [s for s in limited.steps if s.pressure is Pressure.FIRM]
+        assert not firm or limit == "no_floor_ball"  # only a pressure cap removes firm
+    tool = CATALOG.tool("lacrosse_ball")
+    assert tool is not None and tool.pressure is Pressure.MEDIUM and tool.later_pressure is Pressure.FIRM
+    tennis = plan(PlanRequest(Mode.SELF, 30, ("tennis_ball",), seed=0))
+    assert not any(s.pressure is Pressure.FIRM for s in tennis.steps)
+
+
+@pytest.mark.parametrize(
+    ("group", "cap"), [pytest.param(group, cap, id="-".join(sorted(group))) for group, cap in DOSE_CAPS]
+)
+def test_each_dose_cap_holds_per_region_per_routine(group: set[str], cap: int) -> None:
+    caps = {frozenset(c.techniques): c.seconds for c in CATALOG.dose_caps}
+    assert caps[frozenset(group)] == cap  # the content says what the contract says
+    reached = 0
+    for mode, kit in ((Mode.PARTNER, ()), (Mode.SELF, TOOLS), (Mode.SELF, ("foam_roller",)), (Mode.SELF, ())):
+        for minutes in (10, 30, 60):
+            for focus in ((), ("rhomboid_left",), ("upper_trapezius_right",)):
+                routine = plan(PlanRequest(mode, minutes, kit, focus=focus, seed=minutes))
+                dose: Counter[str] = Counter()
+                for s in routine.steps:
+                    if s.technique in group:
+                        dose.update({r: s.seconds for r in s.regions or (s.region,)})
+                assert max(dose.values(), default=0) <= cap, (mode, kit, minutes, focus, dose.most_common(2))
+                reached = max(reached, *dose.values(), 0)
+    assert reached >= 0.9 * cap, "some routine works a region up to its cap"
+
+
+def test_a_foam_roller_alone_for_30_minutes_is_shortened_and_says_why() -> None:
+    """shared/contracts/examples/v2/plan-v2-roller-only-long."""
+    request = PlanRequest(Mode.SELF, 30, ("foam_roller",))
+    routine = plan(request)
+    assert faults(request, routine) == []
+    assert routine.shortened is not None and routine.shortened.asked_seconds == 1800
+    assert routine.total_seconds < 1800
+    reason = routine.shortened.reason
+    assert "foam roller" in reason and f"about {round(routine.total_seconds / 60)} minutes" in reason
+    assert "tennis ball" in reason and "massage cane" in reason, "it names what would make a longer routine"
+    rolled = sum(s.seconds for s in routine.steps if s.technique == "foam_roller")
+    assert rolled <= 240, "every roller band crosses the spine: 240 s of rolling in all"
+
+
+def test_a_shortened_routine_never_names_a_tool_a_restriction_rules_out() -> None:
+    request = PlanRequest(Mode.SELF, 40, ("foam_roller",), restrictions=("no_tools_point",))
+    routine = plan(request)
+    assert routine.shortened is not None and faults(request, routine) == []
+    assert "ball" not in routine.shortened.reason and "cane" not in routine.shortened.reason
+    assert "partner" in routine.shortened.reason
+
+
+def test_without_shortened_the_time_is_exact_and_with_it_never_longer() -> None:
+    for minutes in (3, 10, 25, 45, 60):
+        for kit in ((), ("tennis_ball",), ("foam_roller",), TOOLS):
+            routine = plan(PlanRequest(Mode.SELF, minutes, kit, seed=minutes))
+            if routine.shortened is None:
+                assert routine.total_seconds == minutes * 60
+            else:
+                assert routine.total_seconds < minutes * 60 == routine.shortened.asked_seconds
+
+
+@pytest.mark.parametrize("tools", [("tennis_ball",), ("lacrosse_ball",), ("massage_cane",), TOOLS, ()])
+def test_a_self_routine_warms_up_first(tools: tuple[str, ...]) -> None:
+    for minutes in (3, 5, 12, 30):
+        for avoid in ((), ("upper_trapezius_left", "upper_trapezius_right")):
+            try:
+                routine = plan(PlanRequest(Mode.SELF, minutes, tools, avoid=avoid, seed=minutes))
+            except PlanError:
+                continue  # hands only with both shoulders avoided: nothing to work
+            first = next(s for s in routine.steps if s.is_technique)
+            assert first.technique in ("hand_kneading", "foam_roller") or first.pressure is Pressure.LIGHT, first
+
+
+def test_point_steps_on_the_upper_trapezius_say_to_keep_off_the_neck() -> None:
+    seen = set()
+    kits = ((Mode.PARTNER, ()), (Mode.SELF, TOOLS), (Mode.SELF, ("tennis_ball",)))
+    for mode, kit in (*kits, (Mode.SELF, ("tennis_ball", "foam_roller"))):  # with a roller, a floor ball too
+        for minutes in (10, 30):
+            routine = plan(PlanRequest(mode, minutes, kit, focus=("upper_trapezius_left",), seed=minutes))
+            for s in routine.steps:
+                if s.technique in NECK_CUED and s.region.startswith("upper_trapezius"):
+                    assert "neck" in s.cue.lower() and len(s.cue.split()) <= 15, s
+                    seen.add(s.technique)
+    assert seen == NECK_CUED
+    for t in CATALOG.techniques:
+        assert all("neck" in cue.lower() for cue in t.neck_cues), t.id
+
+
+def test_the_upper_trapezius_is_the_top_of_the_shoulder_never_the_side_of_the_neck() -> None:
+    for side in ("left", "right"):
+        region = CATALOG.region(f"upper_trapezius_{side}")
+        assert region is not None
+        assert "from where the neck meets the shoulder outwards" in region.where
+        assert "side of the neck" not in region.where
+    for t in CATALOG.techniques:
+        for text in (t.description, *t.how, *t.cues, *t.neck_cues):
+            assert "side of the neck out" not in text and "from the neck out" not in text, (t.id, text)
+
+
+def test_the_cane_works_the_mid_back_first() -> None:
+    for tools in (("massage_cane",), TOOLS):
+        routine = plan(PlanRequest(Mode.SELF, 15, tools, seed=3))
+        caned = [s.region for s in routine.steps if s.technique == "cane"]
+        assert caned and caned[0].startswith(("lower_trapezius", "paraspinal")), caned
+        first_other = next((i for i, r in enumerate(caned) if not r.startswith(("lower_trapezius", "paraspinal"))), 9)
+        assert all(r.startswith(("lower_trapezius", "paraspinal")) for r in caned[:first_other])
+    avoided = plan(PlanRequest(Mode.SELF, 15, ("massage_cane",), avoid=("lower_trapezius_left",), seed=3))
+    assert next(s.region for s in avoided.steps if s.technique == "cane").startswith(("lower_trapezius", "paraspinal"))
+
+
+def test_kneading_cues_name_muscles_not_bones() -> None:
+    for mode, kit in ((Mode.PARTNER, ()), (Mode.SELF, ())):
+        routine = plan(PlanRequest(mode, 30, kit, focus=("scapula_left", "scapula_right"), seed=2))
+        kneads = [s for s in routine.steps if s.technique in ("petrissage", "hand_kneading")]
+        assert kneads
+        for s in kneads:
+            if s.region.startswith("scapula"):
+                assert "muscles over the" in s.cue and "shoulder blade" in s.cue, s.cue
+            assert not any(f"{verb} the {side} shoulder blade" in s.cue.lower() for verb in ("knead", "roll", "along")
+                           for side in ("left", "right")), s.cue  # fmt: skip
+    assert any(s.region.startswith("scapula") for s in plan(PlanRequest(Mode.PARTNER, 30, seed=2)).steps)
+
+
+@pytest.mark.parametrize("minutes", [5, 20])
+def test_a_seated_partner_session(minutes: int) -> None:
+    seated = plan(PlanRequest(Mode.PARTNER, minutes, position="seated", seed=1))
+    assert seated.position == "seated" and {s.position for s in seated.steps} == {"seated"}
+    prone = plan(PlanRequest(Mode.PARTNER, minutes, seed=1))
+    assert prone.position == "prone"
+    assert plan(PlanRequest(Mode.PARTNER, minutes, position="prone", seed=1)) == prone
+
+
+def test_no_prone_still_seats_the_receiver_who_asked_to_lie_down() -> None:
+    routine = plan(PlanRequest(Mode.PARTNER, 10, position="prone", restrictions=("no_prone",)))
+    assert routine.position == "seated" and all(s.position != "prone" for s in routine.steps)
+
+
+@pytest.mark.parametrize(
+    ("request_", "words"),
+    [
+        pytest.param(PlanRequest(Mode.SELF, 10, ("tennis_ball",), position="seated"), "partner", id="self"),
+        pytest.param(PlanRequest(Mode.PARTNER, 10, position="standing_wall"), "prone, seated", id="unknown"),
+    ],
+)
+def test_a_wrong_position_is_refused_with_what_to_change(request_: PlanRequest, words: str) -> None:
+    with pytest.raises(PlanError, match=words) as err:
+        plan(request_)
+    assert err.value.code == "invalid_request" and err.value.exit_code == 2
+
+
+def test_no_step_cue_names_the_numeric_pressure_target() -> None:
+    """Under light_pressure the target is comfortable: no cue may say "good hurt" or "4 to 6" (contract v2)."""
+    forbidden = ("good hurt", "4 to 6", "4-6", "4–6", "four to six")
+    texts = [c for t in CATALOG.techniques for c in (*t.cues, *t.neck_cues)]
+    texts += [c for t in CATALOG.transitions for c in t.cues]
+    assert not [c for c in texts if any(w in c.lower() for w in forbidden)]
