@@ -160,6 +160,7 @@ class Plan:
     dose: dict[tuple[str, str], int] = field(default_factory=dict)  # (cap id, region): the most seconds built so far
     free_pressure: bool = True  # no restriction caps the pressure today
     shortened: Shortened | None = None
+    exhausted: bool = False  # the last build stopped early: the dose caps allow no more rounds
 
     def unit(self) -> int:
         """A new allocation unit id (0 is the get-ready step's)."""
@@ -457,7 +458,7 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
         if "petrissage" in u:
             pairs = _pairs(u["petrissage"].regions)
             for i, pair in enumerate(_split(state, _arc_first(state, pairs))):
-                if _skip(state, pair, n):
+                if _skip(state, pair, n) or not _room(state, "petrissage", pair, u["petrissage"].technique.seconds.min):
                     continue
                 b = _pair_block(state, u["petrissage"], pair, base + 35 - 5 * i, n)
                 if not _dosed(state, b.items):
@@ -469,7 +470,8 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
                 candidates.append(b)
         if "rhomboid_access" in u:
             for pair in _split(state, _pairs(u["rhomboid_access"].regions)):
-                if _skip(state, pair, n):
+                low = u["rhomboid_access"].technique.seconds.min
+                if _skip(state, pair, n) or not _room(state, "rhomboid_access", pair, low):
                     continue
                 b = _pair_block(state, u["rhomboid_access"], pair, base + 48, n)
                 if _dosed(state, b.items, partial(_visit, visits, pair, cap)):
@@ -477,7 +479,7 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
         tp = u.get("trigger_point")
         if tp is not None and tp.technique.hold is not None:
             for i, pair in enumerate(_split(state, _pairs(tp.regions))):
-                if _skip(state, pair, n):
+                if _skip(state, pair, n) or not _room(state, "trigger_point", pair, tp.technique.seconds.min):
                     continue
                 b = _pair_block(state, tp, pair, base + (46 - 3 * i if i < 2 else 20 - 5 * i), n)
                 if not _dosed(state, b.items, partial(_visit, visits, pair, cap)):
@@ -492,6 +494,9 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
             flush = stroke(("flush", n), base + 60, firmer)
             flush.focus = True  # it carries the routine between focus rounds
             candidates.insert(0, flush)
+        elif n and not candidates:
+            state.exhausted = True
+            break  # the dose caps leave nothing for another round
         blocks += candidates
     blocks.append(stroke(("close",), MANDATORY, sweep.pressure))
     return blocks
@@ -532,37 +537,50 @@ def _self_blocks(state: Plan, rounds: int) -> list[Block]:
     cap = _visit_cap(state)
     state.dose = {}
     built: list[Block] = []
+    # Without a focus the dose goes in the order of building (earlier rounds, broad work first); with one, to the
+    # most needed blocks first, once all are built (below).
+    greedy = not state.focus
     for n in range(rounds):
         base = 400 - 100 * n
+        before = len(built)
         for tid in techniques:
             use = u[tid]
+            low = use.technique.seconds.min
             tier = 40 if tid in ("ball_wall", "foam_roller", "cane") else 0
             if tid == "ball_floor" and "ball_wall" in u and "foam_roller" not in u:
                 continue  # the wall does the same without getting down on the floor
             found: list[Block] = []
             if tid == "foam_roller":
                 for i, (name, band) in enumerate(_bands(state)):
-                    if _skip(state, band, n):
+                    if _skip(state, band, n) or (greedy and not _room(state, tid, band, low)):
                         continue
                     region = next((r for r in band if r in state.focus), band[0])
                     it = _item(state, use, region, regions=band)
                     it.spoken = name
                     it.unit = state.unit()
                     priority = base + tier - 5 * i + (500 if it.focus else 0)
-                    found.append(Block((n, tid, band), [it], priority, focus=it.focus))
+                    if not greedy or _dosed(state, [it]):
+                        found.append(Block((n, tid, band), [it], priority, focus=it.focus))
             else:
                 tool = balls[min(n, len(balls) - 1)] if balls and tid.startswith("ball") else ""
                 pressure = _tool_pressure(state, use, tool, n)
                 for i, pair in enumerate(_split(state, _first(use, _pairs(use.regions)))):
-                    if _skip(state, pair, n):
+                    if _skip(state, pair, n) or (greedy and not _room(state, tid, pair, low)):
                         continue
                     b = _pair_block(state, use, pair, base + tier - 5 * i, n, tool=tool)
                     for it in b.items:
                         it.pressure = pressure
-                    if not use.technique.is_point or _visit(visits, pair, cap):
+                    if (not use.technique.is_point or _visit(visits, pair, cap)) and (
+                        not greedy or _dosed(state, b.items)
+                    ):
                         found.append(b)
             by_position.setdefault(use.position, []).extend(found)
             built += found
+        if greedy and n and len(built) == before:
+            state.exhausted = True
+            break  # the dose caps leave nothing for another round
+    if greedy:
+        return _checked_in(state, [b for position in SELF_POSITIONS for b in by_position.get(position, [])])
     # The dose caps go to the most needed blocks first (the focus, then earlier rounds): a ball on a neighbour must
     # not take the room a roller on the focus needs, when the roller's band shares that neighbour.
     admitted = {id(b) for b in sorted(built, key=lambda b: -b.priority) if _dosed(state, b.items)}
@@ -590,6 +608,16 @@ def _first(use: Usable, pairs: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, 
     head = tuple(p for p in pairs if any(r in first for r in p))
     head = tuple(sorted(head, key=lambda p: min(first.index(r) for r in p if r in first)))
     return head + tuple(p for p in pairs if p not in head)
+
+
+def _room(state: Plan, technique: str, regions: tuple[str, ...], low: int) -> bool:
+    """Whether every one of ``regions`` has room for ``low`` more seconds of ``technique`` (a cheap check before
+    building a block the dose caps would refuse)."""
+    capped = state.caps.get(technique)
+    if capped is None:
+        return True
+    group, seconds = capped
+    return all(seconds - state.dose.get((group, r), 0) >= low for r in regions)
 
 
 def _dosed(state: Plan, items: list[Item], visit: Callable[[], bool] | None = None) -> bool:
@@ -782,7 +810,8 @@ def _joined(words: list[str], last: str) -> str:
 def _enough_rounds(state: Plan, build: Builder, total: int) -> list[Block]:
     """The blocks of as many rounds as fill ``total`` at their longest. Round one has every region; later rounds
     repeat only the focus (as many as its per-spot cap allows, when point work caps it). When that cannot fill
-    the time every region takes its turn again; when nothing more may be added, the rest is rest."""
+    the time every region takes its turn again; when nothing more may be added (the dose caps), the routine will
+    be shorter."""
     while True:
         rounds = _estimate_rounds(state, total)
         if state.focus and state.focus_rounds and _focus_capacity(state) < total:
@@ -792,11 +821,12 @@ def _enough_rounds(state: Plan, build: Builder, total: int) -> list[Block]:
         previous = -1
         for _ in range(8):
             state.units = 0
+            state.exhausted = False
             blocks = build(state, rounds)
             reach = _measure(state, blocks)[2]
             if reach >= total:
                 return blocks
-            if reach == previous or rounds == MAX_ROUNDS:
+            if reach == previous or rounds == MAX_ROUNDS or state.exhausted:
                 break  # more rounds add nothing: every spot has had all the pressure it may have today
             previous, rounds = reach, min(MAX_ROUNDS, rounds * 2)
         if state.focus and state.focus_rounds:
