@@ -617,7 +617,11 @@ def _room(state: Plan, technique: str, regions: tuple[str, ...], low: int) -> bo
     if capped is None:
         return True
     group, seconds = capped
-    return all(seconds - state.dose.get((group, r), 0) >= low for r in regions)
+    dose = state.dose
+    for r in regions:
+        if seconds - dose.get((group, r), 0) < low:
+            return False
+    return True
 
 
 def _dosed(state: Plan, items: list[Item], visit: Callable[[], bool] | None = None) -> bool:
@@ -627,14 +631,19 @@ def _dosed(state: Plan, items: list[Item], visit: Callable[[], bool] | None = No
     A step counts for every region it covers; a mirrored pair shares one time unit, so both sides get the smaller
     room. A step without room for its minimum is not built (content: techniques.yaml ``dose_caps``)."""
     room: dict[int, int] = {}  # unit: the most seconds it may last
+    caps, dose = state.caps, state.dose
     for it in items:
         if not it.technique:
             continue
-        capped = state.caps.get(it.technique)
+        capped = caps.get(it.technique)
         if capped is None:
             continue
         group, seconds = capped
-        left = min(seconds - state.dose.get((group, r), 0) for r in it.regions or (it.region,))
+        left = seconds
+        for r in it.regions or (it.region,):
+            used = dose.get((group, r), 0)
+            if seconds - used < left:
+                left = seconds - used
         if left < it.low:
             return False
         room[it.unit] = min(room.get(it.unit, it.high), left)
@@ -726,6 +735,8 @@ def _fit(state: Plan, build: Builder) -> list[Step]:
     items, holds = attempt(0)
     if not holds and spare:
         lo, hi = 0, len(spare)  # the most blocks away from the focus that may go with the time still filled
+        if _measure(state, without(hi))[2] >= total:
+            lo = hi
         while lo < hi:
             mid = (lo + hi + 1) // 2
             if _measure(state, without(mid))[2] >= total:
