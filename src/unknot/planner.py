@@ -10,11 +10,13 @@ How a routine is built:
    after), closing effleurage; when time is short the arc comes first (kneading the upper trapezius, rhomboid
    access, holds on the upper trapezius and rhomboids), then kneading the rest. Self routines go seated, then at the
    wall, then on the floor, so the user gets up and down once. More rounds are added until the blocks can fill the
-   time; trigger-point holds stop at the per-spot cap of the content.
+   time; trigger-point holds stop at the per-spot cap of the content, and every step at the dose caps per region
+   (content: ``dose_caps``): its longest is cut to the room left, and a block with no room is not built. When
+   the blocks cannot fill the time, the routine is shorter and says why (``Routine.shortened``), never padded.
 3. *Fit*: the blocks of lowest priority go (later rounds first, then the regions a desk worker needs least, never
    the opening and closing strokes) until the rest fit at their default durations (fewer steps near their dose
    beat many short ones), and always until they fit at their minimums. With a focus, the fewest blocks away from
-   it go (found by bisection) for it to hold more than half the time.
+   it go (found by bisection) for it to hold more than half the time, in a shorter routine if only that lets it.
 4. *Time*: the seconds left after the transitions are shared by weight (each technique's default duration,
    three times as much on focus regions) within each step's minimum and maximum, then rounded to whole
    seconds so that the steps sum exactly to the minutes asked.
