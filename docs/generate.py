@@ -98,6 +98,15 @@ def render_safety() -> str:
     for restriction in catalog.restrictions:
         out.append(f"| `{restriction.id}` | {restriction.meaning} |\n")
     out.append(_pressure_section(catalog))
+    out.append(
+        "\n## Dose per area, per routine\n\nThe most seconds one region may have in one routine, per group of"
+        " techniques (a step counts for every region it covers). When the tools at hand cannot fill the minutes"
+        " within these, the routine is shorter and says why.\n\n| techniques | seconds per region | why | sources |\n"
+        "|---|---|---|---|\n"
+    )
+    for cap in catalog.dose_caps:
+        names = ", ".join(f"`{t}`" for t in cap.techniques)
+        out.append(f"| {names} | {cap.seconds} | {cap.design_choice} | {', '.join(cap.sources)} |\n")
     out.append("\n## Sources\n\n| key | reference | mark | note |\n|---|---|---|---|\n")
     for s in catalog.sources:
         out.append(f"| {s.key} | {s.reference()} | {s.mark} | {s.note} |\n")

@@ -45,9 +45,16 @@ TABLE: dict[str, tuple[Mode, set[str], bool, set[str]]] = {
     "cane": (Mode.SELF, {"massage_cane"}, True, MUSCLES),
 }
 POINT = {t for t, (_, _, point, _) in TABLE.items() if point}
+# Contract v2: seconds per region per routine, per group of techniques (a step counts for each region it covers).
+DOSE_CAPS = (
+    ({"ball_wall", "ball_floor", "foam_roller", "cane"}, 240),
+    ({"hand_kneading", "petrissage"}, 300),
+    ({"trigger_point", "rhomboid_access"}, 180),
+)
+NECK_CUED = {"trigger_point", "ball_wall", "ball_floor", "cane"}
 # What each restriction removes, as the contract tables it: (techniques, tools, positions, max pressure, any point).
 REMOVES: dict[str, tuple[set[str], set[str], set[str], Pressure | None, bool]] = {
-    "light_pressure": ({"trigger_point"}, {"elbow"}, set(), Pressure.LIGHT, False),
+    "light_pressure": ({"trigger_point", "cane"}, {"elbow"}, set(), Pressure.LIGHT, False),  # v2: the cane too
     "no_firm": (set(), set(), set(), Pressure.MEDIUM, False),
     "no_tools_point": (set(), {"elbow"}, set(), None, True),
     "no_spine_rolling": ({"foam_roller"}, set(), set(), None, False),
@@ -61,8 +68,14 @@ def faults(request: PlanRequest, routine: Routine, screen: Verdict | None = None
     """Every way ``routine`` breaks the plan contract's guarantees for ``request``."""
     out: list[str] = []
     steps = routine.steps
-    if routine.total_seconds != request.minutes * 60:
+    if routine.shortened is None and routine.total_seconds != request.minutes * 60:
         out.append(f"{routine.total_seconds} s for {request.minutes} min")
+    if routine.shortened is not None and (
+        routine.shortened.asked_seconds != request.minutes * 60
+        or routine.total_seconds > request.minutes * 60
+        or not routine.shortened.reason.strip()
+    ):
+        out.append(f"shortened wrongly: {routine.shortened} for {request.minutes} min, {routine.total_seconds} s")
     avoid = set(request.avoid) | set(screen.avoid_regions if screen else ())
     limits = set(request.restrictions) | set(screen.restrictions if screen else ())
     banned_t = {t for r in limits for t in REMOVES[r][0]} | (POINT if any(REMOVES[r][4] for r in limits) else set())
@@ -93,7 +106,19 @@ def faults(request: PlanRequest, routine: Routine, screen: Verdict | None = None
             out.append(f"{where}: no hold")
         if s.hold_seconds is not None and not 0 < s.hold_seconds <= min(30, s.seconds):
             out.append(f"{where}: hold {s.hold_seconds} s")
+        if s.hold_seconds is not None and "light_pressure" in limits:
+            out.append(f"{where}: a sustained hold under light_pressure")
+        if s.technique in NECK_CUED and s.region.startswith("upper_trapezius") and "neck" not in s.cue.lower():
+            out.append(f"{where}: the cue does not say to keep off the neck: {s.cue!r}")
     work = [s for s in steps if s.is_technique]
+    dose: Counter[tuple[int, str]] = Counter()
+    for s in work:
+        for g, (group, _) in enumerate(DOSE_CAPS):
+            if s.technique in group:
+                dose.update({(g, r): s.seconds for r in s.regions or (s.region,)})
+    out += [f"{n} s on {r} over the cap" for (g, r), n in dose.items() if n > DOSE_CAPS[g][1]]
+    if request.mode is Mode.SELF and work and work[0].technique in POINT and work[0].pressure is not Pressure.LIGHT:
+        out.append(f"a self routine opens with {work[0].technique} at {work[0].pressure}, not a warm-up")
     visits = Counter(s.region for s in work if s.technique in POINT)
     if visits and max(visits.values()) > 3:
         out.append(f"more than 3 point-pressure steps on one spot: {visits.most_common(1)}")
@@ -107,7 +132,8 @@ def faults(request: PlanRequest, routine: Routine, screen: Verdict | None = None
             out.append("trigger points before kneading")
     if routine.focus:
         on = sum(s.seconds for s in work if s.region in routine.focus)
-        if on < 0.5 * sum(s.seconds for s in work):
+        capped = all(any(dose[(g, r)] >= 0.9 * cap for g, (_, cap) in enumerate(DOSE_CAPS)) for r in routine.focus)
+        if on < 0.5 * sum(s.seconds for s in work) and not capped:  # v2: a focus worked up to a cap had its share
             out.append(f"only {on} s on the focus {routine.focus}")
     return out
 
@@ -191,7 +217,8 @@ def test_each_restriction_removes_exactly_what_it_says(restriction: str) -> None
     techniques, tools, positions, cap, point = REMOVES[restriction]
     banned_t = techniques | (POINT if point else set())
     seen_without: Counter[str] = Counter()
-    for mode, kit in ((Mode.PARTNER, ()), (Mode.SELF, TOOLS), (Mode.SELF, ("lacrosse_ball", "foam_roller"))):
+    kits = ((Mode.PARTNER, ()), (Mode.SELF, TOOLS), (Mode.SELF, ("lacrosse_ball", "foam_roller")))
+    for mode, kit in (*kits, (Mode.SELF, ("lacrosse_ball",))):  # a lacrosse ball's second round is firm
         for minutes in (20, 45):
             request = PlanRequest(mode, minutes, kit, seed=minutes)
             limited = plan(PlanRequest(mode, minutes, kit, restrictions=(restriction,), seed=minutes))
@@ -279,24 +306,21 @@ def test_cues_do_not_repeat_back_to_back() -> None:
 
 
 def test_point_pressure_is_capped_per_spot_across_techniques() -> None:
-    routine = plan(PlanRequest(Mode.SELF, 60, ("tennis_ball", "massage_cane"), focus=("rhomboid_left",), seed=2))
+    request = PlanRequest(Mode.PARTNER, 60, focus=("upper_trapezius_left",), seed=2)
+    routine = plan(request)
     visits = Counter(s.region for s in routine.steps if s.technique in POINT)
-    assert visits["rhomboid_left"] == 3
-    assert (
-        routine.total_seconds == 3600
-        and faults(
-            PlanRequest(Mode.SELF, 60, ("tennis_ball", "massage_cane"), focus=("rhomboid_left",), seed=2), routine
-        )
-        == []
-    )
+    assert visits["upper_trapezius_left"] == 3  # three 30 s holds: the per-spot cap, within the 180 s dose cap
+    assert routine.total_seconds == 3600 and faults(request, routine) == []
 
 
-def test_when_the_limits_leave_little_the_rest_is_rest() -> None:
+def test_when_the_limits_leave_little_the_routine_is_shortened_not_rested() -> None:
     request = PlanRequest(Mode.SELF, 30, ("tennis_ball",), avoid=tuple(r for r in REGIONS if r != "rhomboid_left"))
     routine = plan(request)
     assert faults(request, routine) == []
-    assert routine.steps[-1].name == "rest" and routine.steps[-1].seconds > 600
-    assert any("ends with a rest" in note for note in routine.notes)
+    assert routine.shortened is not None and routine.total_seconds < 600
+    assert not any(s.name == "rest" and s.seconds > 20 for s in routine.steps), "no long rest to pad the time"
+    assert "avoid fewer areas" not in routine.shortened.reason  # a self routine names tools and a partner
+    assert "a foam roller" in routine.shortened.reason and "partner" in routine.shortened.reason
 
 
 def test_the_first_cue_of_a_technique_sets_it_up() -> None:
@@ -375,7 +399,11 @@ def step_sum(steps: tuple[Step, ...]) -> int:
 @pytest.mark.parametrize("mode", list(Mode))
 def test_time_is_allocated_exactly(minutes: int, mode: Mode) -> None:
     routine = plan(PlanRequest(mode, minutes, TOOLS, seed=minutes))
-    assert step_sum(routine.steps) == routine.total_seconds == minutes * 60
+    if routine.shortened is None:
+        assert step_sum(routine.steps) == routine.total_seconds == minutes * 60
+    else:  # every tool at hand, yet the dose caps cannot fill the hour of a self routine
+        assert mode is Mode.SELF and minutes > 40
+        assert step_sum(routine.steps) == routine.total_seconds < minutes * 60
 
 
 def test_no_spoken_cue_asks_for_more_pressure_than_the_step_shows() -> None:
@@ -408,3 +436,192 @@ def test_a_sweep_that_leaves_areas_out_never_says_the_whole_upper_back(mode: Mod
     assert where(CATALOG, sweep) == "Whole upper back" and "whole upper back" in sweep.cue
     assert area_words(CATALOG, ("thoracic_spine", "scapula_left", "scapula_right", "rhomboid_left", "rhomboid_right"))
     assert area_words(CATALOG, ("rhomboid_left",)) is None
+
+
+# --- contract version 2 (issue 13) ------------------------------------------------------------------------------
+
+
+def test_light_pressure_removes_the_cane_and_every_sustained_hold() -> None:
+    for tools in (("massage_cane",), ("lacrosse_ball", "massage_cane"), TOOLS):
+        free = plan(PlanRequest(Mode.SELF, 10, tools, seed=1))
+        assert any(s.technique == "cane" for s in free.steps) and any(s.hold_seconds for s in free.steps)
+        request = PlanRequest(Mode.SELF, 10, tools, restrictions=("light_pressure",), seed=1)
+        light = plan(request)
+        assert faults(request, light) == []
+        assert not any(s.technique == "cane" or s.hold_seconds is not None for s in light.steps), tools
+        assert all(s.pressure is Pressure.LIGHT for s in light.steps if s.is_technique)
+    restriction = CATALOG.restriction("light_pressure")
+    assert restriction is not None and restriction.no_holds and "cane" in restriction.techniques
+    assert "cane" in restriction.meaning and "hold" in restriction.meaning
+
+
+def test_the_lacrosse_light_example_is_full_length() -> None:
+    """shared/contracts/examples/v2/plan-v2-lacrosse-light: the balls and hands fill 10 minutes at light pressure."""
+    request = PlanRequest(Mode.SELF, 10, ("lacrosse_ball", "massage_cane"), restrictions=("light_pressure",))
+    routine = plan(request)
+    assert routine.shortened is None and routine.total_seconds == 600 and faults(request, routine) == []
+
+
+def test_a_lacrosse_ball_asks_for_medium_and_firm_only_after_the_first_round() -> None:
+    routine = plan(PlanRequest(Mode.SELF, 30, ("lacrosse_ball",), seed=0))
+    balls = [s for s in routine.steps if s.tool == "lacrosse_ball"]
+    first = {s.region: s for s in reversed(balls)}  # each region's first ball step
+    assert {s.pressure for s in first.values()} <= {Pressure.LIGHT, Pressure.MEDIUM}
+    assert any(s.pressure is Pressure.FIRM for s in balls), "its second round may go firm when nothing caps it"
+    for limit in ("no_firm", "light_pressure", "no_floor_ball"):
+        limited = plan(PlanRequest(Mode.SELF, 30, ("lacrosse_ball",), restrictions=(limit,), seed=0))
+        firm = [s for s in limited.steps if s.pressure is Pressure.FIRM]
+        assert not firm or limit == "no_floor_ball"  # only a pressure cap removes firm
+    tool = CATALOG.tool("lacrosse_ball")
+    assert tool is not None and tool.pressure is Pressure.MEDIUM and tool.later_pressure is Pressure.FIRM
+    tennis = plan(PlanRequest(Mode.SELF, 30, ("tennis_ball",), seed=0))
+    assert not any(s.pressure is Pressure.FIRM for s in tennis.steps)
+
+
+@pytest.mark.parametrize(
+    ("group", "cap"), [pytest.param(group, cap, id="-".join(sorted(group))) for group, cap in DOSE_CAPS]
+)
+def test_each_dose_cap_holds_per_region_per_routine(group: set[str], cap: int) -> None:
+    caps = {frozenset(c.techniques): c.seconds for c in CATALOG.dose_caps}
+    assert caps[frozenset(group)] == cap  # the content says what the contract says
+    reached = 0
+    for mode, kit in ((Mode.PARTNER, ()), (Mode.SELF, TOOLS), (Mode.SELF, ("foam_roller",)), (Mode.SELF, ())):
+        for minutes in (10, 30, 60):
+            for focus in ((), ("rhomboid_left",), ("upper_trapezius_right",)):
+                routine = plan(PlanRequest(mode, minutes, kit, focus=focus, seed=minutes))
+                dose: Counter[str] = Counter()
+                for s in routine.steps:
+                    if s.technique in group:
+                        dose.update({r: s.seconds for r in s.regions or (s.region,)})
+                assert max(dose.values(), default=0) <= cap, (mode, kit, minutes, focus, dose.most_common(2))
+                reached = max(reached, *dose.values(), 0)
+    assert reached >= 0.9 * cap, "some routine works a region up to its cap"
+
+
+def test_a_foam_roller_alone_for_30_minutes_is_shortened_and_says_why() -> None:
+    """shared/contracts/examples/v2/plan-v2-roller-only-long."""
+    request = PlanRequest(Mode.SELF, 30, ("foam_roller",))
+    routine = plan(request)
+    assert faults(request, routine) == []
+    assert routine.shortened is not None and routine.shortened.asked_seconds == 1800
+    assert routine.total_seconds < 1800
+    reason = routine.shortened.reason
+    assert "foam roller" in reason and f"about {round(routine.total_seconds / 60)} minutes" in reason
+    assert "tennis ball" in reason and "massage cane" in reason, "it names what would make a longer routine"
+    rolled = sum(s.seconds for s in routine.steps if s.technique == "foam_roller")
+    assert rolled <= 240, "every roller band crosses the spine: 240 s of rolling in all"
+
+
+def test_a_shortened_routine_never_names_a_tool_a_restriction_rules_out() -> None:
+    request = PlanRequest(Mode.SELF, 40, ("foam_roller",), restrictions=("no_tools_point",))
+    routine = plan(request)
+    assert routine.shortened is not None and faults(request, routine) == []
+    assert "ball" not in routine.shortened.reason and "cane" not in routine.shortened.reason
+    assert "partner" in routine.shortened.reason
+
+
+def test_without_shortened_the_time_is_exact_and_with_it_never_longer() -> None:
+    for minutes in (3, 10, 25, 45, 60):
+        for kit in ((), ("tennis_ball",), ("foam_roller",), TOOLS):
+            routine = plan(PlanRequest(Mode.SELF, minutes, kit, seed=minutes))
+            if routine.shortened is None:
+                assert routine.total_seconds == minutes * 60
+            else:
+                assert routine.total_seconds < minutes * 60 == routine.shortened.asked_seconds
+
+
+@pytest.mark.parametrize("tools", [("tennis_ball",), ("lacrosse_ball",), ("massage_cane",), TOOLS, ()])
+def test_a_self_routine_warms_up_first(tools: tuple[str, ...]) -> None:
+    for minutes in (3, 5, 12, 30):
+        for avoid in ((), ("upper_trapezius_left", "upper_trapezius_right")):
+            try:
+                routine = plan(PlanRequest(Mode.SELF, minutes, tools, avoid=avoid, seed=minutes))
+            except PlanError:
+                continue  # hands only with both shoulders avoided: nothing to work
+            first = next(s for s in routine.steps if s.is_technique)
+            assert first.technique in ("hand_kneading", "foam_roller") or first.pressure is Pressure.LIGHT, first
+
+
+def test_point_steps_on_the_upper_trapezius_say_to_keep_off_the_neck() -> None:
+    seen = set()
+    kits = ((Mode.PARTNER, ()), (Mode.SELF, TOOLS), (Mode.SELF, ("tennis_ball",)))
+    for mode, kit in (*kits, (Mode.SELF, ("tennis_ball", "foam_roller"))):  # with a roller, a floor ball too
+        for minutes in (10, 30):
+            routine = plan(PlanRequest(mode, minutes, kit, focus=("upper_trapezius_left",), seed=minutes))
+            for s in routine.steps:
+                if s.technique in NECK_CUED and s.region.startswith("upper_trapezius"):
+                    assert "neck" in s.cue.lower() and len(s.cue.split()) <= 15, s
+                    seen.add(s.technique)
+    assert seen == NECK_CUED
+    for t in CATALOG.techniques:
+        assert all("neck" in cue.lower() for cue in t.neck_cues), t.id
+
+
+def test_the_upper_trapezius_is_the_top_of_the_shoulder_never_the_side_of_the_neck() -> None:
+    for side in ("left", "right"):
+        region = CATALOG.region(f"upper_trapezius_{side}")
+        assert region is not None
+        assert "from where the neck meets the shoulder outwards" in region.where
+        assert "side of the neck" not in region.where
+    for t in CATALOG.techniques:
+        for text in (t.description, *t.how, *t.cues, *t.neck_cues):
+            assert "side of the neck out" not in text and "from the neck out" not in text, (t.id, text)
+
+
+def test_the_cane_works_the_mid_back_first() -> None:
+    for tools in (("massage_cane",), TOOLS):
+        routine = plan(PlanRequest(Mode.SELF, 15, tools, seed=3))
+        caned = [s.region for s in routine.steps if s.technique == "cane"]
+        assert caned and caned[0].startswith(("lower_trapezius", "paraspinal")), caned
+        first_other = next((i for i, r in enumerate(caned) if not r.startswith(("lower_trapezius", "paraspinal"))), 9)
+        assert all(r.startswith(("lower_trapezius", "paraspinal")) for r in caned[:first_other])
+    avoided = plan(PlanRequest(Mode.SELF, 15, ("massage_cane",), avoid=("lower_trapezius_left",), seed=3))
+    assert next(s.region for s in avoided.steps if s.technique == "cane").startswith(("lower_trapezius", "paraspinal"))
+
+
+def test_kneading_cues_name_muscles_not_bones() -> None:
+    for mode, kit in ((Mode.PARTNER, ()), (Mode.SELF, ())):
+        routine = plan(PlanRequest(mode, 30, kit, focus=("scapula_left", "scapula_right"), seed=2))
+        kneads = [s for s in routine.steps if s.technique in ("petrissage", "hand_kneading")]
+        assert kneads
+        for s in kneads:
+            if s.region.startswith("scapula"):
+                assert "muscles over the" in s.cue and "shoulder blade" in s.cue, s.cue
+            assert not any(f"{verb} the {side} shoulder blade" in s.cue.lower() for verb in ("knead", "roll", "along")
+                           for side in ("left", "right")), s.cue  # fmt: skip
+    assert any(s.region.startswith("scapula") for s in plan(PlanRequest(Mode.PARTNER, 30, seed=2)).steps)
+
+
+@pytest.mark.parametrize("minutes", [5, 20])
+def test_a_seated_partner_session(minutes: int) -> None:
+    seated = plan(PlanRequest(Mode.PARTNER, minutes, position="seated", seed=1))
+    assert seated.position == "seated" and {s.position for s in seated.steps} == {"seated"}
+    prone = plan(PlanRequest(Mode.PARTNER, minutes, seed=1))
+    assert prone.position == "prone"
+    assert plan(PlanRequest(Mode.PARTNER, minutes, position="prone", seed=1)) == prone
+
+
+def test_no_prone_still_seats_the_receiver_who_asked_to_lie_down() -> None:
+    routine = plan(PlanRequest(Mode.PARTNER, 10, position="prone", restrictions=("no_prone",)))
+    assert routine.position == "seated" and all(s.position != "prone" for s in routine.steps)
+
+
+@pytest.mark.parametrize(
+    ("request_", "words"),
+    [
+        pytest.param(PlanRequest(Mode.SELF, 10, ("tennis_ball",), position="seated"), "partner", id="self"),
+        pytest.param(PlanRequest(Mode.PARTNER, 10, position="standing_wall"), "prone, seated", id="unknown"),
+    ],
+)
+def test_a_wrong_position_is_refused_with_what_to_change(request_: PlanRequest, words: str) -> None:
+    with pytest.raises(PlanError, match=words) as err:
+        plan(request_)
+    assert err.value.code == "invalid_request" and err.value.exit_code == 2
+
+
+def test_no_step_cue_names_the_numeric_pressure_target() -> None:
+    """Under light_pressure the target is comfortable: no cue may say "good hurt" or "4 to 6" (contract v2)."""
+    forbidden = ("good hurt", "4 to 6", "4-6", "4–6", "four to six")
+    texts = [c for t in CATALOG.techniques for c in (*t.cues, *t.neck_cues)]
+    texts += [c for t in CATALOG.transitions for c in t.cues]
+    assert not [c for c in texts if any(w in c.lower() for w in forbidden)]

@@ -1370,7 +1370,8 @@ def test_what_the_clock_did_before_a_refused_event_comes_with_the_next_update(
         pytest.param(50, 65.2, [("release", 65.2), ("One.", 67.2)], id="release-over-later-countdown"),
         pytest.param(50, 66.5, [("Two.", 66.5), ("One.", 67.35)], id="a-stale-release-is-dropped"),
         # Slept through the start: the step's own cue however late; the hold waits for it to be said...
-        pytest.param(None, 30.0, [("start", 30.0), ("hold", 34.45)], id="own-cue-late-then-the-hold"),
+        # (The own cue is a neck cue, 11 words and a breath: said in 5.6 s; the hold, due at 33, is fresh until 36.)
+        pytest.param(None, 30.0, [("start", 30.0), ("hold", 35.6)], id="own-cue-late-then-the-hold"),
         # ...and is dropped if it has gone stale by then.
         pytest.param(None, 32.0, [("start", 32.0), ("warning", 58.0)], id="own-cue-late-and-the-hold-stale"),
     ],

@@ -25,6 +25,7 @@ from unknot.model import (
     Pressure,
     Reason,
     Routine,
+    Shortened,
     Step,
     Verdict,
 )
@@ -233,7 +234,7 @@ def error_to_json(error: UnknotError) -> dict[str, Any]:
     return {"error": {"code": error.code, "message": error.message}}
 
 
-PLAN_FIELDS = ("mode", "tools", "minutes", "focus", "avoid", "restrictions", "screen", "seed")
+PLAN_FIELDS = ("mode", "tools", "minutes", "focus", "avoid", "restrictions", "screen", "seed", "position")
 
 
 def plan_request_from_json(data: Any) -> tuple[PlanRequest, Verdict | None]:
@@ -261,6 +262,9 @@ def plan_request_from_json(data: Any) -> tuple[PlanRequest, Verdict | None]:
     seed = data.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise RequestError(f"'seed' must be a whole number, not {json.dumps(seed)}")
+    position = data.get("position")
+    if position is not None and not isinstance(position, str):
+        raise RequestError(f'\'position\' must be "prone" or "seated", not {json.dumps(position)}')
     request = PlanRequest(
         mode=Mode(mode),
         minutes=minutes,
@@ -269,6 +273,7 @@ def plan_request_from_json(data: Any) -> tuple[PlanRequest, Verdict | None]:
         avoid=_ids(data, "avoid"),
         restrictions=_ids(data, "restrictions"),
         seed=seed,
+        position=position,
     )
     return request, verdict_from_json(data.get("screen"))
 
@@ -325,7 +330,7 @@ def verdict_from_json(screen: Any) -> Verdict | None:
 
 def routine_to_json(routine: Routine) -> dict[str, Any]:
     """The contract's answer for ``routine``."""
-    return {
+    out: dict[str, Any] = {
         "mode": routine.mode.value,
         "position": routine.position,
         "total_seconds": routine.total_seconds,
@@ -337,6 +342,9 @@ def routine_to_json(routine: Routine) -> dict[str, Any]:
         # Added with the pressure targets: the screen's rules that change how pressure is judged (reduced_sensation).
         **({"rules": list(routine.rules)} if routine.rules else {}),
     }
+    if routine.shortened is not None:
+        out["shortened"] = {"asked_seconds": routine.shortened.asked_seconds, "reason": routine.shortened.reason}
+    return out
 
 
 def _step_to_json(step: Step) -> dict[str, Any]:
@@ -377,12 +385,22 @@ def routine_from_json(data: Any) -> Routine:
             focus=tuple(data.get("focus", ())),
             notes=tuple(data.get("notes", ())),
             rules=tuple(str(r) for r in data.get("rules", ())),
+            shortened=_shortened_from_json(data.get("shortened")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RequestError(f"this is not a routine unknot wrote ({type(exc).__name__}: {exc})") from None
     if not steps:
         raise RequestError("this routine has no steps")
     return routine
+
+
+def _shortened_from_json(data: Any) -> Shortened | None:
+    if data is None:
+        return None
+    asked = data["asked_seconds"]
+    if isinstance(asked, bool) or not isinstance(asked, int):
+        raise ValueError(f"shortened.asked_seconds must be a whole number, not {asked!r}")
+    return Shortened(asked, str(data["reason"]))
 
 
 def _step_from_json(data: dict[str, Any]) -> Step:

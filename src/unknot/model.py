@@ -28,6 +28,7 @@ __all__ = [
     "Dose",
     "DayRules",
     "DayTexts",
+    "DoseCap",
     "Hold",
     "InsightRules",
     "Intake",
@@ -52,6 +53,8 @@ __all__ = [
     "SessionEvent",
     "SessionRecord",
     "SessionStatus",
+    "Shortened",
+    "ShortenedTexts",
     "StepRecord",
     "StepStatus",
     "Feedback",
@@ -193,6 +196,7 @@ class Region:
     techniques: str
     number: int
     spoken: str
+    muscle: str | None = None  # how a kneading cue names it when ``spoken`` is a bone ("muscles over the left …")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,8 +204,8 @@ class Restriction:
     """A limit a ``caution`` finding puts on the routine, such as ``light_pressure``.
 
     What it removes is data (``restrictions.yaml``, tabled in the plan contract): ``techniques``, ``tools``
-    (tools or body parts) and ``positions`` by id, every point technique when ``point`` is true, and any
-    pressure above ``max_pressure``.
+    (tools or body parts) and ``positions`` by id, every point technique when ``point`` is true, every sustained
+    hold (``hold_seconds``) when ``no_holds`` is true, and any pressure above ``max_pressure``.
     """
 
     __pydantic_config__ = _STRICT
@@ -212,6 +216,7 @@ class Restriction:
     tools: tuple[str, ...] = ()
     positions: tuple[str, ...] = ()
     point: bool = False
+    no_holds: bool = False
     max_pressure: Pressure | None = None
 
 
@@ -341,6 +346,9 @@ class Technique:
     stop_signs: tuple[str, ...]
     sources: tuple[str, ...]
     hold: Hold | None = None
+    neck_cues: tuple[str, ...] = ()  # used on the upper trapezius instead of ``cues``: each says to keep off the neck
+    names_muscle: bool = False  # kneading: its cues name the muscle (``Region.muscle``), never a bone
+    first_regions: tuple[str, ...] = ()  # worked first, in this order (the cane: the mid-back, as the article offers)
 
     @property
     def is_point(self) -> bool:
@@ -360,6 +368,38 @@ class Tool:
     description: str
     tips: tuple[str, ...]
     sources: tuple[str, ...]
+    pressure: Pressure | None = None  # the instruction for its steps, when it differs from the technique's
+    later_pressure: Pressure | None = None  # from the second round on, when no restriction caps the pressure
+
+
+@dataclass(frozen=True, slots=True)
+class DoseCap:
+    """The most seconds one region may have, in one routine, of a group of techniques (a step counts for every
+    region it covers)."""
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    name: str
+    techniques: tuple[str, ...]
+    seconds: int
+    sources: tuple[str, ...] = ()
+    design_choice: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ShortenedTexts:
+    """How a routine the dose caps cut short says why, and what would make a longer one possible."""
+
+    __pydantic_config__ = _STRICT
+
+    reason: str  # {have}, {minutes}, {more}
+    reason_no_more: str  # {have}, {minutes}
+    hands: str
+    partner_hands: str
+    add_tools: str  # {tools}
+    partner: str
+    fewer_avoided: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -579,6 +619,8 @@ class Catalog:
     session: SessionRules
     day: DayRules
     pressure: PressureRules
+    dose_caps: tuple[DoseCap, ...]
+    shortened: ShortenedTexts
     # (refer_to, urgency, what the user is told), for every pair a rule uses and for emergency_services/now
     referrals: tuple[tuple[ReferTo, Urgency, str], ...] = ()
     clearance_expired_note: str = ""  # {cleared_on} and {days}
@@ -752,6 +794,7 @@ class PlanRequest:
     avoid: tuple[str, ...] = ()
     restrictions: tuple[str, ...] = ()
     seed: int = 0
+    position: str | None = None  # partner: where the receiver is (prone or seated); None: prone unless restricted
 
 
 @dataclass(frozen=True, slots=True)
@@ -777,6 +820,14 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Shortened:
+    """Why a routine is shorter than asked: the time asked, and what would make a longer routine possible."""
+
+    asked_seconds: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Routine:
     """A timed routine: its steps sum to ``total_seconds``; ``notes`` say what was adapted and why."""
 
@@ -788,6 +839,7 @@ class Routine:
     focus: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()  # the rules today's screen found: some change how pressure is judged (pressure.py)
+    shortened: Shortened | None = None  # the dose caps could not fill the minutes asked
 
     @property
     def total_seconds(self) -> int:

@@ -10,11 +10,13 @@ How a routine is built:
    after), closing effleurage; when time is short the arc comes first (kneading the upper trapezius, rhomboid
    access, holds on the upper trapezius and rhomboids), then kneading the rest. Self routines go seated, then at the
    wall, then on the floor, so the user gets up and down once. More rounds are added until the blocks can fill the
-   time; trigger-point holds stop at the per-spot cap of the content.
+   time; trigger-point holds stop at the per-spot cap of the content, and every step at the dose caps per region
+   (content: ``dose_caps``): its longest is cut to the room left, and a block with no room is not built. When
+   the blocks cannot fill the time, the routine is shorter and says why (``Routine.shortened``), never padded.
 3. *Fit*: the blocks of lowest priority go (later rounds first, then the regions a desk worker needs least, never
    the opening and closing strokes) until the rest fit at their default durations (fewer steps near their dose
    beat many short ones), and always until they fit at their minimums. With a focus, the fewest blocks away from
-   it go (found by bisection) for it to hold more than half the time.
+   it go (found by bisection) for it to hold more than half the time, in a shorter routine if only that lets it.
 4. *Time*: the seconds left after the transitions are shared by weight (each technique's default duration,
    three times as much on focus regions) within each step's minimum and maximum, then rounded to whole
    seconds so that the steps sum exactly to the minutes asked.
@@ -25,7 +27,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 
 from unknot.content import load_catalog
 from unknot.errors import PlanError
@@ -35,6 +37,7 @@ from unknot.model import (
     PlanRequest,
     Pressure,
     Routine,
+    Shortened,
     Step,
     Technique,
     Verdict,
@@ -91,6 +94,7 @@ class Usable:
     pressure: Pressure  # the technique's default, under today's cap
     strongest: Pressure  # the most today allows for it
     regions: tuple[str, ...]
+    holds: bool = True  # False when a restriction removes sustained holds (light_pressure)
 
 
 @dataclass(slots=True)
@@ -153,8 +157,14 @@ class Plan:
     units: int = 0
     lengths: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # transition: (min, default, max)
     words: dict[str, tuple[str, str]] = field(default_factory=dict)  # region: (spoken name, name without side)
+    muscles: dict[str, str] = field(default_factory=dict)  # region: how a kneading cue names it
     splits: dict[tuple[tuple[str, ...], ...], list[tuple[str, ...]]] = field(default_factory=dict)  # _split, per plan
     checks: tuple[str, ...] = ()  # what a pressure check says under today's target (pressure.py)
+    caps: dict[str, tuple[str, int]] = field(default_factory=dict)  # technique: (dose cap id, seconds per region)
+    dose: dict[tuple[str, str], int] = field(default_factory=dict)  # (cap id, region): the most seconds built so far
+    free_pressure: bool = True  # no restriction caps the pressure today
+    shortened: Shortened | None = None
+    exhausted: bool = False  # the last build stopped early: the dose caps allow no more rounds
 
     def unit(self) -> int:
         """A new allocation unit id (0 is the get-ready step's)."""
@@ -195,6 +205,9 @@ def plan(request: PlanRequest, screen: Verdict | None = None, catalog: Catalog |
     state.words = {
         r.id: (r.spoken, r.id.rsplit("_", 1)[0] if r.id.endswith(("_left", "_right")) else "") for r in catalog.regions
     }
+    state.caps = {t: (cap.id, cap.seconds) for cap in catalog.dose_caps for t in cap.techniques}
+    state.free_pressure = catalog.pressure_cap(restrictions) is None
+    state.muscles = {r.id: r.muscle for r in catalog.regions if r.muscle}
     state.usable = _usable(state)
     state.lengths = {t.id: (t.seconds.min, t.seconds.default, t.seconds.max) for t in catalog.transitions}
     for name, (_, length, _) in list(state.lengths.items()):
@@ -218,6 +231,7 @@ def plan(request: PlanRequest, screen: Verdict | None = None, catalog: Catalog |
         focus=tuple(r for r in catalog.region_ids if r in state.focus),
         notes=tuple(state.notes),
         rules=rules,
+        shortened=state.shortened,
     )
 
 
@@ -235,6 +249,19 @@ def _check_request(request: PlanRequest, catalog: Catalog) -> None:
                 code="unknown_tool",
             )
     _check_ids(catalog, (*request.focus, *request.avoid), request.restrictions)
+    if request.position is not None:
+        if request.mode is not Mode.PARTNER:
+            raise PlanError(
+                f"position '{request.position}' is for a partner routine (where the receiver is); a self routine"
+                " chooses its own positions: leave position out",
+                code="invalid_request",
+            )
+        known = list(dict.fromkeys(p for t in catalog.techniques if t.mode is Mode.PARTNER for p in t.positions))
+        if request.position not in known:
+            raise PlanError(
+                f"position '{request.position}' is not a position for the receiver; choose one of: {', '.join(known)}",
+                code="invalid_request",
+            )
 
 
 def _check_ids(catalog: Catalog, regions: tuple[str, ...], restrictions: tuple[str, ...]) -> None:
@@ -259,6 +286,7 @@ def _usable(state: Plan) -> dict[str, Usable]:
     no_tools = {t for r in limits for t in r.tools}
     no_positions = {p for r in limits for p in r.positions}
     no_point = any(r.point for r in limits)
+    holds = not any(r.no_holds for r in limits)
     cap = (catalog.pressure_cap(state.restrictions) or Pressure.FIRM).level
     usable: dict[str, Usable] = {}
     for t in catalog.techniques:
@@ -266,6 +294,9 @@ def _usable(state: Plan) -> dict[str, Usable]:
             continue
         tools = tuple(x for x in t.tools if (x in BODY_PARTS or x in request.tools) and x not in no_tools)
         positions = [p for p in t.positions if p not in no_positions]
+        if request.position in positions:  # the receiver's chosen position, unless a restriction removes it
+            positions.remove(request.position)
+            positions.insert(0, request.position)
         allowed = [p for p in t.pressures if p.level <= cap]
         pressures = [p for p in allowed if p.level <= t.pressure.level]
         regions = tuple(r for r in t.regions if r not in state.avoid)
@@ -273,7 +304,7 @@ def _usable(state: Plan) -> dict[str, Usable]:
             rolled = {r for _, band in _bands(state) for r in band}
             regions = tuple(r for r in regions if r in rolled)
         if tools and positions and pressures and regions:
-            usable[t.id] = Usable(t, tools, positions[0], pressures[-1], allowed[-1], regions)
+            usable[t.id] = Usable(t, tools, positions[0], pressures[-1], allowed[-1], regions, holds)
     return usable
 
 
@@ -333,7 +364,9 @@ def _item(state: Plan, use: Usable, region: str, *, tool: str = "", regions: tup
     seconds = t.seconds
     focus = region in state.focus
     spoken, base = state.words[region]
-    hold = t.hold
+    if t.names_muscle:  # kneading takes muscle in the hands: the muscles over the shoulder blade, never the bone
+        spoken = state.muscles.get(region, spoken)
+    hold = t.hold if use.holds else None
     return Item(
         t.id,
         "",
@@ -421,6 +454,7 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
         return Block(key, [it], priority, focus=it.focus)
 
     firmer = Pressure.MEDIUM if Pressure.MEDIUM.level <= sweep.strongest.level else sweep.pressure
+    state.dose = {}
     blocks = [stroke(("open",), MANDATORY, sweep.pressure)]  # warm-up, light
     visits: dict[str, int] = {}  # point-pressure steps per region this session, whatever the technique
     cap = _visit_cap(state)
@@ -428,15 +462,14 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
     for n in range(rounds):
         base = 400 - 100 * n
         candidates: list[Block] = []
-        if n:
-            candidates.append(stroke(("flush", n), base + 60, firmer))  # a flush between rounds
-            candidates[-1].focus = True  # it carries the routine between focus rounds
         if "petrissage" in u:
             pairs = _pairs(u["petrissage"].regions)
             for i, pair in enumerate(_split(state, _arc_first(state, pairs))):
-                if _skip(state, pair, n):
+                if _skip(state, pair, n) or not _room(state, "petrissage", pair, u["petrissage"].technique.seconds.min):
                     continue
                 b = _pair_block(state, u["petrissage"], pair, base + 35 - 5 * i, n)
+                if not _dosed(state, b.items):
+                    continue
                 b.kneads = True
                 if not kneaded:  # the first kneading stays while any trigger point does
                     b.priority = MANDATORY - 1
@@ -444,24 +477,33 @@ def _partner_blocks(state: Plan, rounds: int) -> list[Block]:
                 candidates.append(b)
         if "rhomboid_access" in u:
             for pair in _split(state, _pairs(u["rhomboid_access"].regions)):
-                if _skip(state, pair, n):
+                low = u["rhomboid_access"].technique.seconds.min
+                if _skip(state, pair, n) or not _room(state, "rhomboid_access", pair, low):
                     continue
                 b = _pair_block(state, u["rhomboid_access"], pair, base + 48, n)
-                if _visit(visits, pair, cap):
+                if _dosed(state, b.items, partial(_visit, visits, pair, cap)):
                     candidates.append(b)
         tp = u.get("trigger_point")
         if tp is not None and tp.technique.hold is not None:
             for i, pair in enumerate(_split(state, _pairs(tp.regions))):
-                if _skip(state, pair, n):
+                if _skip(state, pair, n) or not _room(state, "trigger_point", pair, tp.technique.seconds.min):
                     continue
                 b = _pair_block(state, tp, pair, base + (46 - 3 * i if i < 2 else 20 - 5 * i), n)
-                if not _visit(visits, pair, cap):
+                if not _dosed(state, b.items, partial(_visit, visits, pair, cap)):
                     continue
                 for it in b.items:
                     it.tool = _press_tool(tp)
                 b.presses = True
                 b.items = _with_checks(state, b.items, tp.position)
                 candidates.append(b)
+        # A flush between rounds; a round the dose caps leave empty adds nothing, unless the flush is the focus.
+        if n and (candidates or (state.focus_rounds and main in state.focus)):
+            flush = stroke(("flush", n), base + 60, firmer)
+            flush.focus = True  # it carries the routine between focus rounds
+            candidates.insert(0, flush)
+        elif n and not candidates:
+            state.exhausted = True
+            break  # the dose caps leave nothing for another round
         blocks += candidates
     blocks.append(stroke(("close",), MANDATORY, sweep.pressure))
     return blocks
@@ -495,42 +537,133 @@ def _self_blocks(state: Plan, rounds: int) -> list[Block]:
     u = state.usable
     balls = [t for t in ("tennis_ball", "lacrosse_ball") if t in state.request.tools]
     order = {p: i for i, p in enumerate(SELF_POSITIONS)}
-    techniques = sorted(u, key=lambda t: order.get(u[t].position, len(order)))
+    # Broad work takes its dose first (the roller before a ball); the blocks are then grouped by position.
+    techniques = sorted(u, key=lambda t: (u[t].technique.is_point, order.get(u[t].position, len(order))))
     by_position: dict[str, list[Block]] = {}
     visits: dict[str, int] = {}  # point-pressure steps per region this session, whatever the technique
     cap = _visit_cap(state)
+    state.dose = {}
+    built: list[Block] = []
+    # Without a focus the dose goes in the order of building (earlier rounds, broad work first); with one, to the
+    # most needed blocks first, once all are built (below).
+    greedy = not state.focus
     for n in range(rounds):
         base = 400 - 100 * n
+        before = len(built)
         for tid in techniques:
             use = u[tid]
+            low = use.technique.seconds.min
             tier = 40 if tid in ("ball_wall", "foam_roller", "cane") else 0
             if tid == "ball_floor" and "ball_wall" in u and "foam_roller" not in u:
                 continue  # the wall does the same without getting down on the floor
             found: list[Block] = []
             if tid == "foam_roller":
                 for i, (name, band) in enumerate(_bands(state)):
-                    if _skip(state, band, n):
+                    if _skip(state, band, n) or (greedy and not _room(state, tid, band, low)):
                         continue
                     region = next((r for r in band if r in state.focus), band[0])
                     it = _item(state, use, region, regions=band)
                     it.spoken = name
                     it.unit = state.unit()
                     priority = base + tier - 5 * i + (500 if it.focus else 0)
-                    found.append(Block((n, tid, band), [it], priority, focus=it.focus))
+                    if not greedy or _dosed(state, [it]):
+                        found.append(Block((n, tid, band), [it], priority, focus=it.focus))
             else:
                 tool = balls[min(n, len(balls) - 1)] if balls and tid.startswith("ball") else ""
-                for i, pair in enumerate(_split(state, _pairs(use.regions))):
-                    if _skip(state, pair, n):
+                pressure = _tool_pressure(state, use, tool, n)
+                for i, pair in enumerate(_split(state, _first(use, _pairs(use.regions)))):
+                    if _skip(state, pair, n) or (greedy and not _room(state, tid, pair, low)):
                         continue
                     b = _pair_block(state, use, pair, base + tier - 5 * i, n, tool=tool)
-                    if tool == "lacrosse_ball" and use.strongest is Pressure.FIRM:
-                        for it in b.items:
-                            it.pressure = Pressure.FIRM  # the solid ball presses harder (tools.yaml: firm)
-                    if not use.technique.is_point or _visit(visits, pair, cap):
+                    for it in b.items:
+                        it.pressure = pressure
+                    if (not use.technique.is_point or _visit(visits, pair, cap)) and (
+                        not greedy or _dosed(state, b.items)
+                    ):
                         found.append(b)
             by_position.setdefault(use.position, []).extend(found)
-    blocks = [b for position in SELF_POSITIONS for b in by_position.get(position, [])]
+            built += found
+        if greedy and n and len(built) == before:
+            state.exhausted = True
+            break  # the dose caps leave nothing for another round
+    if greedy:
+        return _checked_in(state, [b for position in SELF_POSITIONS for b in by_position.get(position, [])])
+    # The dose caps go to the most needed blocks first (the focus, then earlier rounds): a ball on a neighbour must
+    # not take the room a roller on the focus needs, when the roller's band shares that neighbour.
+    admitted = {id(b) for b in sorted(built, key=lambda b: -b.priority) if _dosed(state, b.items)}
+    blocks = [b for position in SELF_POSITIONS for b in by_position.get(position, []) if id(b) in admitted]
     return _checked_in(state, blocks)
+
+
+def _tool_pressure(state: Plan, use: Usable, tool: str, round_: int) -> Pressure:
+    """The pressure to ask for: the tool's own instruction where it has one (a lacrosse ball: medium, "lean in with
+    less weight"; firmer only after the first round and only when nothing caps the pressure), within today's cap."""
+    found = state.catalog.tool(tool) if tool else None
+    if found is None or found.pressure is None:
+        return use.pressure
+    wanted = found.pressure
+    if round_ and found.later_pressure is not None and state.free_pressure:
+        wanted = found.later_pressure
+    return wanted if wanted.level <= use.strongest.level else use.strongest
+
+
+def _first(use: Usable, pairs: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """The technique's first regions first (content: the article offers the cane for the mid-back), then the rest."""
+    first = use.technique.first_regions
+    if not first:
+        return pairs
+    head = tuple(p for p in pairs if any(r in first for r in p))
+    head = tuple(sorted(head, key=lambda p: min(first.index(r) for r in p if r in first)))
+    return head + tuple(p for p in pairs if p not in head)
+
+
+def _room(state: Plan, technique: str, regions: tuple[str, ...], low: int) -> bool:
+    """Whether every one of ``regions`` has room for ``low`` more seconds of ``technique`` (a cheap check before
+    building a block the dose caps would refuse)."""
+    capped = state.caps.get(technique)
+    if capped is None:
+        return True
+    group, seconds = capped
+    dose = state.dose
+    for r in regions:
+        if seconds - dose.get((group, r), 0) < low:
+            return False
+    return True
+
+
+def _dosed(state: Plan, items: list[Item], visit: Callable[[], bool] | None = None) -> bool:
+    """Whether the technique steps of ``items`` fit within today's dose caps (and ``visit``, the per-spot count,
+    allows them); if so, each step's longest is cut to the room left and the room is taken.
+
+    A step counts for every region it covers; a mirrored pair shares one time unit, so both sides get the smaller
+    room. A step without room for its minimum is not built (content: techniques.yaml ``dose_caps``)."""
+    room: dict[int, int] = {}  # unit: the most seconds it may last
+    caps, dose = state.caps, state.dose
+    for it in items:
+        if not it.technique:
+            continue
+        capped = caps.get(it.technique)
+        if capped is None:
+            continue
+        group, seconds = capped
+        left = seconds
+        for r in it.regions or (it.region,):
+            used = dose.get((group, r), 0)
+            if seconds - used < left:
+                left = seconds - used
+        if left < it.low:
+            return False
+        room[it.unit] = min(room.get(it.unit, it.high), left)
+    if visit is not None and not visit():
+        return False
+    for it in items:
+        if it.technique and it.unit in room:
+            it.high = min(it.high, room[it.unit])
+            it.aim = min(it.aim, it.high)
+            group = state.caps[it.technique][0]
+            for r in it.regions or (it.region,):
+                state.dose[(group, r)] = state.dose.get((group, r), 0) + it.high
+    return True
 
 
 def _visit_cap(state: Plan) -> int:
@@ -572,50 +705,131 @@ def _fit(state: Plan, build: Builder) -> list[Step]:
     total = state.request.minutes * 60
     state.right_first = state.rng.random() < 0.5
     built = _enough_rounds(state, build, total)
+    reach = _measure(state, built)[2]
+    if reach < total:  # the dose caps cannot fill the time: a shorter routine, never more pressure
+        state.shortened = Shortened(total, _shortened_reason(state, reach))
+        total = reach
     spare = sorted(
         (i for i, b in enumerate(built) if b.priority < MANDATORY - 1 and not b.focus),
         key=lambda i: (built[i].priority, -i),
     )
 
-    def attempt(k: int) -> list[Item] | None:
-        """The routine without the ``k`` least-needed blocks away from the focus (None: the focus falls short)."""
+    def without(k: int) -> list[Block]:
         gone = set(spare[:k])
-        chosen = [b for i, b in enumerate(built) if i not in gone]
-        if _measure(state, chosen)[2] < total and all(b.key != ("rest",) for b in chosen):
-            chosen.append(_filler(state, chosen, total))  # the focus has had all the pressure it may: rest
-        kept = _drop_until_fits(state, chosen, total)
-        items = _assemble(state, kept)
-        if not _allocate(items, total):  # pragma: no cover - the rounds leave room, the drops leave enough
-            raise PlanError(f"cannot share {total} s among the steps", code="nothing_to_work")
-        return items if _focus_holds(state, items) else None
+        return [b for i, b in enumerate(built) if i not in gone]
 
-    items = attempt(0)
-    if items is None and spare and attempt(len(spare)) is not None:
-        lo, hi = 1, len(spare)  # the fewest blocks away from the focus to drop for it to hold half the time
+    def attempt(k: int, seconds: int = total) -> tuple[list[Item], bool]:
+        """The routine without the ``k`` least-needed blocks away from the focus, and whether the focus holds."""
+        items = _assemble(state, _drop_until_fits(state, without(k), seconds))
+        if not _allocate(items, seconds):  # pragma: no cover - the rounds leave room, the drops leave enough
+            raise PlanError(f"cannot share {seconds} s among the steps", code="nothing_to_work")
+        return items, _focus_holds(state, items)
+
+    def shorter(k: int) -> tuple[list[Item], bool]:
+        """``attempt(k)`` within what the blocks left can fill: shorter than asked when they cannot fill it."""
+        return attempt(k, min(total, _measure(state, without(k))[2]))
+
+    def fewest(lo: int, hi: int, holds: Callable[[int], bool]) -> int:
+        """The fewest blocks away from the focus to drop, from ``lo`` to ``hi``, for it to hold half the time."""
         while lo < hi:
             mid = (lo + hi) // 2
-            if attempt(mid) is None:
-                lo = mid + 1
-            else:
+            if holds(mid):
                 hi = mid
-        items = attempt(hi)  # again: the attempts share their items, and the last one set the seconds
-    if items is None:  # the best the tools allow: the notes say why
-        items = _assemble(state, _drop_until_fits(state, built, total))
-        if not _allocate(items, total):  # pragma: no cover - the rounds leave room
-            raise PlanError(f"cannot share {total} s among the steps", code="nothing_to_work")
-    rested = sum(it.seconds for it in items if it.name == "rest" and it.unit >= 0)
-    if rested > 60:
-        state.notes.append(
-            f"today's limits on pressure per spot leave {(total - rested) // 60} of the {state.request.minutes}"
-            " minutes for massage, so the routine ends with a rest; add a tool or avoid fewer regions for more"
-        )
+            else:
+                lo = mid + 1
+        return hi
+
+    items, holds = attempt(0)
+    if not holds and spare:
+        lo, hi = 0, len(spare)  # the most blocks away from the focus that may go with the time still filled
+        if _measure(state, without(hi))[2] >= total:
+            lo = hi
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if _measure(state, without(mid))[2] >= total:
+                lo = mid
+            else:
+                hi = mid - 1
+        most = lo
+        while most and _measure(state, without(most))[2] < total:
+            most -= 1
+        if most and attempt(most)[1]:
+            items, holds = attempt(fewest(1, most, lambda k: attempt(k)[1]))  # the last attempt sets the seconds
+        elif shorter(len(spare))[1]:  # the focus holds only in a shorter routine: shorter, not padded with rest
+            k = fewest(most + 1, len(spare), lambda k: shorter(k)[1])
+            items, holds = shorter(k)
+            worked = sum(it.seconds for it in items)
+            if worked < state.request.minutes * 60:
+                state.shortened = Shortened(state.request.minutes * 60, _shortened_reason(state, worked))
+        else:
+            items, holds = attempt(most)
+            state.notes.append(
+                "the focus has had the most the dose per area allows today, so other regions share the time"
+            )
+    _warm_up_first(state, items)
     return _steps(state, items)
+
+
+def _warm_up_first(state: Plan, items: list[Item]) -> None:
+    """A self routine opens broad or light (as the seed does for a partner): a point technique first goes light."""
+    if state.request.mode is not Mode.SELF:
+        return
+    work = [it for it in items if it.technique]
+    first = work[0]
+    if not state.usable[first.technique].technique.is_point:
+        return
+    for it in work[:2]:
+        if it is first or (it.technique == first.technique and it.mirrors(first)):
+            it.pressure = Pressure.LIGHT
+
+
+def _shortened_reason(state: Plan, reach: int) -> str:
+    """Why the routine is shorter than asked, naming what would make a longer one possible (content's words)."""
+    texts, catalog, request = state.catalog.shortened, state.catalog, state.request
+    minutes = max(1, round(reach / 60))
+    if request.mode is Mode.PARTNER:
+        have = texts.partner_hands
+        more = [texts.fewer_avoided] if state.avoid else []
+    else:
+        names = [_a(tool.name) for tool in catalog.tools if tool.id in request.tools]
+        have = _joined([*names, texts.hands], "and")
+        limits = [r for r in catalog.restrictions if r.id in state.restrictions]
+        removed = {t for r in limits for t in r.techniques}
+        extra = [
+            _a(tool.name)
+            for tool in catalog.tools
+            if tool.id not in request.tools
+            and any(
+                tool.id in t.tools
+                and t.mode is Mode.SELF
+                and t.id not in removed
+                and not (t.is_point and any(r.point for r in limits))
+                and any(p not in {p for r in limits for p in r.positions} for p in t.positions)
+                and any(r not in state.avoid for r in t.regions)
+                for t in catalog.techniques
+            )
+        ]
+        more = [texts.add_tools.format(tools=_joined(extra, "or"))] if extra else []
+        more.append(texts.partner)
+    if not more:
+        return texts.reason_no_more.format(have=have, minutes=minutes)
+    return texts.reason.format(have=have, minutes=minutes, more=", or ".join(more))
+
+
+def _a(name: str) -> str:
+    """ "Foam roller" as said in a sentence: "a foam roller"."""
+    return f"a {name[0].lower()}{name[1:]}"
+
+
+def _joined(words: list[str], last: str) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
 def _enough_rounds(state: Plan, build: Builder, total: int) -> list[Block]:
     """The blocks of as many rounds as fill ``total`` at their longest. Round one has every region; later rounds
     repeat only the focus (as many as its per-spot cap allows, when point work caps it). When that cannot fill
-    the time every region takes its turn again; when nothing more may be added, the rest is rest."""
+    the time every region takes its turn again; when nothing more may be added (the dose caps), the routine will
+    be shorter."""
     while True:
         rounds = _estimate_rounds(state, total)
         if state.focus and state.focus_rounds and _focus_capacity(state) < total:
@@ -625,37 +839,38 @@ def _enough_rounds(state: Plan, build: Builder, total: int) -> list[Block]:
         previous = -1
         for _ in range(8):
             state.units = 0
+            state.exhausted = False
             blocks = build(state, rounds)
             reach = _measure(state, blocks)[2]
             if reach >= total:
                 return blocks
-            if reach == previous or rounds == MAX_ROUNDS:
+            if reach == previous or rounds == MAX_ROUNDS or state.exhausted:
                 break  # more rounds add nothing: every spot has had all the pressure it may have today
             previous, rounds = reach, min(MAX_ROUNDS, rounds * 2)
         if state.focus and state.focus_rounds:
             state.focus_rounds = False
             state.notes.append("the focus alone cannot fill the time, so the other regions share it")
             continue
-        return [*blocks, _filler(state, blocks, total)]
-
-
-def _filler(state: Plan, blocks: list[Block], total: int) -> Block:
-    """Rest for the time the day's limits leave unworked, rather than more pressure on the same spots."""
-    last = next(it for b in reversed(blocks) for it in reversed(b.items) if it.technique)
-    rest = Item(name="rest", position=last.position, low=5, high=total, aim=5, weight=0.001, unit=state.unit())
-    return Block(("rest",), [rest], MANDATORY)
+        return blocks  # every spot has had the most the dose caps allow: the routine will be shorter
 
 
 def _focus_capacity(state: Plan) -> float:
-    """The most time the focus can take today: broad work on it has no cap; point work is capped per spot."""
+    """The most time the focus can take today: each technique group's dose cap per region (and point work's
+    per-spot cap); broad work outside every cap (effleurage) has no limit."""
     cap = _visit_cap(state)
-    most = 0.0
-    for use in state.usable.values():
+    most: dict[tuple[str, str], float] = {}
+    for tid, use in state.usable.items():
         on = [r for r in use.regions if r in state.focus]
-        if on and not use.technique.is_point:
+        if not on:
+            continue
+        capped = state.caps.get(tid)
+        if capped is None and not use.technique.is_point:
             return float("inf")
-        most += cap * use.technique.seconds.max * len(on)
-    return most
+        per_spot = cap * use.technique.seconds.max if use.technique.is_point else float("inf")
+        for r in on:
+            key = (capped[0] if capped else tid, r)
+            most[key] = min(most.get(key, 0.0) + per_spot, capped[1] if capped else per_spot)
+    return sum(most.values())
 
 
 def _estimate_rounds(state: Plan, total: int) -> int:
@@ -878,7 +1093,11 @@ def _steps(state: Plan, items: list[Item]) -> list[Step]:
         seconds = it.seconds
         name = it.technique
         if name:
-            cue = _pick(usable[name].technique.cues, counters, name, offset).format(region=it.spoken)
+            technique = usable[name].technique
+            if technique.neck_cues and it.region.startswith("upper_trapezius"):  # beside the neck: say to keep off it
+                cue = _pick(technique.neck_cues, counters, f"{name} neck", offset).format(region=it.spoken)
+            else:
+                cue = _pick(technique.cues, counters, name, offset).format(region=it.spoken)
             hold = None
             if it.hold_max:
                 hold = (

@@ -285,7 +285,7 @@ def test_consult_first_cleared_by_a_professional_becomes_caution(start: StartScr
     assert "CAUTION · Massage with care" in text
     assert "CONSULT FIRST" not in text
     assert "Limits today:" in text
-    assert "Light pressure only; no trigger-point compression and no elbow." in text
+    assert "Light pressure only; no trigger-point compression, no massage cane" in text  # restrictions.yaml
     assert "A professional has cleared you for massage with this" in text
 
 

@@ -76,3 +76,18 @@ def test_bad_options_are_one_clear_line(unknot: RunUnknot, tmp_path: Path) -> No
     run = unknot("plan", "--screen", str(screen), "--mode", "self", "--minutes", "5", "--tool", "rope")
     assert run.code == 2 and run.err.startswith("unknot: error: tool 'rope' is not known")
     assert "Traceback" not in run.err
+
+
+def test_a_seated_partner_routine_and_a_shortened_one_say_so(unknot: RunUnknot, tmp_path: Path) -> None:
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"verdict": "ok", "may_massage": True}))
+    run = unknot("plan", "--screen", str(screen), "--mode", "partner", "--position", "seated", "--minutes", "8")
+    assert run.code == 0, run.err
+    assert "Partner routine · 8:00 · starts sitting, leaning forward" in run.out
+    run = unknot("plan", "--screen", str(screen), "--mode", "self", "--tool", "foam_roller", "--minutes", "30")
+    assert run.code == 0, run.err
+    assert "Shorter than the 30 minutes you asked for" in run.out and "longer routine" in " ".join(run.out.split())
+    run = unknot(
+        "plan", "--screen", str(screen), "--mode", "self", "--no-tools", "--minutes", "5", "--position", "seated"
+    )
+    assert run.code == 2 and "for a partner routine" in run.err and "Traceback" not in run.err

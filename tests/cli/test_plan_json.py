@@ -78,6 +78,15 @@ def test_a_whole_screen_answer_is_accepted_and_applied(unknot: RunUnknot) -> Non
             "add a tool",
             id="nothing_to_work",
         ),
+        pytest.param(
+            '{"mode": "self", "minutes": 10, "position": "seated"}', "invalid_request", "partner", id="position-self"
+        ),
+        pytest.param(
+            '{"mode": "partner", "minutes": 10, "position": "upside_down"}',
+            "invalid_request",
+            "prone, seated",
+            id="position-unknown",
+        ),
     ],
 )
 def test_a_wrong_request_gives_its_code_and_exit_2(
@@ -104,3 +113,11 @@ def test_a_screen_that_forbids_massage_exits_3(unknot: RunUnknot) -> None:
 def test_a_wrong_request_is_exit_2_even_when_the_screen_forbids(unknot: RunUnknot) -> None:
     run = unknot("plan", "--json", "-", input=json.dumps({**SELF, "tools": ["rope"], "screen": FORBIDS}))
     assert (run.code, run.json()["error"]["code"]) == (2, "unknown_tool")
+
+
+def test_a_seated_partner_routine_and_a_shortened_one(unknot: RunUnknot) -> None:
+    seated = unknot("plan", "--json", "-", input='{"mode": "partner", "minutes": 10, "position": "seated"}').json()
+    assert seated["position"] == "seated" and "shortened" not in seated and seated["total_seconds"] == 600
+    short = unknot("plan", "--json", "-", input='{"mode": "self", "tools": ["foam_roller"], "minutes": 30}').json()
+    assert short["shortened"]["asked_seconds"] == 1800 and short["total_seconds"] < 1800
+    assert "tennis ball" in short["shortened"]["reason"]

@@ -59,6 +59,7 @@ class JourneyOptions:
     focus: list[str] = field(default_factory=list)
     avoid: list[str] = field(default_factory=list)
     seed: int = 0
+    position: str | None = None  # partner: prone (the default) or seated
     prepare: bool = True  # show the checklist
     rate_pain: bool = True  # ask pain before and after
     screen_again: bool = False  # even when today's screen is kept
@@ -245,7 +246,15 @@ def _request(console: Console, catalog: Catalog, options: JourneyOptions, settin
     if not tools and not options.no_tools:
         tools = ask_tools(console, catalog, mode, settings.tools)
     minutes = options.minutes if options.minutes is not None else ask_minutes(console, settings.minutes or 10)
-    return PlanRequest(mode, minutes, tuple(tools), tuple(options.focus), tuple(options.avoid), seed=options.seed)
+    return PlanRequest(
+        mode,
+        minutes,
+        tuple(tools),
+        tuple(options.focus),
+        tuple(options.avoid),
+        seed=options.seed,
+        position=options.position,
+    )
 
 
 def _remember(request: PlanRequest) -> None:
@@ -282,6 +291,10 @@ def _summary(console: Console, catalog: Catalog, routine: Routine) -> None:
     if routine.avoid:
         text.append("\nLeft alone today: ", style="bold")
         text.append(", ".join(r.name for x in routine.avoid if (r := catalog.region(x))))
+    if routine.shortened is not None:
+        asked = round(routine.shortened.asked_seconds / 60)
+        text.append(f"\nShorter than the {asked} minutes you asked for: ", style="bold yellow")
+        text.append(routine.shortened.reason, style="yellow")
     for note in routine.notes:
         text.append(f"\nNote: {note}", style="dim")
     console.print(Panel(text, border_style="cyan"))

@@ -28,6 +28,7 @@ Examples:
   unknot plan
   unknot plan --mode self --tool tennis_ball --tool foam_roller --minutes 15
   unknot plan --mode partner --minutes 20 --focus rhomboid_left --focus rhomboid_right
+  unknot plan --mode partner --position seated --minutes 15
   unknot plan --json request.json
   echo '{"mode": "self", "tools": ["tennis_ball"], "minutes": 10}' | unknot plan --json -
 """
@@ -57,6 +58,12 @@ def plan_command(
         list[str] | None, typer.Option("--avoid", metavar="REGION", help="A region to leave alone (repeat).")
     ] = None,
     seed: int = typer.Option(0, "--seed", help="Another seed gives another, equally valid, routine."),
+    position: str | None = typer.Option(
+        None,
+        "--position",
+        metavar="prone|seated",
+        help="Partner mode: the receiver lies face down (prone, the default) or sits leaning forward (seated).",
+    ),
     screen_file: str | None = typer.Option(
         None, "--screen", metavar="FILE", help="Use this screen (the JSON `unknot screen --json` printed)."
     ),
@@ -72,7 +79,9 @@ def plan_command(
     from unknot.cli.plan_view import plan_interactively
 
     raise typer.Exit(
-        plan_interactively(mode, tools or [], minutes, focus or [], avoid or [], seed, screen_file, no_tools, db)
+        plan_interactively(
+            mode, tools or [], minutes, focus or [], avoid or [], seed, screen_file, no_tools, db, position
+        )
     )
 
 

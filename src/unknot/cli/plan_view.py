@@ -37,6 +37,7 @@ def plan_interactively(
     screen_file: str | None,
     no_tools: bool,
     db: str | None = None,
+    position: str | None = None,
 ) -> int:
     """Screen (unless today's is known), ask what is missing, plan under today's policy and show the routine; the
     exit status."""
@@ -66,7 +67,7 @@ def plan_interactively(
     except KeyboardInterrupt:
         console.print("\n[yellow]Cancelled.[/]")
         return 130
-    request = PlanRequest(chosen, minutes, tuple(tools), tuple(focus), tuple(avoid), seed=seed)
+    request = PlanRequest(chosen, minutes, tuple(tools), tuple(focus), tuple(avoid), seed=seed, position=position)
     if given is not None:  # the screen given, with what the journal says about today on top
         request = replace(
             request,
@@ -232,6 +233,11 @@ def _what(catalog: Catalog, step: Step) -> str:
     return step.name.replace("_", " ")
 
 
+def _minutes(seconds: int) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 def show_routine(console: Console, catalog: Catalog, routine: Routine) -> None:
     """The routine as a timeline with totals, the pressure words explained and today's pressure target."""
     guide = routine_guide(routine, catalog)
@@ -247,6 +253,11 @@ def show_routine(console: Console, catalog: Catalog, routine: Routine) -> None:
     if routine.restrictions:
         meanings = [m.meaning if (m := catalog.restriction(x)) else x for x in routine.restrictions]
         head.append("\nLimits today: " + " ".join(meanings))
+    if routine.shortened is not None:
+        head.append(
+            f"\nShorter than the {_minutes(routine.shortened.asked_seconds)} you asked for: {routine.shortened.reason}",
+            style="yellow",
+        )
     for note in routine.notes:
         head.append(f"\nNote: {note}", style="dim")
     console.print(Panel(head, border_style="cyan"))

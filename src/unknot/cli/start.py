@@ -29,6 +29,7 @@ Examples:
   unknot start
   unknot start --mode self --tool tennis_ball --tool foam_roller --minutes 15
   unknot start --mode partner --minutes 20 --no-prepare
+  unknot start --mode partner --position seated --minutes 15
   unknot start --no-voice
   unknot start --voice-rate 140 --voice-language en-gb
 """
@@ -91,6 +92,12 @@ def start_command(
         list[str] | None, typer.Option("--avoid", metavar="REGION", help="A region to leave alone (repeat).")
     ] = None,
     seed: int = typer.Option(0, "--seed", help="Another seed gives another, equally valid, routine."),
+    position: str | None = typer.Option(
+        None,
+        "--position",
+        metavar="prone|seated",
+        help="Partner mode: the receiver lies face down (prone, the default) or sits leaning forward (seated).",
+    ),
     prepare: bool = typer.Option(True, "--prepare/--no-prepare", help="Show the preparation checklist first."),
     rate_pain: bool = typer.Option(True, "--pain/--no-pain", help="Ask pain before and after."),
     screen_again: bool = typer.Option(
@@ -113,6 +120,7 @@ def start_command(
         focus=list(focus or []),
         avoid=list(avoid or []),
         seed=seed,
+        position=position,
         prepare=prepare,
         rate_pain=rate_pain,
         screen_again=screen_again,

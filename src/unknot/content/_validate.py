@@ -24,6 +24,7 @@ from unknot.model import (
     CategoryInfo,
     DayRules,
     Dose,
+    DoseCap,
     EmergencyNumbers,
     Hold,
     InsightRules,
@@ -36,6 +37,7 @@ from unknot.model import (
     Rule,
     ScreenGroup,
     SessionRules,
+    ShortenedTexts,
     Source,
     Technique,
     Tool,
@@ -57,6 +59,8 @@ def build_catalog(directory: Path) -> Catalog:
     tools = _entries(directory, "tools.yaml", "tools", Tool)
     positions = _entries(directory, "positions.yaml", "positions", Position)
     techniques = _entries(directory, "techniques.yaml", "techniques", Technique)
+    dose_caps = _entries(directory, "techniques.yaml", "dose_caps", DoseCap)
+    shortened = _validated("techniques.yaml", "shortened", directory, ShortenedTexts)
     preparation = _entries(directory, "preparation.yaml", "preparation", PrepItem)
     transitions = _entries(directory, "transitions.yaml", "transitions", Transition)
     notes = _mapping(_read(directory, "categories.yaml"), "categories.yaml", "notes")
@@ -67,9 +71,8 @@ def build_catalog(directory: Path) -> Catalog:
     _check_rules(rules, {s.key for s in sources}, {r.id for r in restrictions})
     _check_groups(groups, rules)
     source_keys = {s.key for s in sources}
-    _check_techniques(
-        techniques, {r.id for r in regions}, {t.id for t in tools}, {p.id for p in positions}, source_keys
-    )
+    _check_techniques(techniques, regions, {t.id for t in tools}, {p.id for p in positions}, source_keys)
+    _check_dose_caps(dose_caps, techniques, source_keys)
     _check_sourced("tools.yaml", tools, source_keys)
     _check_sourced("positions.yaml", positions, source_keys)
     _check_sourced("preparation.yaml", preparation, source_keys)
@@ -83,6 +86,7 @@ def build_catalog(directory: Path) -> Catalog:
         )
     _check_transitions(transitions, source_keys)
     _check_restrictions(restrictions, techniques, {p.id for p in positions}, {t.id for t in tools})
+    _check_tool_pressures(tools)
     return Catalog(
         regions=tuple(regions),
         rules=tuple(rules),
@@ -107,6 +111,8 @@ def build_catalog(directory: Path) -> Catalog:
         session=_session_rules(directory, source_keys),
         day=_day_rules(directory, source_keys, {r.id for r in rules}),
         pressure=_pressure_rules(directory, source_keys, {r.id for r in rules}, {r.id for r in restrictions}),
+        dose_caps=tuple(dose_caps),
+        shortened=_stripped(shortened),
     )
 
 
@@ -399,11 +405,19 @@ def _check_dose(where: str, dose: Dose | Hold, source_keys: set[str]) -> None:
 
 
 def _check_techniques(
-    techniques: list[Technique], regions: set[str], tools: set[str], positions: set[str], source_keys: set[str]
+    techniques: list[Technique], regions: list[Region], tools: set[str], positions: set[str], source_keys: set[str]
 ) -> None:
+    # A cue is checked with the longest name it may speak of its regions, so every real cue stays within the limit.
+    by_id = {r.id: r for r in regions}
+
+    def longest(t: Technique, ids: Iterable[str]) -> str:
+        names = [(r.muscle or r.spoken) if t.names_muscle else r.spoken for i in ids if (r := by_id.get(i))]
+        return max(names, key=lambda n: len(n.split()), default="muscles left of the spine")
+
     for t in techniques:
         where = f"techniques.yaml, entry '{t.id}'"
-        _known(where, "regions", t.regions, regions, "regions.yaml")
+        _known(where, "regions", t.regions, {r.id for r in regions}, "regions.yaml")
+        _known(where, "first_regions", t.first_regions, set(t.regions), "its own regions")
         _known(where, "tools", t.tools, tools | set(BODY_PARTS), "tools.yaml (or a body part)")
         _known(where, "positions", t.positions, positions, "positions.yaml")
         _known(where, "sources", t.sources, source_keys, "sources.yaml")
@@ -419,13 +433,49 @@ def _check_techniques(
         if len(t.cues) < 2:
             raise ContentError(f"{where}, field 'cues': give at least two variants, so a routine does not repeat")
         for cue in t.cues:
-            _check_cue(where, cue, placeholder="{region}")
+            _check_cue(where, cue, placeholder="{region}", longest=longest(t, t.regions))
+        on_the_shoulder = any(r.startswith("upper_trapezius") for r in t.regions)
+        if t.is_point and on_the_shoulder and len(t.neck_cues) < 2:
+            raise ContentError(
+                f"{where}, field 'neck_cues': a point technique on the upper trapezius needs at least two cues"
+                " that say to keep off the neck"
+            )
+        for cue in t.neck_cues:
+            _check_cue(
+                where, cue, "{region}", "neck_cues", longest(t, (r for r in t.regions if r.startswith("upper_trap")))
+            )
+            if "neck" not in cue.lower():
+                raise ContentError(f"{where}, field 'neck_cues': '{cue}' must say to keep off the neck")
 
 
-def _check_cue(where: str, cue: str, placeholder: str | None, field: str = "cues") -> None:
+def _check_dose_caps(caps: list[DoseCap], techniques: list[Technique], source_keys: set[str]) -> None:
+    seen: set[str] = set()
+    for cap in caps:
+        where = f"techniques.yaml, dose cap '{cap.id}'"
+        _known(where, "techniques", cap.techniques, {t.id for t in techniques}, "techniques.yaml")
+        _known(where, "sources", cap.sources, source_keys, "sources.yaml")
+        if not cap.sources and not cap.design_choice.strip():
+            raise ContentError(f"{where}: a dose cap needs its sources or a design_choice saying why")
+        if cap.seconds < 30:
+            raise ContentError(f"{where}, field 'seconds': at least 30, got {cap.seconds}")
+        twice = seen & set(cap.techniques)
+        if twice:
+            raise ContentError(f"{where}, field 'techniques': '{sorted(twice)[0]}' is already in another cap")
+        seen |= set(cap.techniques)
+
+
+def _check_tool_pressures(tools: list[Tool]) -> None:
+    for tool in tools:
+        if tool.later_pressure is not None and tool.pressure is None:
+            raise ContentError(f"tools.yaml, entry '{tool.id}', field 'later_pressure': give 'pressure' first")
+
+
+def _check_cue(
+    where: str, cue: str, placeholder: str | None, field: str = "cues", longest: str = "muscles left of the spine"
+) -> None:
     if placeholder is not None and cue.count(placeholder) != 1:
         raise ContentError(f"{where}, field '{field}': '{cue}' must name {placeholder} exactly once")
-    words = cue.replace("{region}", "muscles left of the spine").split()
+    words = cue.replace("{region}", longest).split()
     if len(words) > MAX_CUE_WORDS:
         raise ContentError(f"{where}, field '{field}': '{cue}' has {len(words)} words; keep cues to {MAX_CUE_WORDS}")
 
@@ -443,6 +493,9 @@ def _check_restrictions(
         _known(where, "techniques", r.techniques, {t.id for t in techniques}, "techniques.yaml")
         _known(where, "positions", r.positions, positions, "positions.yaml")
         _known(where, "tools", r.tools, tools | set(BODY_PARTS), "tools.yaml (or a body part)")
+        # trigger_point needs its hold (the contract): a restriction that removes holds removes it too
+        if r.no_holds and "trigger_point" not in r.techniques:
+            raise ContentError(f"{where}, field 'techniques': no_holds must also remove trigger_point")
 
 
 def _check_transitions(transitions: list[Transition], source_keys: set[str]) -> None:

@@ -74,6 +74,7 @@ class PlanBody(Strict):
     focus: list[RegionId] = Field(default_factory=list, max_length=12)
     avoid: list[RegionId] = Field(default_factory=list, max_length=12)
     seed: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    position: Literal["prone", "seated"] | None = None  # partner: where the receiver is (default prone)
 
 
 class SessionBody(Strict):

@@ -31,6 +31,7 @@ __all__ = ["base_context", "render", "router"]
 router = APIRouter(include_in_schema=False)
 
 TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
+POSITIONS = ("prone", "seated")  # where a partner's receiver may be (the seed: face down, or seated leaning forward)
 THEMES = ("auto", "light", "dark")
 
 
@@ -116,9 +117,16 @@ def start(request: Request) -> Response:
 
 
 def plan_request(
-    mode: str | None, minutes: str | int | None, tools: list[str], focus: list[str], avoid: list[str], seed: str | int
+    mode: str | None,
+    minutes: str | int | None,
+    tools: list[str],
+    focus: list[str],
+    avoid: list[str],
+    seed: str | int,
+    position: str | None = None,
 ) -> PlanRequest:
-    """A plan request from form fields; ``RequestError`` naming what is wrong."""
+    """A plan request from form fields; ``RequestError`` naming what is wrong. ``position`` (prone or seated) is where
+    a partner's receiver is: a self routine leaves it out, as a partner routine leaves out the tools."""
     from unknot.preparation import parse_mode
 
     if not mode:
@@ -131,8 +139,17 @@ def plan_request(
         raise RequestError("minutes and seed are whole numbers; minutes from 3 to 60") from None
     if not 3 <= count <= 60:
         raise RequestError(f"{count} minutes is out of range; choose 3 to 60")
+    where = position or None
+    if where is not None and where not in POSITIONS:
+        raise RequestError(f"position '{where}' is not known; the receiver lies face down (prone) or sits (seated)")
     return PlanRequest(
-        chosen, count, tuple(tools) if chosen is Mode.SELF else (), tuple(focus), tuple(avoid), seed=number
+        chosen,
+        count,
+        tuple(tools) if chosen is Mode.SELF else (),
+        tuple(focus),
+        tuple(avoid),
+        seed=number,
+        position=where if chosen is Mode.PARTNER else None,
     )
 
 
@@ -141,6 +158,8 @@ def request_query(request: PlanRequest) -> str:
     pairs: list[tuple[str, str]] = [("mode", request.mode.value), ("minutes", str(request.minutes))]
     pairs += [("tools", t) for t in request.tools] + [("focus", r) for r in request.focus]
     pairs += [("avoid", r) for r in request.avoid] + [("seed", str(request.seed))]
+    if request.position is not None:
+        pairs.append(("position", request.position))
     return urlencode(pairs)
 
 
@@ -167,6 +186,7 @@ def chooser(request: Request) -> Response:
             "minutes": settings.minutes or 10,
             "chosen_tools": settings.tools or (),
             "tools": [catalog.tool(t) for t in TOOLS],
+            "positions": [catalog.position(p) for p in POSITIONS],
             "regions": catalog.regions,
             "avoided": set(today.avoid_regions),
             "back_svg": svg("back"),
@@ -182,7 +202,13 @@ def _wanted(request: Request) -> PlanRequest:
         return [v for v in q.getlist(name) if v]
 
     return plan_request(
-        q.get("mode"), q.get("minutes"), listed("tools"), listed("focus"), listed("avoid"), q.get("seed", "0")
+        q.get("mode"),
+        q.get("minutes"),
+        listed("tools"),
+        listed("focus"),
+        listed("avoid"),
+        q.get("seed", "0"),
+        q.get("position"),
     )
 
 
@@ -321,7 +347,7 @@ async def create_session(request: Request) -> Response:
     wanted = plan_request(
         _text(form.get("mode")), _text(form.get("minutes")), [_text(v) for v in form.getlist("tools")],
         [_text(v) for v in form.getlist("focus")], [_text(v) for v in form.getlist("avoid")],
-        _text(form.get("seed")) or "0",
+        _text(form.get("seed")) or "0", _text(form.get("position")),
     )  # fmt: skip
     routine = routine_for(request, wanted)
     pain = _scores(dict(form), catalog_of(request))
