@@ -145,8 +145,8 @@ def test_bare_unknot_walks_a_first_timer_through_a_healthy_session(
     assert unknot("config", "set", "voice", "off").code == 0  # bare `unknot` takes the voice from the settings
     t = spawn(scale=30, UNKNOT_DATABASE_URL=db)
     t.wait_for("a guided upper-back massage")
+    t.answer("Who gives the massage?", "s")  # first: the screen is about whoever receives it
     healthy_screen(t)
-    t.answer("Who gives the massage?", "s")
     t.answer("Which do you have?", "1")
     t.answer("How many minutes?", "5")
     t.wait_for("Your self routine: 5:00")
@@ -177,7 +177,7 @@ def test_bare_unknot_walks_a_first_timer_through_a_healthy_session(
 
 
 def test_an_emergency_answer_ends_the_journey_with_the_number(spawn: Callable[..., Terminal], db: str) -> None:
-    t = spawn("start", "--db", db, "--no-voice")
+    t = spawn("start", "--db", db, "--no-voice", "--mode", "self")
     t.answer("(not sure) ›", "y")
     t.answer("Which ones?", "1")
     assert "112" in t.wait_for("CALL 112")

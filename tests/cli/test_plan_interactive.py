@@ -26,11 +26,12 @@ def journal_of(cli_env: dict[str, str]) -> Journal:
 
 
 def test_todays_screen_is_kept_and_used(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
-    assert unknot("screen", input=HEALTHY).code == 0
+    assert unknot("screen", "--for", "receiver", input=HEALTHY).code == 0
     journal = journal_of(cli_env)
     (kept,) = journal.screens()
     journal.close()
     assert kept.verdict["verdict"] == "ok" and kept.answers["all_others_answered_no"] is True
+    assert kept.subject == "receiver"
     run = unknot("plan", "--mode", "partner", "--minutes", "8")
     assert run.code == 0, run.err
     assert "Using today's safety screen: Go ahead." in run.out and "Step 1 of 5" not in run.out
@@ -91,3 +92,15 @@ def test_a_seated_partner_routine_and_a_shortened_one_say_so(unknot: RunUnknot, 
         "plan", "--screen", str(screen), "--mode", "self", "--no-tools", "--minutes", "5", "--position", "seated"
     )
     assert run.code == 2 and "for a partner routine" in run.err and "Traceback" not in run.err
+
+
+def test_a_partner_routine_screens_the_receiver_not_the_giver(unknot: RunUnknot, cli_env: dict[str, str]) -> None:
+    assert unknot("screen", input=HEALTHY).code == 0  # the giver's own screen
+    run = unknot("plan", "--mode", "partner", "--minutes", "8", input=HEALTHY)
+    assert run.code == 0, run.err
+    assert "First, today's safety screen." in run.out
+    assert "The questions are about the person receiving the massage." in run.out
+    assert "Do any of these apply to the person receiving the massage right now?" in run.out
+    journal = journal_of(cli_env)
+    assert [s.subject for s in journal.screens()] == ["self", "receiver"]
+    journal.close()

@@ -34,8 +34,9 @@ class Elements(HTMLParser):
 
 def test_the_chooser_asks_where_the_receiver_will_be_and_the_preview_follows(server: Server) -> None:
     with server.client() as client:
-        assert client.post("/api/screen", json={"all_others_answered_no": True}).status_code == 200
-        page = Elements(client.get("/plan").text)
+        screened = client.post("/api/screen", params={"subject": "receiver"}, json={"all_others_answered_no": True})
+        assert screened.status_code == 200  # a partner massage: the receiver's screen
+        page = Elements(client.get("/plan?for=receiver").text)
         radios = [a.get("value") for tag, a in page.found if tag == "input" and a.get("name") == "position"]
         assert radios == ["prone", "seated"]
         seated = client.get("/preview", params={"mode": "partner", "minutes": "10", "position": "seated"})

@@ -76,7 +76,7 @@ def test_a_screen_answered_by_mistake_can_be_withdrawn(fresh: Server) -> None:
 def test_an_area_rated_9_today_is_left_out_of_the_routine_and_the_answer_says_why(fresh: Server) -> None:
     request = {"mode": "partner", "minutes": 20}
     with fresh.client() as client:
-        client.post("/api/screen", json=ALL_NO)
+        client.post("/api/screen", params={"subject": "receiver"}, json=ALL_NO)  # a partner massage's screen
         assert "upper_trapezius_left" in technique_regions(client.post("/api/plan", json=request).json())
         assert client.post("/api/entries", json={"region": "upper_trapezius_left", "score": 9}).status_code == 201
         routine = client.post("/api/plan", json=request).json()
@@ -100,3 +100,17 @@ def test_a_session_id_no_database_holds_is_404(server: Server, session_id: str) 
     with server.client() as client:
         assert client.get(f"/api/sessions/{session_id}").status_code == 404
         assert client.post(f"/api/screens/{session_id}/withdraw").status_code == 409
+
+
+def test_a_partner_routine_needs_the_receivers_screen(fresh: Server) -> None:
+    """The giver's own screen never starts a partner session (screening-rules.md, version 2, item 6)."""
+    with fresh.client() as client:
+        client.post("/api/screen", json=ALL_NO)  # the giver's answers about themselves
+        refused = client.post("/api/plan", json={"mode": "partner", "minutes": 10})
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "screen_required"
+        assert "receiving the massage" in refused.json()["error"]["message"]
+        assert client.post("/api/plan", json={"mode": "self", "minutes": 10}).status_code == 200
+        client.post("/api/screen", params={"subject": "receiver"}, json={**ALL_NO, "findings": ["anticoagulants"]})
+        partner = client.post("/api/plan", json={"mode": "partner", "minutes": 10}).json()
+        assert "light_pressure" in partner["restrictions"], "the receiver's answers govern the partner routine"
+        assert client.post("/api/plan", json={"mode": "self", "minutes": 10}).json()["restrictions"] == []

@@ -25,7 +25,6 @@ from unknot.cli.backmap import regions_beside_picture
 from unknot.cli.console import print_warning, stdout
 from unknot.cli.interview import EndOfInput
 from unknot.cli.plan_view import (
-    SUBJECT,
     ask_minutes,
     ask_mode,
     ask_tools,
@@ -39,7 +38,7 @@ from unknot.content import load_catalog
 from unknot.errors import ConfigError, JournalError, PolicyError, RequestError, UnknotError
 from unknot.journal import Journal, open_journal, opened_journal
 from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus
-from unknot.policy import DayPolicy
+from unknot.policy import DayPolicy, subject_of
 from unknot.pressure import routine_guide
 from unknot.settings import Settings, load_settings, save_settings, update_settings
 from unknot.steps import rated_regions
@@ -81,17 +80,18 @@ def run_journey(options: JourneyOptions) -> int:
         _welcome(console)
         with opened_journal(options.db) as journal:
             unfinished = journal.unfinished_session()
-        today = read_policy(options.db) if unfinished is not None else None
+        today = read_policy(options.db, subject_of(unfinished.mode)) if unfinished is not None else None
         if unfinished is not None and today is not None and today.blocked:
             console.print(f"[yellow]Your unfinished session cannot go on today: {escape(today.explanation)}[/]")
         elif unfinished is not None and _offer_resume(console, catalog, unfinished, options.db):
             return resume_journey(options)
-        policy, code = _screen(console, options)
+        mode = _mode(console, options, settings)  # first: the screen is about whoever receives the massage
+        policy, code = _screen(console, options, subject_of(mode))
         if policy is None:
             return code
         if not policy.may_massage:  # the screen, or today's earlier one, has said why
             return 3
-        request = _request(console, catalog, options, settings)
+        request = _request(console, catalog, options, settings, mode)
         routine = routine_for_today(catalog, request, options.db, screened=True)
         _remember(request)
         _summary(console, catalog, routine)
@@ -146,7 +146,7 @@ def resume_journey(options: JourneyOptions) -> int:
     )
     if started.date() != date.today():
         try:
-            policy, code = _screen(console, options)
+            policy, code = _screen(console, options, subject_of(record.mode))
         except EndOfInput:
             console.print("\n[red]The input ended before the screen was finished.[/]")
             return 1
@@ -156,7 +156,7 @@ def resume_journey(options: JourneyOptions) -> int:
             return code
     try:
         with opened_journal(options.db) as journal:
-            decision = resume_check(journal, catalog, now(), record, subject=SUBJECT)
+            decision = resume_check(journal, catalog, now(), record)
     except PolicyError as exc:
         console.print(Panel(Text(exc.message), border_style="red", title="No massage today", title_align="left"))
         return 3
@@ -203,9 +203,10 @@ def _offer_resume(console: Console, catalog: Catalog, record: SessionRecord, db:
         console.print("[yellow]Type y to go on with it, or n to start a new session.[/]")
 
 
-def _screen(console: Console, options: JourneyOptions) -> tuple[DayPolicy | None, int]:
-    """Today's policy: today's screens, if nothing has changed since the last; else the questions first."""
-    policy = None if options.screen_again else read_policy(options.db)
+def _screen(console: Console, options: JourneyOptions, subject: str) -> tuple[DayPolicy | None, int]:
+    """Today's policy for ``subject``: today's screens about them, if nothing has changed since the last; else the
+    questions first."""
+    policy = None if options.screen_again else read_policy(options.db, subject)
     if policy is not None and policy.screened:
         console.print(f"Today's safety screen: [bold]{escape(policy.title)}[/].")
         if not policy.may_massage:
@@ -219,7 +220,7 @@ def _screen(console: Console, options: JourneyOptions) -> tuple[DayPolicy | None
                 break
             console.print("[yellow]Type y to answer the questions again, or n (or Enter) to keep today's answers.[/]")
     console.print("[bold]First, the safety screen.[/] It takes a minute.")
-    policy, code = screen_for_today(console, options.db, again=True)
+    policy, code = screen_for_today(console, options.db, subject, again=True)
     console.print()
     return policy, code
 
@@ -235,13 +236,18 @@ def _no_massage(console: Console, policy: DayPolicy) -> None:
     )
 
 
-def _request(console: Console, catalog: Catalog, options: JourneyOptions, settings: Settings) -> PlanRequest:
+def _mode(console: Console, options: JourneyOptions, settings: Settings) -> Mode:
+    """Partner or self: the option, else asked (last time's answer the default)."""
     if options.mode is not None:
         from unknot.preparation import parse_mode
 
-        mode = parse_mode(options.mode)
-    else:
-        mode = ask_mode(console, Mode(settings.mode) if settings.mode else None)
+        return parse_mode(options.mode)
+    return ask_mode(console, Mode(settings.mode) if settings.mode else None)
+
+
+def _request(
+    console: Console, catalog: Catalog, options: JourneyOptions, settings: Settings, mode: Mode
+) -> PlanRequest:
     tools = list(options.tools)
     if not tools and not options.no_tools:
         tools = ask_tools(console, catalog, mode, settings.tools)

@@ -18,13 +18,10 @@ from unknot.content import load_catalog
 from unknot.errors import JournalError, RequestError
 from unknot.model import Catalog, Mode, PlanRequest, Routine, Step, Verdict
 from unknot.planner import area_words
-from unknot.policy import DayPolicy
+from unknot.policy import DayPolicy, subject_of
 from unknot.pressure import routine_guide
 
 TOOLS = ("tennis_ball", "lacrosse_ball", "foam_roller", "massage_cane")
-# Whom the screen is about. Until the screen asks first whom the massage is for, the terminal screens the user and
-# plans on that screen (a partner routine on the receiver's screens comes with that question).
-SUBJECT = "self"
 
 
 def plan_interactively(
@@ -51,13 +48,13 @@ def plan_interactively(
         if given is not None and not given.may_massage:
             no_routine(console, given.advice or given.title)
             return 3
-        policy, code = screen_for_today(console, db, screen=given is None)
+        chosen = chosen or ask_mode(console)  # first: the screen is about whoever receives the massage
+        policy, code = screen_for_today(console, db, subject_of(chosen), screen=given is None)
         if policy is None and given is None:
             return code
         if policy is not None and (policy.blocked or (given is None and not policy.may_massage)):
             no_routine(console, policy.explanation)
             return 3
-        chosen = chosen or ask_mode(console)
         if not tools and not no_tools:
             tools = ask_tools(console, catalog, chosen)
         minutes = minutes if minutes is not None else ask_minutes(console)
@@ -100,7 +97,7 @@ def routine_for_today(catalog: Catalog, request: PlanRequest, db: str | None, sc
     if screened:
         try:
             with opened_journal(db) as journal:
-                routine, _policy = todays_routine(journal, catalog, now(), request, subject=SUBJECT)
+                routine, _policy = todays_routine(journal, catalog, now(), request)
                 return routine
         except JournalError as exc:
             print_warning(f"could not read today's policy from the journal: {exc}")
@@ -122,36 +119,37 @@ def _given_screen(screen_file: str | None) -> Verdict | None:
 
 
 def screen_for_today(
-    console: Console, db: str | None, *, screen: bool = True, again: bool = False
+    console: Console, db: str | None, subject: str = "self", *, screen: bool = True, again: bool = False
 ) -> tuple[DayPolicy | None, int]:
-    """Today's policy from the journal, screening first when no screen was kept today (or when ``again``); None
-    and the exit status when the screen was not finished (or ``screen`` is false and there is none)."""
-    policy = read_policy(db)
+    """Today's policy for ``subject`` (``self``, or the ``receiver`` of a partner massage) from the journal,
+    screening them first when no screen about them was kept today (or when ``again``); None and the exit status
+    when the screen was not finished (or ``screen`` is false and there is none)."""
+    policy = read_policy(db, subject)
     if policy is not None and policy.screened and not again:
         console.print(f"[dim]Using today's safety screen: {escape(policy.title)}.[/]")
         return policy, 0
     if not screen:
         return policy, 0
     console.print("[bold]First, today's safety screen.[/]")
-    code, verdict = screen_in_terminal(None, db)
+    code, verdict = screen_in_terminal(None, db, subject)
     if verdict is None:
         return None, code
     console.print()
-    after = read_policy(db)
+    after = read_policy(db, subject)
     if after is not None and after.blocked and verdict.may_massage:
         console.print(Text(after.explanation, style="bold red"))
     return after, code
 
 
-def read_policy(db: str | None) -> DayPolicy | None:
-    """Today's policy from the journal; None (with a warning) when the journal cannot be read."""
+def read_policy(db: str | None, subject: str = "self") -> DayPolicy | None:
+    """Today's policy for ``subject`` from the journal; None (with a warning) when the journal cannot be read."""
     from unknot.errors import UnknotError
     from unknot.journal import opened_journal
     from unknot.today import todays_policy
 
     try:
         with opened_journal(db) as journal:
-            return todays_policy(journal, load_catalog(), now(), SUBJECT)
+            return todays_policy(journal, load_catalog(), now(), subject)
     except (UnknotError, OSError) as exc:
         print_warning(f"could not read today's screen from the journal: {exc}")
         return None

@@ -28,6 +28,7 @@ verdict, 2 when the request is wrong.
 \b
 Examples:
   unknot screen
+  unknot screen --for receiver
   unknot screen --emergency-number 999
   unknot screen --json answers.json
   echo '{"findings": [], "all_others_answered_no": true}' | unknot screen --json -
@@ -55,20 +56,28 @@ def screen_command(
     db: str | None = typer.Option(
         None, "--db", metavar="URL", help=f"{DB_HELP} The screen is kept there (not with --json)."
     ),
+    subject: str = typer.Option(
+        "self",
+        "--for",
+        metavar="self|receiver",
+        help="Whom the screen is about: you (self-massage), or the person receiving a partner massage.",
+    ),
 ) -> None:
     """Run the safety screen."""
     if json_file is not None:
         raise typer.Exit(run_json(json_file, emergency_number))
+    if subject not in ("self", "receiver"):
+        raise typer.BadParameter(f"'{subject}' is neither self nor receiver", param_hint="--for")
     from unknot.cli.interview import run_interview
 
-    code = run_interview(emergency_number, db)
-    raise typer.Exit(_day_still_blocked(db) if code == 0 else code)
+    code = run_interview(emergency_number, db, subject)
+    raise typer.Exit(_day_still_blocked(db, subject) if code == 0 else code)
 
 
-def _day_still_blocked(db: str | None) -> int:
+def _day_still_blocked(db: str | None, subject: str) -> int:
     """After a screen that allows massage, an earlier screen today that did not still governs the day: say so and
     return 3; else 0."""
-    from datetime import date
+    from datetime import datetime, timedelta
 
     from unknot.cli.console import stdout
     from unknot.cli.plan_view import read_policy
@@ -77,12 +86,13 @@ def _day_still_blocked(db: str | None) -> int:
 
     try:
         with opened_journal(db) as journal:
-            last = journal.screen_of(date.today())
+            recent = journal.screens(since=datetime.now().astimezone() - timedelta(days=1))
+            kept = [s for s in recent if s.subject == subject and s.withdrawn_at is None]
     except (UnknotError, OSError):
         return 0  # the screen has warned that it could not be kept
-    if last is None or last.get("may_massage") is not True:
+    if not kept or kept[-1].verdict.get("may_massage") is not True:
         return 0  # this screen has said why there is no massage
-    today = read_policy(db)
+    today = read_policy(db, subject)
     if today is None or not today.blocked:
         return 0
     stdout().print(f"[bold red]{today.explanation}[/]")

@@ -13,10 +13,9 @@ from unknot.model import Catalog, Verdict
 from unknot.policy import DayPolicy
 from unknot.settings import Settings
 from unknot.today import take_screen, todays_policy
-from unknot.web.live import SUBJECT, LiveSessions
+from unknot.web.live import LiveSessions
 
 __all__ = [
-    "SUBJECT",
     "catalog_of",
     "current_settings",
     "emergency_number_for",

@@ -23,11 +23,7 @@ from unknot.model import Catalog, Routine, SessionRecord, SessionStatus
 from unknot.policy import ResumeDecision
 from unknot.session import Event, Session, State, Update, timeline, timeline_to_json
 
-__all__ = ["SUBJECT", "LiveSession", "LiveSessions", "ReportedClock"]
-
-# Whom a routine's screen is about. Until the screen asks first whom the massage is for, the web screens the user
-# and plans on that screen (a partner routine on the receiver's screens comes with that question).
-SUBJECT = "self"
+__all__ = ["LiveSession", "LiveSessions", "ReportedClock"]
 
 
 class ReportedClock:
@@ -170,7 +166,7 @@ class LiveSessions:
         record = self.journal.session(session_id)
         if record is None:
             raise NotFoundError(f"there is no session {session_id}")
-        return resume_check(self.journal, self.catalog, datetime.now().astimezone(), record, subject=SUBJECT)
+        return resume_check(self.journal, self.catalog, datetime.now().astimezone(), record)
 
     def _walk_to(self, live: LiveSession, target: float) -> None:
         """Tick the session at each of its deadlines before ``target``, keeping what they end."""

@@ -13,11 +13,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from unknot.errors import NotFoundError, PolicyError, RequestError
 from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus, Step
+from unknot.policy import SUBJECTS
 from unknot.pressure import routine_guide, spoken_steps, stored_guide
 from unknot.settings import Settings
-from unknot.today import resume_check, todays_routine
+from unknot.today import resume_check, todays_routine, withdraw_screen
 from unknot.web.context import (
-    SUBJECT,
     catalog_of,
     current_settings,
     emergency_number_for,
@@ -88,7 +88,7 @@ def home(request: Request) -> Response:
     refused = ""
     if unfinished is not None:
         try:
-            resume_check(journal, catalog_of(request), datetime.now().astimezone(), unfinished, subject=SUBJECT)
+            resume_check(journal, catalog_of(request), datetime.now().astimezone(), unfinished)
         except PolicyError as exc:
             refused = exc.message
     return render(
@@ -106,11 +106,39 @@ def home(request: Request) -> Response:
 
 @router.get("/start", response_class=HTMLResponse)
 def start(request: Request) -> Response:
-    """Today's screen if there is one that allows massage (asking whether anything changed), else the screen."""
-    today = policy_for(request)
-    if not today.may_massage:
-        return RedirectResponse("/screen", status_code=303)
-    return render(request, "start.html", {"today": today})
+    """Whom the massage is for first (the screen is about the person receiving it); then that person's screen of
+    today, if there is one that allows massage (asking whether anything changed), else the screen."""
+    subject = _subject(request)
+    if subject is None:
+        return render(
+            request, "start_who.html", {"self": policy_for(request), "receiver": policy_for(request, "receiver")}
+        )
+    today = policy_for(request, subject)
+    if not today.screened:
+        return RedirectResponse(f"/screen?for={subject}", status_code=303)
+    return render(request, "start.html", {"today": today, "subject": subject})
+
+
+@router.post("/screens/{screen_id}/withdraw")
+async def withdraw_screen_page(request: Request, screen_id: int) -> Response:
+    """Take back a screen answered by mistake (within the minutes the day policy allows), then screen again."""
+    form = await request.form()
+    require_csrf(request, _text(form.get("csrf")))
+    subject = _text(form.get("for")) or "self"
+    if subject not in SUBJECTS:
+        raise RequestError(f"a session is for 'self' or 'receiver', not '{subject}'")
+    withdraw_screen(journal_of(request), catalog_of(request), datetime.now().astimezone(), screen_id, subject)
+    return RedirectResponse(f"/screen?for={subject}", status_code=303)
+
+
+def _subject(request: Request) -> str | None:
+    """``?for=self|receiver``: whom today's screen and routine are about; None when not said."""
+    value = request.query_params.get("for")
+    if value is None:
+        return None
+    if value not in SUBJECTS:
+        raise RequestError(f"a session is for 'self' or 'receiver', not '{value}'")
+    return value
 
 
 # --- choosing and previewing a routine --------------------------------------------------------------------------
@@ -164,17 +192,27 @@ def request_query(request: PlanRequest) -> str:
 
 
 def routine_for(request: Request, wanted: PlanRequest) -> Routine:
-    """The routine under today's policy; a clear error when there is no screen or it forbids massage."""
+    """The routine under today's policy for whoever receives it (a partner massage: the receiver's screens); a
+    clear error when there is no screen or it forbids massage."""
     now = datetime.now().astimezone()
-    routine, _today = todays_routine(journal_of(request), catalog_of(request), now, wanted, subject=SUBJECT)
+    routine, _today = todays_routine(journal_of(request), catalog_of(request), now, wanted)
     return routine
 
 
 @router.get("/plan", response_class=HTMLResponse)
 def chooser(request: Request) -> Response:
-    today = policy_for(request)
+    """The routine's choices for whoever today's screen was about: a partner massage for a receiver's screen,
+    self-massage for one's own."""
+    subject = _subject(request)
+    if subject is None:  # the last screen taken today that allows massage decides
+        allowed = [s for s in SUBJECTS if policy_for(request, s).may_massage]
+        if not allowed:
+            return RedirectResponse("/start", status_code=303)
+        settings_mode = current_settings(request).mode
+        subject = "receiver" if settings_mode == "partner" and "receiver" in allowed else allowed[0]
+    today = policy_for(request, subject)
     if not today.may_massage:
-        return RedirectResponse("/screen", status_code=303)
+        return RedirectResponse(f"/start?for={subject}", status_code=303)
     settings = current_settings(request)
     catalog = catalog_of(request)
     return render(
@@ -182,7 +220,8 @@ def chooser(request: Request) -> Response:
         "plan.html",
         {
             "today": today,
-            "mode": settings.mode or "",
+            "subject": subject,
+            "mode": "partner" if subject == "receiver" else "self",
             "minutes": settings.minutes or 10,
             "chosen_tools": settings.tools or (),
             "tools": [catalog.tool(t) for t in TOOLS],
@@ -371,7 +410,7 @@ def player(request: Request, session_id: int) -> Response:
     record = journal_of(request).session(session_id)
     if record is not None:  # today's policy governs a session going on, as it governs a new one
         now = datetime.now().astimezone()
-        decision = resume_check(journal_of(request), catalog_of(request), now, record, subject=SUBJECT)
+        decision = resume_check(journal_of(request), catalog_of(request), now, record)
         live.skip_for_today(decision.skipped)
     settings = current_settings(request)
     catalog = catalog_of(request)

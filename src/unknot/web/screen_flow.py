@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from unknot.clearances import check_clearance, in_force, parse_day
 from unknot.errors import RequestError
 from unknot.model import Answer, Catalog, Category, Rule, ScreenGroup, Verdict
-from unknot.policy import SUBJECTS
+from unknot.policy import SUBJECTS, DayPolicy
 from unknot.screening import clearance_applies, long_date
 from unknot.web.context import catalog_of, journal_of, policy_for, save_screen
 from unknot.web.pages import render, require_csrf, svg
@@ -332,8 +332,8 @@ def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
         "all_others_answered_no": complete,
         "today": today.isoformat(),
     }
-    verdict, _policy = save_screen(request, answers, draft.subject)
-    return _show_verdict(request, verdict)
+    verdict, policy = save_screen(request, answers, draft.subject)
+    return _show_verdict(request, verdict, policy)
 
 
 def _reminders(request: Request, subject: str) -> dict[str, str]:
@@ -341,7 +341,7 @@ def _reminders(request: Request, subject: str) -> dict[str, str]:
     return {a.rule: a.shown for a in policy_for(request, subject).ask_again}
 
 
-def _show_verdict(request: Request, verdict: Verdict) -> Response:
+def _show_verdict(request: Request, verdict: Verdict, today: DayPolicy) -> Response:
     catalog = catalog_of(request)
     template = "emergency.html" if verdict.category is Category.EMERGENCY else "verdict.html"
     return render(
@@ -349,6 +349,8 @@ def _show_verdict(request: Request, verdict: Verdict) -> Response:
         template,
         {
             "verdict": verdict,
+            "today": today,
+            "subject": today.subject,
             "labels": {r.id: r.label for r in catalog.rules},
             "region_names": {r.id: r.name for r in catalog.regions},
             "restrictions": {r.id: r.meaning for r in catalog.restrictions},
