@@ -231,9 +231,10 @@ intakes = st.builds(
 
 
 def effective(intake: Intake) -> list[Category]:
-    """Each rule's category as the rules say: a clearance turns a consult-first rule into caution, unless any
-    answer to it was not sure."""
-    doubted = {f.rule for f in intake.findings if f.answer is Answer.UNSURE}
+    """Each rule's category as the rules say: a clearance turns a consult-first rule into caution, unless it was only
+    answered not sure (version 2: yes and not sure together count as yes, for the clearance too)."""
+    said_yes = {f.rule for f in intake.findings if f.answer is Answer.YES}
+    doubted = {f.rule for f in intake.findings if f.answer is Answer.UNSURE} - said_yes
     out = []
     for rule_id in {f.rule for f in intake.findings}:
         rule = CATALOG.rule(rule_id)

@@ -71,8 +71,8 @@ def check(page: Any, where: str) -> None:
     assert _targets(page) == [], where
 
 
-def _screen_no(page: Any, server: Server, times: int = 5) -> None:
-    page.goto(f"{server.base}/screen")
+def _screen_no(page: Any, server: Server, times: int = 5, subject: str = "self") -> None:
+    page.goto(f"{server.base}/screen?for={subject}")
     for _ in range(times):
         page.get_by_role("button", name="No", exact=True).click()
 
@@ -158,7 +158,7 @@ def test_the_screens_other_pages(fresh_page: Any, fresh_server: Server) -> None:
 
 
 def test_every_player_state(page: Any, server: Server) -> None:
-    _screen_no(page, server)
+    _screen_no(page, server, subject="receiver")  # a partner session: the receiver's screen
     page.goto(f"{server.base}/before?mode=partner&minutes=5")
     page.get_by_role("button", name="Start the routine").click()
     page.wait_for_url("**/player/*")
