@@ -140,9 +140,9 @@ class SqlJournal:
 
     def stamp(self) -> int:
         """The write counter: it changes with every write, from this process or another (one light query)."""
-        table = ChangeRow.__table__
+        # Plain SQL: a page asks on every request, and building the statement cost more than running it.
         with self.engine.connect() as conn:
-            return int(conn.execute(select(table.c.n).where(table.c.id == 1)).scalar() or 0)
+            return int(conn.exec_driver_sql("SELECT n FROM journal_changes WHERE id = 1").scalar() or 0)
 
     # --- pain entries ---------------------------------------------------------------------------------------
 

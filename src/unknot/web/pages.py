@@ -67,6 +67,17 @@ def render(request: Request, name: str, values: dict[str, Any] | None = None, st
     return response
 
 
+def render_drawn(request: Request, name: str, part: str, values: Callable[[datetime], dict[str, Any]]) -> HTMLResponse:
+    """Template ``name`` drawn once per journal stamp, minute, path and query, and settings (``web/cache.py``):
+    what else a page shows (the CSRF token, the number to call) stays the same while the server runs."""
+
+    def make(now: datetime) -> bytes:
+        return bytes(render(request, name, values(now)).body)
+
+    body = drawn(request, part, make, request.url.path, request.url.query, current_settings(request))
+    return HTMLResponse(body, headers={"cache-control": "no-store"})
+
+
 def svg(name: str) -> str:
     """An SVG picture's markup, to place inline (the body map must be inline to be tapped)."""
     from unknot.pictures import picture
@@ -85,9 +96,8 @@ def require_csrf(request: Request, csrf: str | None) -> None:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
-    return render(
-        request, "home.html", {"today": policy_for(request), **drawn(request, "unfinished", _unfinished(request))}
-    )
+    unfinished = _unfinished(request)
+    return render_drawn(request, "home.html", "home", lambda now: {"today": policy_for(request), **unfinished(now)})
 
 
 def _unfinished(request: Request) -> Callable[[datetime], dict[str, Any]]:
@@ -208,9 +218,10 @@ def preview(request: Request) -> Response:
         routine = routine_for(request, wanted)
         return {"routine": routine, "rows": timeline_rows(catalog, routine), "guide": routine_guide(routine, catalog)}
 
-    shown = drawn(request, "preview", make, wanted)
     _remember(request, wanted)
-    return render(request, "preview.html", {**shown, "query": request_query(wanted), "wanted": wanted})
+    return render_drawn(
+        request, "preview.html", "preview", lambda now: {**make(now), "query": request_query(wanted), "wanted": wanted}
+    )
 
 
 def _remember(request: Request, wanted: PlanRequest) -> None:
@@ -448,12 +459,12 @@ async def save_after(request: Request, session_id: int) -> Response:
 @router.get("/journal", response_class=HTMLResponse)
 def journal_page(request: Request) -> Response:
     catalog = catalog_of(request)
-    shown = drawn(request, "journal", lambda _now: _journal_view(catalog, summary_for(request)))
-    return render(
+    return render_drawn(
         request,
         "journal.html",
-        {
-            **shown,
+        "journal",
+        lambda _now: {
+            **_journal_view(catalog, summary_for(request)),
             "need": catalog.insight_rules.effect_min_sessions,
             "regions": {r.id: r.name for r in catalog.regions},
             "saved": request.query_params.get("saved"),
