@@ -120,6 +120,36 @@ def _p99_under_load(server: Any, method: str, path: str, body: Any) -> float:
     return _p99(samples) * 1000
 
 
+ROUTES = {
+    "static file (baseline)": ("GET", "/static/icon.svg", None),
+    "page: home": ("GET", "/", None),
+    "page: journal": ("GET", "/journal", None),
+    "page: preview": ("GET", "/preview?mode=self&minutes=15&tools=tennis_ball&tools=foam_roller", None),
+    "api: plan": ("POST", "/api/plan", {"mode": "partner", "minutes": 20}),
+    "api: entries": ("GET", "/api/entries?days=30", None),
+    "api: insights": ("GET", "/api/insights", None),
+}
+
+
+def _latency(server: Any, results: list[Result]) -> list[str]:
+    """p99 of every route in ``ROUTES`` under load, against the static file; adds a result per route to
+    ``results`` and returns the table's lines."""
+    lines = []
+    latency = _load(server, ROUTES)
+    lines.append(
+        f"  p99 under {CLIENTS} concurrent clients, {REQUESTS} requests each; each route against the static "
+        "file measured just before it, median of 3 rounds"
+    )
+    for name in ROUTES:
+        ms, ratio = latency[name]
+        static = name.startswith("static")
+        aim = "" if static else f"aim <= {AIM_RATIO:g}x  {'yes' if ratio <= AIM_RATIO else 'NO'}"
+        lines.append(f"    {name:<28} {ms:>8.1f} ms  {ratio:>5.1f}x   {aim}")
+        if not static:
+            results.append(Result(Case(name, [], aim=AIM_RATIO), ms, ratio))
+    return lines
+
+
 def _two_minute_session(db: str) -> int:
     """A session of exactly two minutes (the terminal benchmark's routine), kept in the journal for the server."""
     from benchmarks.session_driver import two_minute_routine
@@ -146,6 +176,30 @@ def _expected(db: str, session_id: int) -> list[tuple[str, float]]:
     return [(c.text, c.at) for c in planned_cues(routine_from_json(record.routine), load_catalog())]
 
 
+def _seed(server: Any) -> int:
+    """Today's screen, eight pain entries and the two-minute session (its id) in the server's journal."""
+    with server.client() as client:
+        client.post("/api/screen", json={"all_others_answered_no": True}).raise_for_status()
+        for score in range(8):
+            client.post("/api/entries", json={"region": "rhomboid_left", "score": score}).raise_for_status()
+    return _two_minute_session(server.db)
+
+
+def latency_only() -> str:
+    """The latency table alone, without the browser: ``uv run python -m benchmarks.web --latency``."""
+    from tests.web.conftest import start_server, stop_server
+
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        server = start_server(Path(tmp), scale=1)
+        try:
+            _seed(server)
+            lines = ["web app latency, a real unknot serve on loopback", *_latency(server, results)]
+        finally:
+            stop_server(server)
+    return "\n".join(lines)
+
+
 def run(runs: int = 21) -> tuple[str, list[Result]]:
     """The three measures (``runs`` does not apply: the load has its own counts, the routine is one run)."""
     from playwright.sync_api import sync_playwright
@@ -157,11 +211,7 @@ def run(runs: int = 21) -> tuple[str, list[Result]]:
         home = Path(tmp)
         server = start_server(home, scale=1)
         try:
-            with server.client() as client:
-                client.post("/api/screen", json={"all_others_answered_no": True}).raise_for_status()
-                for score in range(8):
-                    client.post("/api/entries", json={"region": "rhomboid_left", "score": score}).raise_for_status()
-            session_id = _two_minute_session(server.db)
+            session_id = _seed(server)
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context()
             context.add_init_script(RECORD)
@@ -175,27 +225,7 @@ def run(runs: int = 21) -> tuple[str, list[Result]]:
             )
             results.append(Result(Case("transfer", [], aim=1.0), total / 1024, 1.0 if ok else 2.0))
 
-            routes = {
-                "static file (baseline)": ("GET", "/static/icon.svg", None),
-                "page: home": ("GET", "/", None),
-                "page: journal": ("GET", "/journal", None),
-                "page: preview": ("GET", "/preview?mode=self&minutes=15&tools=tennis_ball&tools=foam_roller", None),
-                "api: plan": ("POST", "/api/plan", {"mode": "partner", "minutes": 20}),
-                "api: entries": ("GET", "/api/entries?days=30", None),
-                "api: insights": ("GET", "/api/insights", None),
-            }
-            latency = _load(server, routes)
-            lines.append(
-                f"  p99 under {CLIENTS} concurrent clients, {REQUESTS} requests each; each route against the static "
-                "file measured just before it, median of 3 rounds"
-            )
-            for name in routes:
-                ms, ratio = latency[name]
-                static = name.startswith("static")
-                aim = "" if static else f"aim <= {AIM_RATIO:g}x  {'yes' if ratio <= AIM_RATIO else 'NO'}"
-                lines.append(f"    {name:<28} {ms:>8.1f} ms  {ratio:>5.1f}x   {aim}")
-                if not static:
-                    results.append(Result(Case(name, [], aim=AIM_RATIO), ms, ratio))
+            lines += _latency(server, results)
 
             page.goto(f"{server.base}/player/{session_id}")
             page.wait_for_load_state("networkidle")
@@ -225,3 +255,10 @@ def _cue_errors(cues: list[dict[str, Any]], started: float, expected: list[tuple
     if [t for t, _ in said] != [t for t, _ in expected]:
         raise RuntimeError(f"the browser said {said} but the routine says {expected}")
     return [abs(at - (started + due * 1000)) for (_, at), (_, due) in zip(said, expected, strict=True)]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--latency"]:
+        print(latency_only())
+    else:
+        print(run()[0])

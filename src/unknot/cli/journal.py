@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from unknot.insights import Effect
     from unknot.model import Catalog, PainEntry
+    from unknot.summary import JournalSummary
 
 
 LOG_HELP = """Write down how much a region hurts now, from 0 (none) to 10 (the worst imaginable).
@@ -221,15 +222,15 @@ def forget_command(
     typer.echo("The journal is empty.")
 
 
-def _recent_entries(db: str | None, now: datetime) -> list[PainEntry]:
-    """The entries trends and insights look at: the last 90 days (the longest window), read through the index."""
-    from datetime import timedelta
+def _summary(db: str | None, catalog: Catalog) -> JournalSummary:
+    """What trends and insights show: the journal summary of the last 90 days (read through the index)."""
+    from datetime import datetime
 
-    from unknot.insights import WINDOWS
     from unknot.journal import opened_journal
+    from unknot.summary import journal_summary
 
     with opened_journal(db) as journal:
-        return journal.entries(since=now - timedelta(days=max(WINDOWS)))
+        return journal_summary(journal, catalog, datetime.now().astimezone())
 
 
 def _chart(entries: list[PainEntry], region: str, now: datetime, days: int = 30) -> str:
@@ -249,17 +250,14 @@ def _chart(entries: list[PainEntry], region: str, now: datetime, days: int = 30)
 
 def trends_command(db: Db = None) -> None:
     """Show the trends."""
-    from datetime import UTC, datetime, timedelta
-
     from rich.table import Table
 
     from unknot.cli.console import stdout
     from unknot.content import load_catalog
-    from unknot.insights import trends
 
-    catalog, console, now = load_catalog(), stdout(), datetime.now(UTC)
-    entries = _recent_entries(db, now)
-    found = trends(entries, now, timedelta(days=catalog.insight_rules.min_span_days))
+    catalog, console = load_catalog(), stdout()
+    summary = _summary(db, catalog)
+    found, entries, now = summary.trends, list(summary.entries), summary.now
     if not found:
         console.print("No entries in the last 90 days. Write one down with [bold]unknot log REGION SCORE[/].")
         return
@@ -284,31 +282,22 @@ def trends_command(db: Db = None) -> None:
 
 def insights_command(db: Db = None) -> None:
     """Show the insights."""
-    from datetime import UTC, datetime, timedelta
-
     from unknot.cli.console import stdout
     from unknot.content import load_catalog
-    from unknot.insights import seek_help, technique_effects, trends
-    from unknot.journal import opened_journal
 
-    catalog, console, now = load_catalog(), stdout(), datetime.now(UTC)
-    rules = catalog.insight_rules
-    entries = _recent_entries(db, now)
-    with opened_journal(db) as journal:
-        screens = journal.screens(since=now - timedelta(days=rules.red_flag_days))
-        sessions = journal.sessions()
-    advice = seek_help(catalog, entries, now, screens)
-    for a in advice:
+    catalog, console = load_catalog(), stdout()
+    summary = _summary(db, catalog)
+    for a in summary.advice:
         console.print(f"[bold red]Get help:[/] {a.message}")
-    for t in trends(entries, now, timedelta(days=rules.min_span_days)):
+    for t in summary.trends:
         name = r.name if (r := catalog.region(t.region)) else t.region
         if t.slope_per_week is None:
             continue
         way = "easing" if t.slope_per_week < -0.25 else "rising" if t.slope_per_week > 0.25 else "steady"
         console.print(f"{name}: {way} ({t.slope_per_week:+.1f} a week over the last 30 days, {t.entries} entries).")
-    if not advice:
+    if not summary.advice:
         console.print("Nothing in your journal says to stop self-care. Screen before every session all the same.")
-    _print_effects(console, catalog, technique_effects(sessions, catalog))
+    _print_effects(console, catalog, list(summary.effects))
 
 
 def _print_effects(console: Console, catalog: Catalog, effects: list[Effect]) -> None:

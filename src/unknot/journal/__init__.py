@@ -119,6 +119,11 @@ class Journal(Protocol):
         """Delete every record (the schema stays)."""
         ...
 
+    def stamp(self) -> int:
+        """A number that changes with every write to the journal, from this process or another: a reader that
+        saw the same stamp twice saw the same journal (the web app draws a page again only when it changes)."""
+        ...
+
     def close(self) -> None:
         """Release the connection pool."""
         ...

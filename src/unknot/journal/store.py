@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from unknot.errors import JournalError, NotFoundError
 from unknot.journal.tables import (
+    ChangeRow,
     ClearanceRow,
     PainEntryRow,
     ScreenRow,
@@ -39,7 +40,7 @@ from unknot.model import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-TABLES = {"pain_entries", "screens", "clearances", "sessions", "session_steps", "session_events"}
+TABLES = {"pain_entries", "screens", "clearances", "sessions", "session_steps", "session_events", "journal_changes"}
 BEFORE, AFTER = "before", "after"
 
 
@@ -137,6 +138,12 @@ class SqlJournal:
         """Release the connection pool."""
         self.engine.dispose()
 
+    def stamp(self) -> int:
+        """The write counter: it changes with every write, from this process or another (one light query)."""
+        # Plain SQL: a page asks on every request, and building the statement cost more than running it.
+        with self.engine.connect() as conn:
+            return int(conn.exec_driver_sql("SELECT n FROM journal_changes WHERE id = 1").scalar() or 0)
+
     # --- pain entries ---------------------------------------------------------------------------------------
 
     def add_entry(self, entry: PainEntry) -> PainEntry:
@@ -145,6 +152,7 @@ class SqlJournal:
             new_id = conn.execute(
                 insert(PainEntryRow).values(**_entry_values(entry)).returning(PainEntryRow.id)
             ).scalar_one()
+            conn.execute(_BUMP)
         return replace(entry, id=new_id)
 
     def entries(
@@ -174,6 +182,7 @@ class SqlJournal:
             row = ScreenRow(at=_utc(at), day=at.date(), answers=answers, verdict=verdict, subject=subject)
             session.add(row)
             session.flush()
+            session.execute(_BUMP)
             return ScreenRecord(_utc(at), answers, verdict, subject, None, row.id)
 
     def screen_of(self, day: date) -> dict[str, Any] | None:
@@ -222,6 +231,7 @@ class SqlJournal:
                 .where(table.c.id == screen_id, table.c.withdrawn_at.is_(None))
                 .values(withdrawn_at=_utc(at))
             )
+            conn.execute(_BUMP)
             return bool(done.rowcount)
 
     def import_records(
@@ -234,6 +244,7 @@ class SqlJournal:
         """Add records (from an export) in one transaction, all of them or none, skipping those the journal has
         already (the same time and content); what was added and skipped."""
         with Session(self.engine) as session, session.begin():
+            session.execute(_BUMP)
             have = _entry_keys(session, entries)
             new_entries = []
             for e in entries:
@@ -293,6 +304,7 @@ class SqlJournal:
         with Session(self.engine) as session, session.begin():
             for table in (SessionEventRow, SessionStepRow, PainEntryRow, SessionRow, ScreenRow, ClearanceRow):
                 session.execute(delete(table))
+            session.execute(_BUMP)  # the counter stays and goes on: an empty journal is a change too
 
     def add_clearance(self, rule: str, cleared_on: date) -> Clearance:
         """Record that a professional cleared a consult-first rule on ``cleared_on``."""
@@ -300,6 +312,7 @@ class SqlJournal:
             row = ClearanceRow(rule=rule, cleared_on=cleared_on)
             session.add(row)
             session.flush()
+            session.execute(_BUMP)
             return Clearance(rule, cleared_on, None, row.id)
 
     def clearances(self, *, active_only: bool = True) -> list[Clearance]:
@@ -321,6 +334,7 @@ class SqlJournal:
             .values(withdrawn_at=_utc(at))
         )
         with Session(self.engine) as session, session.begin():
+            session.execute(_BUMP)
             return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
     # --- guided sessions -------------------------------------------------------------------------------------
@@ -330,6 +344,7 @@ class SqlJournal:
         its id."""
         with Session(self.engine) as session, session.begin():
             new_id = _add_session(session, record)
+            session.execute(_BUMP)
         return replace(record, id=new_id)
 
     def save_step(self, session_id: int, step: StepRecord) -> None:
@@ -339,6 +354,7 @@ class SqlJournal:
             row = session.scalars(
                 select(SessionStepRow).where(SessionStepRow.session_id == session_id, SessionStepRow.idx == step.index)
             ).first()
+            session.execute(_BUMP)
             if row is None:
                 session.add(_step_row(session_id, step))
             else:
@@ -351,6 +367,7 @@ class SqlJournal:
         with Session(self.engine) as session, session.begin():
             _session_row(session, session_id)
             session.add(_event_row(session_id, event))
+            session.execute(_BUMP)
 
     def finish_session(
         self, session_id: int, status: SessionStatus, ended_at: datetime, pain_after: dict[str, int]
@@ -362,6 +379,7 @@ class SqlJournal:
             row = _session_row(session, session_id)
             row.status, row.ended_at = status.value, _utc(ended_at)
             session.add_all(_pain_rows(session_id, AFTER, ended_at, pain_after))
+            session.execute(_BUMP)
 
     def delete_session(self, session_id: int) -> None:
         """Forget one session: its steps, events and the pain ratings it asked for (the user discarded it)."""
@@ -370,6 +388,7 @@ class SqlJournal:
             for table in (SessionEventRow, SessionStepRow, PainEntryRow):
                 session.execute(delete(table).where(table.session_id == session_id))
             session.execute(delete(SessionRow).where(SessionRow.id == session_id))
+            session.execute(_BUMP)
 
     def sessions(self, *, since: datetime | None = None, until: datetime | None = None) -> list[SessionRecord]:
         """Sessions started in [since, until), oldest first, with their steps, events and pain ratings."""
@@ -480,6 +499,9 @@ def _entry_values(e: PainEntry) -> dict[str, Any]:
         "note": e.note,
     }
 
+
+# Raised in the transaction of every write (``stamp``): a reader that saw the same number saw the same journal.
+_BUMP = update(ChangeRow).where(ChangeRow.id == 1).values(n=ChangeRow.n + 1)
 
 MAX_ID = 2**63 - 1  # the largest integer both SQLite and PostgreSQL (bigint) hold
 

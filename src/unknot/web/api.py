@@ -25,7 +25,7 @@ from unknot.model import SessionRecord, SessionStatus, Verdict
 from unknot.pain import make_entry
 from unknot.session import Event
 from unknot.today import policy_to_json, todays_routine, withdraw_screen
-from unknot.web.context import catalog_of, journal_of, live_of, policy_for, save_screen
+from unknot.web.context import catalog_of, journal_of, live_of, policy_for, save_screen, summary_for
 
 __all__ = ["router"]
 
@@ -245,20 +245,9 @@ def post_entry(request: Request, body: EntryBody) -> dict[str, Any]:
 
 @router.get("/insights", summary="Trends, when to get help, and what helps")
 def get_insights(request: Request) -> dict[str, Any]:
-    from unknot.insights import seek_help, technique_effects, trends
-    from unknot.today import journal_advice
-
-    catalog = catalog_of(request)
-    journal = journal_of(request)
-    now = datetime.now(UTC)
-    rules = catalog.insight_rules
-    entries = journal.entries(since=now - timedelta(days=90))
-    screens = journal.screens(since=now - timedelta(days=rules.red_flag_days))
+    summary = summary_for(request)
     return {
-        "advice": [
-            {"region": a.region, "rule": a.rule, "message": a.message}
-            for a in journal_advice(catalog, policy_for(request), seek_help(catalog, entries, now, screens))
-        ],
+        "advice": [{"region": a.region, "rule": a.rule, "message": a.message} for a in summary.advice],
         "trends": [
             {
                 "region": t.region,
@@ -266,7 +255,7 @@ def get_insights(request: Request) -> dict[str, Any]:
                 "slope_per_week": _finite(t.slope_per_week),
                 "entries": t.entries,
             }
-            for t in trends(entries, now, timedelta(days=rules.min_span_days))
+            for t in summary.trends
         ],
         "effects": [
             {
@@ -276,7 +265,7 @@ def get_insights(request: Request) -> dict[str, Any]:
                 "low": _finite(e.low),
                 "high": _finite(e.high),
             }
-            for e in technique_effects(journal.sessions(), catalog)
+            for e in summary.effects
         ],
     }
 

@@ -22,6 +22,7 @@ from unknot._version import __version__
 from unknot.content import load_catalog
 from unknot.errors import UnknotError
 from unknot.journal import open_journal
+from unknot.web.cache import PageCache
 from unknot.web.live import LiveSessions
 from unknot.web.security import Keys, SecurityMiddleware
 
@@ -73,6 +74,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.config = config
     app.state.catalog = catalog
     app.state.templates = templates()
+    app.state.page_cache = PageCache()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     from unknot.web import api, clearance_pages, pages, screen_flow

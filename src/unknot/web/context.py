@@ -12,6 +12,7 @@ from unknot.journal import Journal
 from unknot.model import Catalog, Verdict
 from unknot.policy import DayPolicy
 from unknot.settings import Settings
+from unknot.summary import JournalSummary
 from unknot.today import take_screen, todays_policy
 from unknot.web.live import LiveSessions
 
@@ -23,6 +24,7 @@ __all__ = [
     "live_of",
     "policy_for",
     "save_screen",
+    "summary_for",
 ]
 
 
@@ -69,8 +71,21 @@ def current_settings(request: Request) -> Settings:
 
 
 def policy_for(request: Request, subject: str = "self") -> DayPolicy:
-    """Today's policy for ``subject``, from the journal."""
-    return todays_policy(journal_of(request), catalog_of(request), datetime.now().astimezone(), subject)
+    """Today's policy for ``subject``, from the journal (made again only when the journal or the minute changed)."""
+    from unknot.web.cache import drawn
+
+    return drawn(
+        request, "policy", lambda now: todays_policy(journal_of(request), catalog_of(request), now, subject), subject
+    )
+
+
+def summary_for(request: Request) -> JournalSummary:
+    """The journal summary (``unknot.summary``) for the user, made again only when the journal or the minute
+    changed."""
+    from unknot.summary import journal_summary
+    from unknot.web.cache import drawn
+
+    return drawn(request, "summary", lambda now: journal_summary(journal_of(request), catalog_of(request), now))
 
 
 def emergency_number_for(request: Request) -> str:

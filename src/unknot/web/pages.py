@@ -4,8 +4,9 @@ the body map's taps and the player."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -17,14 +18,19 @@ from unknot.policy import SUBJECTS
 from unknot.pressure import routine_guide, spoken_steps, stored_guide
 from unknot.settings import Settings
 from unknot.today import resume_check, todays_routine, withdraw_screen
+from unknot.web.cache import drawn
 from unknot.web.context import (
     catalog_of,
     current_settings,
     emergency_number_for,
     journal_of,
     policy_for,
+    summary_for,
 )
 from unknot.web.security import Keys, check_form_csrf
+
+if TYPE_CHECKING:
+    from unknot.summary import JournalSummary
 
 __all__ = ["base_context", "render", "router"]
 
@@ -64,6 +70,17 @@ def render(request: Request, name: str, values: dict[str, Any] | None = None, st
     return response
 
 
+def render_drawn(request: Request, name: str, part: str, values: Callable[[datetime], dict[str, Any]]) -> HTMLResponse:
+    """Template ``name`` drawn once per journal stamp, minute, path and query, and settings (``web/cache.py``):
+    what else a page shows (the CSRF token, the number to call) stays the same while the server runs."""
+
+    def make(now: datetime) -> bytes:
+        return bytes(render(request, name, values(now)).body)
+
+    body = drawn(request, part, make, request.url.path, request.url.query, current_settings(request))
+    return HTMLResponse(body, headers={"cache-control": "no-store"})
+
+
 def svg(name: str) -> str:
     """An SVG picture's markup, to place inline (the body map must be inline to be tapped)."""
     from unknot.pictures import picture
@@ -82,26 +99,30 @@ def require_csrf(request: Request, csrf: str | None) -> None:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
-    journal = journal_of(request)
-    unfinished = journal.unfinished_session()
-    today = policy_for(request)
-    refused = ""
-    if unfinished is not None:
-        try:
-            resume_check(journal, catalog_of(request), datetime.now().astimezone(), unfinished)
-        except PolicyError as exc:
-            refused = exc.message
-    return render(
-        request,
-        "home.html",
-        {
-            "today": today,
+    unfinished = _unfinished(request)
+    return render_drawn(request, "home.html", "home", lambda now: {"today": policy_for(request), **unfinished(now)})
+
+
+def _unfinished(request: Request) -> Callable[[datetime], dict[str, Any]]:
+    """What the home page says of an unfinished session: which, how far it went, and why it may not go on today."""
+
+    def make(now: datetime) -> dict[str, Any]:
+        journal = journal_of(request)
+        unfinished = journal.unfinished_session()
+        refused = ""
+        if unfinished is not None:
+            try:
+                resume_check(journal, catalog_of(request), now, unfinished)
+            except PolicyError as exc:
+                refused = exc.message
+        return {
             "unfinished": unfinished,
             "resume_refused": refused,
             "unfinished_steps": len(unfinished.routine.get("steps", [])) if unfinished else 0,
             "unfinished_done": (max((s.index for s in unfinished.steps), default=-1) + 1) if unfinished else 0,
-        },
-    )
+        }
+
+    return make
 
 
 @router.get("/start", response_class=HTMLResponse)
@@ -192,11 +213,14 @@ def request_query(request: PlanRequest) -> str:
 
 
 def routine_for(request: Request, wanted: PlanRequest) -> Routine:
-    """The routine under today's policy for whoever receives it (a partner massage: the receiver's screens); a
-    clear error when there is no screen or it forbids massage."""
-    now = datetime.now().astimezone()
-    routine, _today = todays_routine(journal_of(request), catalog_of(request), now, wanted)
-    return routine
+    """The routine under today's policy for whoever receives it (a partner massage: the receiver's screens), planned
+    once per request, journal stamp and minute; a clear error when there is no screen or it forbids massage."""
+
+    def make(now: datetime) -> Routine:
+        routine, _today = todays_routine(journal_of(request), catalog_of(request), now, wanted)
+        return routine
+
+    return drawn(request, "routine", make, wanted)
 
 
 @router.get("/plan", response_class=HTMLResponse)
@@ -254,27 +278,27 @@ def _wanted(request: Request) -> PlanRequest:
 @router.get("/preview", response_class=HTMLResponse)
 def preview(request: Request) -> Response:
     wanted = _wanted(request)
-    routine = routine_for(request, wanted)
-    _remember(wanted)
     catalog = catalog_of(request)
-    return render(
-        request,
-        "preview.html",
-        {
-            "routine": routine,
-            "rows": timeline_rows(catalog, routine),
-            "query": request_query(wanted),
-            "wanted": wanted,
-            "guide": routine_guide(routine, catalog),
-        },
+
+    def make(now: datetime) -> dict[str, Any]:
+        routine = routine_for(request, wanted)
+        return {"routine": routine, "rows": timeline_rows(catalog, routine), "guide": routine_guide(routine, catalog)}
+
+    _remember(request, wanted)
+    return render_drawn(
+        request, "preview.html", "preview", lambda now: {**make(now), "query": request_query(wanted), "wanted": wanted}
     )
 
 
-def _remember(wanted: PlanRequest) -> None:
-    """Offer these choices next time (a config file that cannot be written only costs that)."""
+def _remember(request: Request, wanted: PlanRequest) -> None:
+    """Offer these choices next time (a config file that cannot be written only costs that); the file is written
+    only when they differ from what it holds."""
     from unknot.errors import ConfigError
     from unknot.settings import load_settings, save_settings, update_settings
 
+    held = current_settings(request)
+    if (held.mode, held.tools or (), held.minutes) == (wanted.mode.value, wanted.tools, wanted.minutes):
+        return
     try:
         save_settings(
             update_settings(load_settings(), mode=wanted.mode.value, tools=wanted.tools, minutes=wanted.minutes)
@@ -500,41 +524,40 @@ async def save_after(request: Request, session_id: int) -> Response:
 
 @router.get("/journal", response_class=HTMLResponse)
 def journal_page(request: Request) -> Response:
-    from unknot.insights import seek_help, technique_effects, trends
+    catalog = catalog_of(request)
+    return render_drawn(
+        request,
+        "journal.html",
+        "journal",
+        lambda _now: {
+            **_journal_view(catalog, summary_for(request)),
+            "need": catalog.insight_rules.effect_min_sessions,
+            "regions": {r.id: r.name for r in catalog.regions},
+            "saved": request.query_params.get("saved"),
+        },
+    )
+
+
+def _journal_view(catalog: Catalog, summary: JournalSummary) -> dict[str, Any]:
+    """The journal summary as the journal page shows it: a chart per area, what helps, the recent records."""
+    from unknot.summary import RECENT_DAYS
     from unknot.web.charts import region_chart
 
-    catalog = catalog_of(request)
-    journal = journal_of(request)
-    now = datetime.now(UTC)
-    rules = catalog.insight_rules
-    entries = journal.entries(since=now - timedelta(days=90))
-    screens = journal.screens(since=now - timedelta(days=rules.red_flag_days))
-    found = trends(entries, now, timedelta(days=rules.min_span_days))
     charts = [
         {
             "region": catalog.region(t.region),
             "trend": t,
-            "svg": region_chart([e for e in entries if e.region == t.region], now, days=30),
+            "svg": region_chart(summary.entries_of(t.region), summary.now, days=RECENT_DAYS),
         }
-        for t in found
+        for t in summary.trends
     ]
-    sessions = journal.sessions()
-    effects = technique_effects(sessions, catalog)
-    month_ago = now - timedelta(days=30)
-    return render(
-        request,
-        "journal.html",
-        {
-            "advice": seek_help(catalog, entries, now, screens),
-            "charts": charts,
-            "effects": [(catalog.technique(e.technique), e) for e in effects],
-            "need": rules.effect_min_sessions,
-            "entries": list(reversed(entries[-20:])),
-            "regions": {r.id: r.name for r in catalog.regions},
-            "saved": request.query_params.get("saved"),
-            "sessions": [x for x in reversed(sessions) if x.started_at >= month_ago][:10],
-        },
-    )
+    return {
+        "advice": summary.advice,
+        "charts": charts,
+        "effects": [(catalog.technique(e.technique), e) for e in summary.effects],
+        "entries": summary.recent_entries,
+        "sessions": summary.sessions,
+    }
 
 
 @router.get("/log", response_class=HTMLResponse)
