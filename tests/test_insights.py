@@ -101,7 +101,8 @@ ROUTINE = {
 
 def session(before: dict[str, int], after: dict[str, int], skipped: tuple[int, ...] = ()) -> SessionRecord:
     steps = tuple(
-        StepRecord(i, StepStatus.SKIPPED if i in skipped else StepStatus.DONE, 30.0)
+        # A skipped step here was skipped at once (one skipped after half its time still worked its area).
+        StepRecord(i, StepStatus.SKIPPED, 0.0) if i in skipped else StepRecord(i, StepStatus.DONE, 30.0)
         for i in range(len(ROUTINE["steps"]))
     )
     return SessionRecord(NOW, Mode.PARTNER, ROUTINE, steps=steps, pain_before=before, pain_after=after)

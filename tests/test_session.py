@@ -320,10 +320,11 @@ EXPECTED: dict[tuple[str, Event], Outcome] = {
     ("paused", Event.HURTS): Outcome(State.PAIN_CHECK, 1, (CueKind.HURTS,), {1: (StepStatus.STOPPED, IN_STEP)}),
     ("paused", Event.STOP): _STOP_IN_STEP,
     ("pain_check", Event.TICK): Outcome(State.PAIN_CHECK, 1),
-    ("pain_check", Event.RESUME): Outcome(State.RUNNING, 2, (CueKind.START,), phase_elapsed=0.0),
     ("pain_check", Event.NEXT): Outcome(State.RUNNING, 2, (CueKind.START,), phase_elapsed=0.0),
     # The next step's own cue waits for "leaving that area alone" to be said.
     ("pain_check", Event.SKIP_REGION): Outcome(State.RUNNING, 2, (CueKind.SKIP_REGION,), phase_elapsed=0.0),
+    # Past the first seconds no other area was just started: it leaves nothing alone, and goes on.
+    ("pain_check", Event.SKIP_STARTED): Outcome(State.RUNNING, 2, (CueKind.SKIP_REGION,), phase_elapsed=0.0),
     ("pain_check", Event.HURTS): Outcome(State.PAIN_CHECK, 1, (CueKind.HURTS,)),
     ("pain_check", Event.STOP): Outcome(State.STOPPED, None, (CueKind.STOPPED,), _skipped(2)),
     ("finished", Event.TICK): Outcome(State.FINISHED, None),
@@ -377,6 +378,8 @@ def test_every_state_and_event(scenario: str, event: Event) -> None:
         assert update.cues[0].interrupt  # an answer to the user cuts in
     assert {r.index: (r.status, r.seconds) for r in update.steps} == pytest.approx(expected.records)
     logged = [] if event is Event.TICK or event in FEEDBACK else [event.value]
+    if event is Event.SKIP_STARTED:  # kept as skip_region: the journal says which regions, not which button
+        logged = [Event.SKIP_REGION.value]
     assert [e.kind for e in update.events] == logged
     if event in FEEDBACK:  # on step 1: the step under way, or the first technique step after the lead-in
         assert session.feedback[1] == [*feedback_before, FEEDBACK[event]]
@@ -425,7 +428,7 @@ ACTIONS = st.lists(
         st.integers(1, 8 * 64).map(lambda n: n / 64),  # a tick a little later
         st.integers(20, 400).map(float),  # a late tick: may cross several deadlines
         st.sampled_from(USER_EVENTS),
-        st.sampled_from([Event.NEXT, Event.HURTS, Event.SKIP_REGION, Event.RESUME]),  # the pain-check path, more often
+        st.sampled_from([Event.NEXT, Event.HURTS, Event.SKIP_REGION, Event.SKIP_STARTED]),  # the pain check, more often
     ),
     max_size=40,
 )
@@ -483,8 +486,10 @@ def play(
         assert (due is None) == (session.state not in (State.GET_READY, State.RUNNING))
     if stop_at_end and not session.over:
         run.handle(Event.STOP)
-    elif session.state is State.PAUSED or session.state is State.PAIN_CHECK:
+    elif session.state is State.PAUSED:
         run.handle(Event.RESUME)
+    elif session.state is State.PAIN_CHECK:  # resume never leaves a pain check: an explicit choice does
+        run.handle(Event.NEXT)
     run.finish()
     return out
 
@@ -641,6 +646,11 @@ def test_without_events_a_session_ends_exactly_at_the_lead_in_plus_the_plan(r: R
 TIMED_EVENTS = [Event.PAUSE, Event.RESUME, Event.NEXT, Event.BACK, Event.REPEAT, Event.HURTS, Event.SKIP_REGION]
 
 
+# In a timed run, "go on" from wherever the session is held: resume from a pause, next from a pain check (resume
+# never leaves one), nothing otherwise.
+GO_ON = Event.TICK
+
+
 def play_timed(
     r: Routine, timed: list[tuple[float, Event]], step: Callable[[Session, float], float]
 ) -> tuple[Run, list[tuple[float, Event, State, bool]]]:
@@ -659,6 +669,8 @@ def play_timed(
         run.tick()
         if pending and run.clock.now >= at:
             _, event = pending.pop(0)
+            if event is GO_ON:
+                event = {State.PAIN_CHECK: Event.NEXT, State.PAUSED: Event.RESUME}.get(session.state, Event.TICK)
             accepted = event in ACCEPTS[session.state]
             trace.append((run.clock.now, event, session.state, accepted))
             if accepted:
@@ -677,8 +689,8 @@ def play_timed(
 def test_timing_is_by_deadlines_not_by_ticks(r: Routine, events: list[tuple[int, Event]], seed: int) -> None:
     rng = random.Random(seed)
     timed = [(n / 64, e) for n, e in events]
-    # At the end, go on from a pause or a pain check, so that the session ends (RESUME does both).
-    timed.append((max((t for t, _ in timed), default=0.0) + 1, Event.RESUME))
+    # At the end, go on from a pause or a pain check, so that the session ends.
+    timed.append((max((t for t, _ in timed), default=0.0) + 1, GO_ON))
 
     def jump(session: Session, now: float) -> float:
         due = session.next_deadline()
@@ -694,7 +706,7 @@ def test_timing_is_by_deadlines_not_by_ticks(r: Routine, events: list[tuple[int,
     assert stepped.session.records == jumped.session.records
     # Both ended at the same time; the one ticking unevenly may say so later, never earlier.
     assert stepped.ended() == jumped.ended() == jumped.said[-1].at <= stepped.said[-1].at
-    if not any(accepted for *_, accepted in jump_trace):
+    if not any(accepted and event is not Event.TICK for _, event, _, accepted in jump_trace):
         assert jumped.ended() == LEAD_IN + r.total_seconds
 
 
@@ -822,13 +834,24 @@ def test_it_hurts_is_about_the_step_under_way_or_in_its_first_seconds_the_one_wo
     assert {session.records[j].status for j in left_out} <= {StepStatus.SKIPPED}
 
 
-@pytest.mark.parametrize("event", [pytest.param(Event.NEXT, id="next"), pytest.param(Event.RESUME, id="resume")])
-def test_next_or_resume_from_a_pain_check_goes_on_with_the_following_step(event: Event) -> None:
+def test_resume_never_leaves_a_pain_check() -> None:
+    """Space or Enter (resume) never carries on the massage after "it hurts": only an explicit choice does."""
+    run = Run.of(PARTNER)
+    run.run_to(begin(PARTNER, 5) + 3)
+    run.handle(Event.HURTS)
+    with pytest.raises(SessionStateError, match="cannot 'resume' while 'pain_check'"):
+        run.session.handle(Event.RESUME)
+    run.clock.advance(30)
+    run.tick()
+    assert run.session.state is State.PAIN_CHECK
+
+
+def test_next_from_a_pain_check_goes_on_with_the_following_step() -> None:
     run = Run.of(PARTNER)
     run.run_to(begin(PARTNER, 5) + 3)
     run.handle(Event.HURTS)
     run.clock.advance(7)
-    update = run.handle(event)
+    update = run.handle(Event.NEXT)
     assert run.session.state is State.RUNNING
     assert [(c.kind, c.step, c.at) for c in update.cues] == [(CueKind.START, 6, run.clock.now)]
     assert run.finish() == LEAD_IN + PARTNER.total_seconds - (PARTNER.steps[5].seconds - 3) + 7
@@ -1456,3 +1479,78 @@ def test_more_pressure_at_todays_limit_says_the_limit() -> None:
         said = [c.text for c in run.handle(Event.MORE).cues if c.kind is CueKind.FEEDBACK]
         assert said == [expected]
     assert "light" in RULES.texts.more_at_limit.lower()
+
+
+# --- "it hurts" as a step begins, and the areas worked (issue 12) -----------------------------------------------
+
+
+def _two_areas_in_a_row(r: Routine) -> int:
+    """A technique step followed at once by a technique step on another area (neither a sweep)."""
+    for i in range(len(r.steps) - 1):
+        a, b = r.steps[i], r.steps[i + 1]
+        if a.is_technique and b.is_technique and len(regions_of(a)) == len(regions_of(b)) == 1:
+            if regions_of(a) != regions_of(b):
+                return i
+    raise AssertionError("no two technique steps in a row on different areas")
+
+
+def test_it_hurts_as_a_step_begins_offers_both_areas_and_skip_can_mean_the_one_just_started() -> None:
+    i = _two_areas_in_a_row(PARTNER)
+    before, started = regions_of(PARTNER.steps[i]), regions_of(PARTNER.steps[i + 1])
+    run = Run.of(PARTNER)
+    run.run_to(begin(PARTNER, i) + 10)  # the area before is worked for 10 s
+    run.handle(Event.NEXT)
+    run.clock.advance(RULES.hurt_grace_seconds / 2)
+    run.handle(Event.HURTS)  # in the first seconds of the next step: charged to the step before
+    session = run.session
+    assert session.skip_target() == before
+    assert [(c.event, c.regions, c.started, c.ambiguous) for c in session.skip_choices()] == [
+        (Event.SKIP_REGION, before, False, True),
+        (Event.SKIP_STARTED, started, True, True),
+    ]
+    run.handle(Event.SKIP_STARTED)
+    assert session.skipped_regions == set(started)
+    skipped = [e for u in run.updates for e in u.events if e.kind == "skip_region"]
+    assert [e.detail for e in skipped] == [" ".join(started)]  # what a resumed session reads back
+    run.finish()
+    later = [j for j in range(i + 2, len(PARTNER.steps)) if PARTNER.steps[j].is_technique]
+    for j in later:
+        touches = set(regions_of(PARTNER.steps[j]))
+        if touches & set(started) and len(touches) == 1:
+            assert session.records[j].status is StepStatus.SKIPPED and session.records[j].seconds == 0
+        if touches == set(before):
+            assert session.records[j].status is StepStatus.DONE  # the area worked before is not left alone
+
+
+def test_it_hurts_past_the_first_seconds_offers_one_area() -> None:
+    i = _two_areas_in_a_row(PARTNER)
+    run = Run.of(PARTNER)
+    run.run_to(begin(PARTNER, i + 1) + RULES.hurt_grace_seconds + 1)
+    run.handle(Event.HURTS)
+    choices = run.session.skip_choices()
+    assert [(c.event, c.regions, c.ambiguous) for c in choices] == [
+        (Event.SKIP_REGION, regions_of(PARTNER.steps[i + 1]), False)
+    ]
+    assert run.session.skip_started_target() == ()
+
+
+@pytest.mark.parametrize(
+    ("fraction", "worked"),
+    [pytest.param(0.8, True, id="next-near-the-end"), pytest.param(0.2, False, id="next-early")],
+)
+def test_next_near_a_steps_end_still_worked_its_area(fraction: float, worked: bool) -> None:
+    """The pain-after questions ask after an area a step skipped by Next had mostly worked (``worked()``)."""
+    from unknot.contract import routine_to_json
+    from unknot.model import SessionRecord
+
+    i = _two_areas_in_a_row(PARTNER)
+    step = PARTNER.steps[i]
+    run = Run.of(PARTNER)
+    run.run_to(begin(PARTNER, i) + step.seconds * fraction)
+    run.handle(Event.NEXT)
+    run.finish()
+    assert run.session.records[i].status is StepStatus.SKIPPED
+    area = regions_of(step)[0]
+    # The journal's record of that step alone: does it count as having worked the area?
+    only_this = SessionRecord(datetime.now(), PARTNER.mode, routine_to_json(PARTNER), steps=(run.session.records[i],))
+    assert (area in only_this.worked()) is worked

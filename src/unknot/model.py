@@ -970,14 +970,19 @@ class SessionRecord:
 
     def worked(self) -> dict[str, set[str]]:
         """Region id to the techniques that worked it: the routine's technique steps that were done or stopped
-        (time was spent on them), not skipped or never reached."""
+        (time was spent on them), and those skipped (Next) after at least half their planned time; not those
+        skipped sooner or never reached."""
         planned = self.routine.get("steps", [])
         out: dict[str, set[str]] = {}
         for record in self.steps:
-            if record.status is StepStatus.SKIPPED or not 0 <= record.index < len(planned):
+            if not 0 <= record.index < len(planned):
                 continue
             step = planned[record.index]
             if step.get("kind") != "technique":
+                continue
+            # Design choice (issue 12): Next near a step's end still worked the area; "most of its time" is half.
+            half = float(step.get("seconds", 0)) / 2
+            if record.status is StepStatus.SKIPPED and (record.seconds <= 0 or record.seconds < half):
                 continue
             for region in [step.get("region", ""), *step.get("regions", [])]:
                 if region:

@@ -1,12 +1,31 @@
 """A routine's steps in words, and the areas a routine works: what every front end shows of a step (its title,
-where, how long as m:ss) and which areas it asks the pain of before and after. Pure."""
+where, how long as m:ss, how to do it on demand, the areas "it hurts" may leave alone) and which areas it asks the
+pain of before and after. Pure."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from unknot.model import Catalog, Routine, Step
 from unknot.planner import area_words
 
-__all__ = ["clock", "rated_regions", "step_title", "where"]
+__all__ = ["HowTo", "area_names", "clock", "how_to", "rated_regions", "skip_choice_words", "step_title", "where"]
+
+
+@dataclass(frozen=True, slots=True)
+class HowTo:
+    """How to do a technique, in a few key points: what the player shows on demand (its drawing is
+    ``technique-{technique}.svg``)."""
+
+    technique: str  # the technique's id
+    name: str
+    how: tuple[str, ...]  # the steps of the technique, in order (techniques.yaml ``how``)
+    tool: str  # the tool's name, when the step uses one with tips of its own ("" for hands)
+    tool_tips: tuple[str, ...]  # that tool's safety tips (tools.yaml ``tips``)
+    avoid: tuple[str, ...]  # the common mistakes (techniques.yaml ``mistakes``)
+    stop_signs: tuple[str, ...]  # stop at once if (techniques.yaml ``stop_signs``)
+    upcoming: bool  # the step is a transition: this is the technique that comes next
 
 
 def clock(seconds: float) -> str:
@@ -50,3 +69,42 @@ def rated_regions(routine: Routine) -> list[str]:
         if step.is_technique and (len(step.regions) <= 2 or step.technique == "foam_roller"):
             regions += [r for r in (step.region, *step.regions) if r and r not in regions]
     return regions
+
+
+def how_to(catalog: Catalog, steps: Sequence[Step], index: int) -> HowTo | None:
+    """How to do the technique of step ``index``; during a transition (a change of position, a pressure check),
+    the next technique step's (the one being prepared for); None when no technique step is left."""
+    if not 0 <= index < len(steps):
+        return None
+    ahead = [i for i in range(index, len(steps)) if steps[i].is_technique]
+    if not ahead:
+        return None
+    step = steps[ahead[0]]
+    technique = catalog.technique(step.technique)
+    if technique is None:
+        return None
+    tool = catalog.tool(step.tool)
+    return HowTo(
+        technique=technique.id,
+        name=technique.name,
+        how=technique.how,
+        tool=tool.name if tool else "",
+        tool_tips=tool.tips if tool else (),
+        avoid=technique.mistakes,
+        stop_signs=technique.stop_signs,
+        upcoming=ahead[0] != index,
+    )
+
+
+def area_names(catalog: Catalog, regions: Sequence[str]) -> str:
+    """Regions by name: "Upper trapezius, left and Rhomboid, left"."""
+    return " and ".join(r.name if (r := catalog.region(i)) else i for i in regions)
+
+
+def skip_choice_words(catalog: Catalog, regions: Sequence[str], *, started: bool, ambiguous: bool) -> str:
+    """What a choice to leave an area alone after "it hurts" says: the area by name and, when the pain came in a
+    step's first seconds (either area may be meant), which one it is."""
+    names = area_names(catalog, regions)
+    if not ambiguous:
+        return f"Skip {names} today"
+    return f"Skip {names} today ({'just started' if started else 'worked just before'})"

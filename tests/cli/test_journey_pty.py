@@ -186,13 +186,32 @@ def test_an_emergency_answer_ends_the_journey_with_the_number(spawn: Callable[..
         assert journal.sessions() == []  # no session was started
 
 
-def test_the_stop_key_ends_the_routine_at_once_and_keeps_it_as_stopped(spawn: Callable[..., Terminal], db: str) -> None:
-    t = spawn("start", "--db", db, "--no-voice", "--mode", "partner", "--minutes", "10", "--no-prepare", scale=10)
+def test_stop_asks_once_and_how_shows_the_technique_without_pausing(spawn: Callable[..., Terminal], db: str) -> None:
+    """s asks "Stop the session?" (n carries on, y stops and keeps it as stopped); ? shows how to do the technique
+    under way and pauses nothing. The clock runs at its real speed: nothing here races it."""
+    t = spawn("start", "--db", db, "--no-voice", "--mode", "partner", "--minutes", "10", "--no-prepare", scale=1)
     healthy_screen(t)
     t.answer("0 to 10 ›", "5")
     t.answer("0 to 10 ›", "skip")
+    t.wait_for("GET READY")
+    t.key("n")  # the countdown, then the get-ready step, skipped
+    t.wait_for("step 1 of")
+    t.key("n")
     t.wait_for("WARMING STROKES")
+    t.key("?")
+    shown = " ".join(t.wait_for("How: Warming strokes (effleurage)").split())
+    assert "2. Glide with flat hands from the base of the neck" in shown, t.text  # the direction of the strokes
+    assert "Avoid:" in shown and "Stop if:" in shown and "PAUSED" not in shown
+    t.key("?")
+    t.pump(0.3)
+    assert "How: Warming" not in t.text
     t.key("s")
+    t.wait_for("Stop the session?")
+    t.key("n")
+    t.wait_for("Carrying on.")
+    t.key("s")
+    t.wait_for("Stop the session?")
+    t.key("y")
     t.wait_for("Stopped.")
     t.answer("(before: 5): 0 to 10 ›", "7")
     saved = t.wait_for("Saved in your journal.")
@@ -204,7 +223,9 @@ def test_the_stop_key_ends_the_routine_at_once_and_keeps_it_as_stopped(spawn: Ca
     assert list(session.pain_after.values()) == [7]
     statuses = [s.status for s in session.steps]
     assert statuses[1] is StepStatus.STOPPED and set(statuses[2:]) == {StepStatus.SKIPPED}
-    assert "stop" in [e.kind for e in session.events]
+    kinds = [e.kind for e in session.events]
+    # The question held the routine while it was asked; "?" paused nothing.
+    assert kinds == ["next", "next", "pause", "resume", "pause", "stop"], kinds
 
 
 def test_no_to_quit_carries_on_and_yes_keeps_what_was_done(spawn: Callable[..., Terminal], db: str) -> None:
@@ -262,7 +283,7 @@ def test_it_hurts_stops_the_step_shows_the_advice_and_can_skip_the_area(
     t.key("h")
     shown = t.wait_for("It hurts: that step has stopped.")
     assert "Ease off completely and breathe. Sharp, shooting or" in shown  # the stop advice of session.yaml
-    assert "x leaves Upper trapezius, left alone" in shown and "skip this area today" in shown
+    assert "x leaves Upper trapezius, left alone" in shown and "skip Upper trapezius, left today" in shown
     assert "left of 1:" not in shown  # the step's own countdown is gone: it has stopped
     t.pump(1.0)  # 20 s of routine time: the pain check waits for an answer, whatever the clock does
     assert "It hurts: that step has stopped." in t.text
@@ -291,6 +312,63 @@ def test_it_hurts_stops_the_step_shows_the_advice_and_can_skip_the_area(
     hurt = [e for e in session.events if e.kind == "it_hurts"]
     assert hurt and hurt[0].step == stopped[0] and hurt[0].detail == "upper_trapezius_left"
     assert [e.detail for e in session.events if e.kind == "skip_region"] == ["upper_trapezius_left"]
+
+
+def _step_seconds_left(t: Terminal) -> int:
+    minutes, seconds = _remaining(t.text).split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def test_it_hurts_as_a_step_begins_offers_both_areas_and_only_a_choice_goes_on(
+    spawn: Callable[..., Terminal], db: str
+) -> None:
+    """ "It hurts" in a step's first seconds is charged to the area worked just before, and says so; c leaves the
+    area just started alone instead. Space and Enter never carry on. Driven by pauses on the real clock: the step
+    before is worked for at least 4 s, and the pain comes at 0 s into the next (paused), whatever the machine's
+    load."""
+    t = spawn(
+        "start", "--db", db, "--no-voice", "--mode", "partner", "--minutes", "10", "--no-prepare", "--no-pain",
+        scale=1,
+    )  # fmt: skip
+    healthy_screen(t)
+    t.wait_for("GET READY")
+    t.key(" ")
+    t.wait_for("PAUSED")
+    for number in range(1, 6):  # paused at the start of step 5: kneading the right upper trapezius
+        t.key("n")
+        t.wait_for(f"step {number} of")
+    assert "Upper trapezius, right" in t.wait_for("KNEADING")
+    t.key(" ")
+    deadline = time.monotonic() + 30
+    while _step_seconds_left(t) > 59 and time.monotonic() < deadline:  # 4 s worked, at least
+        t.pump(0.2)
+    t.key(" ")
+    t.wait_for("PAUSED")
+    t.key("n")
+    t.wait_for("step 6 of")  # the left rhomboid, paused at its first second
+    t.key("h")
+    shown = " ".join(t.wait_for("It hurts: that step has stopped.").split())
+    assert "it may be about either area" in shown
+    assert "x: Skip Upper trapezius, right today (worked just" in shown, t.text
+    assert "c: Skip Rhomboid, left today (just started)." in shown
+    t.key(" ")
+    t.key("\r")
+    assert "Choose what to do" in t.wait_for("Choose what to do")
+    assert "It hurts: that step has stopped." in t.text
+    t.key("c")
+    t.wait_for("That area is left alone for the rest of today.")
+    t.key("s")
+    t.wait_for("Stop the session?")
+    t.key("y")
+    t.wait_for("Saved in your journal.")
+    assert t.finish() == 0
+    session = only_session(db)
+    kinds = [e.kind for e in session.events]
+    after = kinds[kinds.index("it_hurts") :]
+    assert after[:2] == ["it_hurts", "skip_region"], kinds  # space and Enter sent nothing
+    hurt = next(e for e in session.events if e.kind == "it_hurts")
+    assert hurt.detail == "upper_trapezius_right"  # charged to the step worked before...
+    assert [e.detail for e in session.events if e.kind == "skip_region"] == ["rhomboid_left"]  # ...c skipped this one
 
 
 def test_kill_9_loses_at_most_the_step_under_way_and_resume_finishes_it(

@@ -7,6 +7,7 @@ passed to ``speechSynthesis.speak`` (recorded by an init script; the app itself 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -175,9 +176,13 @@ def test_the_player_by_keyboard_alone(page: Any, server: Server) -> None:
     page.keyboard.press("h")  # it hurts
     page.get_by_role("heading", name="It hurts: that step has stopped").wait_for()
     assert page.locator("#controls").is_hidden()  # only the three choices now
+    page.keyboard.press("Tab")  # from the heading to the first choice
+    assert page.evaluate("document.activeElement.textContent") == "Go on"
     page.keyboard.press("Enter")  # go on
     state.filter(has_text="Now").wait_for()
-    page.keyboard.press("s")  # stop
+    page.keyboard.press("s")  # stop: asked first
+    page.get_by_role("dialog", name="Stop the session?").wait_for()
+    page.keyboard.press("y")
     page.wait_for_url("**/after")
     with server.client() as client:
         assert client.get(f"/api/sessions/{session_id}").json()["state"] == "stopped"
@@ -224,14 +229,17 @@ def test_after_the_tab_slept_it_catches_up_and_says_so(browser: Any, server: Ser
     page.get_by_role("button", name="Start", exact=True).click()
     page.locator("#state", has_text="Now").wait_for()
     before = page.locator("#step-number").inner_text()
+    asleep = len(page.evaluate("JSON.parse(sessionStorage.getItem('spoken') || '[]')"))
     page.clock.fast_forward(6_000)  # six seconds asleep: two minutes of this routine at 20 times
-    page.locator("#notice", has_text="You were away: caught up to step").wait_for()
+    notice = page.locator("#notice", has_text="You were away: caught up to step")
+    notice.wait_for()
     assert page.locator("#step-number").inner_text() != before
     spoken = [s["text"] for s in page.evaluate("JSON.parse(sessionStorage.getItem('spoken') || '[]')")]
-    index = int(page.locator("#step-number").inner_text().split()[-1]) - 1
+    # The step it woke in (the notice's: the routine goes on after, so the page may be further on by now).
+    index = int(notice.inner_text().rstrip(".").split()[-1]) - 1
     step = page.evaluate("JSON.parse(document.getElementById('steps-data').textContent)")[index]
     # What it says on waking: where it is now (the step's own cue, or "caught up" and the step's name).
-    assert spoken[-1] in (step["cue"], f"Caught up. Now: {step['name']}.")
+    assert spoken[asleep] in (step["cue"], f"Caught up. Now: {step['name']}."), spoken[asleep:]
     with server.client() as client:
         state = client.get(f"/api/sessions/{session_id}").json()
     assert state["index"] >= 2  # the server followed: the steps the clock passed are kept
@@ -289,3 +297,176 @@ def test_after_a_fever_screen_the_resume_button_is_gone_and_the_home_page_says_w
     refused = page.locator("#resume-refused")
     assert "cannot go on today" in refused.inner_text() and "stands until tomorrow" in refused.inner_text()
     assert page.get_by_role("link", name="Go on with it").count() == 0
+
+
+# --- the player's flow (issue 12): set up through the API at explicit session times, so nothing races the clock ---
+
+
+def _post(server: Server, session_id: int, *events: tuple[str, float]) -> dict[str, Any]:
+    answer: dict[str, Any] = {}
+    with server.client() as client:
+        for event, at in events:
+            response = client.post(f"/api/sessions/{session_id}/events", json={"event": event, "at": at})
+            assert response.status_code == 200, response.text
+            answer = response.json()
+    return answer
+
+
+def _paused_as_a_step_begins(server: Server) -> tuple[int, str, str]:
+    """A partner routine paused at the first second of a technique step, the step before it (on another area)
+    worked for 10 s just before: "it hurts" now may be about either area. The session, and the two areas (the one
+    worked before, the one just started)."""
+    with server.client() as client:
+        assert client.post("/api/screen", json={"all_others_answered_no": True}).status_code == 200
+        started = client.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}})
+        assert started.status_code == 201, started.text
+    session_id, steps = int(started.json()["id"]), started.json()["routine"]["steps"]
+
+    def area(step: dict[str, Any]) -> str | None:
+        regions = [step.get("region"), *step.get("regions", [])]
+        return step["region"] if step["kind"] == "technique" and len(set(filter(None, regions))) == 1 else None
+
+    i = next(i for i in range(len(steps) - 1) if area(steps[i]) and area(steps[i + 1]) not in (None, area(steps[i])))
+    at = [("tick", 0.0)] + [("next", 1.0 + k) for k in range(i + 1)]  # the lead-in and steps before, skipped at once
+    at += [("pause", 11.0 + i), ("next", 12.0 + i)]
+    answer = _post(server, session_id, *at)
+    assert answer["state"] == "paused" and answer["index"] == i + 1
+    return session_id, str(area(steps[i])), str(area(steps[i + 1]))
+
+
+def _state(server: Server, session_id: int) -> dict[str, Any]:
+    with server.client() as client:
+        answer: dict[str, Any] = client.get(f"/api/sessions/{session_id}").json()
+    return answer
+
+
+def _wait_for_state(server: Server, session_id: int, state: str) -> None:
+    """Until the server has recorded ``state`` (the page posts in the background)."""
+    deadline = time.monotonic() + 20
+    while _state(server, session_id)["state"] != state:
+        assert time.monotonic() < deadline, f"the session never became {state}"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def phone(browser: Any, server: Server) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    tab.goto(server.link)
+    yield tab
+    context.close()
+
+
+def test_it_hurts_as_a_step_begins_on_a_phone(phone: Any, server: Server) -> None:
+    """Its choices are all on the screen without scrolling, name both areas, and only a choice goes on."""
+    page = phone
+    session_id, before, started = _paused_as_a_step_begins(server)
+    name = {r.id: r.name for r in load_catalog().regions}
+    page.goto(f"{server.base}/player/{session_id}")
+    page.locator("#state", has_text="Paused").wait_for()
+    page.keyboard.press("h")
+    page.get_by_role("heading", name="It hurts: that step has stopped").wait_for()
+    page.get_by_text("It came as a step began: it may be about either area.").wait_for()
+    choices = [
+        page.get_by_role("button", name="Go on", exact=True),
+        page.get_by_role("button", name=f"Skip {name[before]} today (worked just before)"),
+        page.get_by_role("button", name=f"Skip {name[started]} today (just started)"),
+        page.get_by_role("button", name="Stop the session"),
+    ]
+    assert page.evaluate("window.scrollY") == 0
+    for choice in choices:
+        box = choice.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844, (choice, box)
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.get_by_text("Choose one: Go on, Skip, or Stop the session.").wait_for()
+    assert _state(server, session_id)["state"] == "pain_check"
+    choices[2].click()
+    _wait_for_state(server, session_id, "running")
+    from unknot.journal import opened_journal
+
+    with opened_journal(server.db) as journal:
+        record = journal.session(session_id)
+    assert record is not None
+    events = [(e.kind, e.detail) for e in record.events]
+    hurt = events.index(("it_hurts", before))  # charged to the area worked just before
+    assert events[hurt + 1] == ("skip_region", started), events  # space and Enter sent nothing
+
+
+def test_stop_asks_first_and_no_carries_on(page: Any, server: Server) -> None:
+    session_id = _new_session(server, minutes=10)
+    page.goto(f"{server.base}/player/{session_id}")
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.locator("#state", has_text="Now").wait_for()
+    page.get_by_role("button", name="Stop", exact=True).click()
+    question = page.get_by_role("dialog", name="Stop the session?")
+    question.wait_for()
+    _wait_for_state(server, session_id, "paused")  # held while it asks
+    page.get_by_role("button", name="No, carry on").click()
+    _wait_for_state(server, session_id, "running")
+    assert question.is_hidden()
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.get_by_role("button", name="Yes, stop").click()
+    page.wait_for_url("**/after")
+    assert _events(server, session_id)[-4:] == ["pause", "resume", "pause", "stop"]
+
+
+def test_how_shows_the_technique_and_pauses_nothing(page: Any, server: Server) -> None:
+    session_id = _new_session(server, minutes=10)
+    _post(server, session_id, ("tick", 0), ("next", 1), ("next", 2), ("pause", 3))  # paused in the warming strokes
+    page.goto(f"{server.base}/player/{session_id}")
+    page.locator("#state", has_text="Paused").wait_for()
+    page.get_by_role("button", name="How?").click()
+    panel = page.locator("#how .how-technique:not([hidden])")
+    assert panel.locator("img[src='/static/svg/technique-effleurage.svg']").is_visible()
+    assert "Glide with flat hands from the base of the neck down to the shoulder blades." in panel.inner_text()
+    page.get_by_role("button", name="Close").click()
+    assert panel.count() == 0 or not page.locator("#how").is_visible()
+    page.get_by_role("button", name="Resume").click()
+    _wait_for_state(server, session_id, "running")
+    before = _events(server, session_id)
+    page.keyboard.press("?")
+    page.locator("#how").wait_for()
+    page.keyboard.press("?")
+    page.locator("#how").wait_for(state="hidden")
+    assert _state(server, session_id)["state"] in ("running", "finished")
+    assert _events(server, session_id) == before  # nothing was posted: it paused nothing
+
+
+def test_an_ordinary_pause_and_resume_never_says_you_were_away(page: Any, server: Server) -> None:
+    session_id = _new_session(server, minutes=10)
+    page.goto(f"{server.base}/player/{session_id}")
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.locator("#state", has_text="Now").wait_for()
+    page.keyboard.press("Space")
+    _wait_for_state(server, session_id, "paused")
+    page.wait_for_timeout(2_500)  # longer than the gap that means the tab slept (50 s of routine time)
+    page.keyboard.press("Space")
+    _wait_for_state(server, session_id, "running")
+    shown = page.locator("#countdown").inner_text()
+    page.locator("#countdown").filter(has_not_text=shown).wait_for()  # frames have played since
+    assert "You were away" not in page.locator("#notice").inner_text()
+    spoken = [s["text"] for s in page.evaluate("JSON.parse(sessionStorage.getItem('spoken') || '[]')")]
+    assert not [s for s in spoken if s.startswith("Caught up")]
+
+
+def test_next_near_a_steps_end_still_asks_after_that_area(page: Any, server: Server) -> None:
+    """Next with a few seconds of a step left: the area it worked is still among the pain-after questions."""
+    with server.client() as client:
+        started = client.post(
+            "/api/sessions",
+            json={"plan": {"mode": "partner", "minutes": 10}, "pain_before": {"upper_trapezius_left": 6}},
+        )
+        assert started.status_code == 201, started.text
+        session_id = int(started.json()["id"])
+        steps = started.json()["routine"]["steps"]
+    index = next(i for i, s in enumerate(steps) if s.get("region") == "upper_trapezius_left")
+    assert steps[index]["kind"] == "technique"
+    # The lead-in and the steps before it skipped at once; then all but 5 s of that step, and Next.
+    events = [("tick", 0.0)] + [("next", 1.0 + i) for i in range(index + 1)]
+    begin = 1.0 + index
+    events += [("next", begin + steps[index]["seconds"] - 5), ("stop", begin + steps[index]["seconds"] - 4)]
+    assert _post(server, session_id, *events)["state"] == "stopped"
+    page.goto(f"{server.base}/sessions/{session_id}/after")
+    assert page.locator("input[name='pain-upper_trapezius_left']").count() > 0  # the area is asked after

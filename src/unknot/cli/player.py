@@ -5,8 +5,10 @@ polling), then hands the session a key's event or a tick. Every update is passed
 step records and events in the journal) and its cues to the voice, which speaks on its own thread: the timer never
 waits for speech. The display is redrawn when a second of the countdown changes.
 
-Keys: space pause / carry on, n or → next, b or ← back, r repeat, + − g pressure, h it hurts, s stop, q quit (asks
-whether to save). After "it hurts": n go on, x skip that area today, s stop.
+Keys: space pause / carry on, n or → next, b or ← back, r repeat, + − g pressure, h it hurts (one press: the step
+stops at once), s stop (asks "Stop the session?" first), ? how to do this technique (a panel; nothing pauses),
+q quit (asks whether to save). After "it hurts" only an explicit choice carries on (never space or Enter): n go on,
+x skip that area today (c the area just started, when it came in a step's first seconds), s stop.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ from unknot.cli.voice import Voice
 from unknot.errors import SessionStateError
 from unknot.model import Catalog
 from unknot.session import Event, Session, State, Update
+from unknot.steps import area_names, how_to, skip_choice_words
 
-__all__ = ["KEYMAP", "Outcome", "key_events", "play"]
+__all__ = ["KEYMAP", "SKIP_KEYS", "Outcome", "key_events", "play"]
 
 #: Keys to session events. Space and q are handled by the player (pause or carry on; the quit question).
 KEYMAP: dict[str, Event] = {
@@ -50,7 +53,10 @@ KEYMAP: dict[str, Event] = {
     "!": Event.HURTS,
     "s": Event.STOP,
     "x": Event.SKIP_REGION,
+    "c": Event.SKIP_STARTED,
 }
+# The key for each way to leave an area alone after "it hurts".
+SKIP_KEYS = {Event.SKIP_REGION: "x", Event.SKIP_STARTED: "c"}
 # The display never redraws more often than this (real seconds), however fast the clock runs.
 MIN_WAIT = 0.05
 
@@ -71,9 +77,9 @@ class _Hangup(Exception):
 def key_events(key: str, state: State) -> Event | None:
     """The session event a key means in ``state`` (space depends on it), or None for a key with no meaning."""
     if key == " ":
-        return Event.RESUME if state in (State.PAUSED, State.PAIN_CHECK) else Event.PAUSE
-    if key in ("\r", "\n") and state is State.PAIN_CHECK:
-        return Event.NEXT
+        if state is State.PAIN_CHECK:
+            return None  # after "it hurts" only an explicit choice carries on
+        return Event.RESUME if state is State.PAUSED else Event.PAUSE
     return KEYMAP.get(key.lower() if len(key) == 1 else key)
 
 
@@ -97,9 +103,16 @@ def play(
         on_update(update)
 
     def draw(live: Live) -> None:
-        names = ", ".join(r.name for x in session.skip_target() if (r := catalog.region(x)))
-        shown = replace(screen, problem=voice.problem, skip_names=names)
-        live.update(render(catalog, session.routine, session.progress(), shown, console.width), refresh=True)
+        offered = session.skip_choices()
+        choices = tuple(
+            (SKIP_KEYS[c.event], skip_choice_words(catalog, c.regions, started=c.started, ambiguous=c.ambiguous))
+            for c in offered
+        )
+        names = area_names(catalog, offered[0].regions) if offered else ""
+        progress = session.progress()
+        how = how_to(catalog, session.steps, progress.index) if screen.showing_how and not progress.over else None
+        shown = replace(screen, problem=voice.problem, skip_names=names, skip_choices=choices, how=how)
+        live.update(render(catalog, session.routine, progress, shown, console.width), refresh=True)
 
     with _hangup_raises(), _cbreak(fd), Live(console=console, screen=True, auto_refresh=False) as live:
         try:
@@ -115,12 +128,30 @@ def play(
                     if outcome is not None:
                         return outcome
                     continue
+                if screen.asking_stop:
+                    screen = _answer_stop(key, session, screen, apply)
+                    continue
                 if key.lower() == "q":
                     paused = session.state in (State.RUNNING, State.GET_READY) and _try(session, Event.PAUSE, apply)
                     screen = replace(screen, asking_quit=True, paused_for_quit=paused, message="")
                     continue
+                if key == "?":
+                    screen = replace(screen, showing_how=not screen.showing_how, message="")
+                    continue
+                if key.lower() == "s" and session.state is not State.PAIN_CHECK:
+                    # Stop asks once; after "it hurts" stopping is one of its three choices, already explicit.
+                    paused = session.state in (State.RUNNING, State.GET_READY) and _try(session, Event.PAUSE, apply)
+                    screen = replace(screen, asking_stop=True, paused_for_quit=paused, message="")
+                    continue
                 event = key_events(key, session.state)
                 if event is None:
+                    if session.state is State.PAIN_CHECK and key in (" ", "\r", "\n"):
+                        message = "Choose what to do: n goes on, s stops (the keys are below)."
+                    else:
+                        message = f"The key {key!r} does nothing here; the keys are below."
+                    screen = replace(screen, message=message)
+                    continue
+                if event in SKIP_KEYS and event not in {c.event for c in session.skip_choices()}:
                     screen = replace(screen, message=f"The key {key!r} does nothing here; the keys are below.")
                     continue
                 try:
@@ -160,12 +191,23 @@ def _answer_quit(
     return None, replace(screen, asking_quit=False, paused_for_quit=False, message="Carrying on.")
 
 
+def _answer_stop(key: str, session: Session, screen: Screen, apply: Callable[[Update], None]) -> Screen:
+    """The answer to "Stop the session?": y stops it, anything else carries on (a no never ends a session)."""
+    if key.lower() == "y":
+        _try(session, Event.STOP, apply)
+        return replace(screen, asking_stop=False, paused_for_quit=False)
+    if screen.paused_for_quit and session.state is State.PAUSED:
+        _try(session, Event.RESUME, apply)
+    return replace(screen, asking_stop=False, paused_for_quit=False, message="Carrying on.")
+
+
 def _said(event: Event) -> str:
     return {
         Event.MORE: "Noted: more pressure.",
         Event.LESS: "Noted: less pressure.",
         Event.GOOD: "Noted: the pressure is good.",
         Event.SKIP_REGION: "That area is left alone for the rest of today.",
+        Event.SKIP_STARTED: "That area is left alone for the rest of today.",
     }.get(event, "")
 
 

@@ -18,7 +18,7 @@ from rich.text import Text
 from unknot.cli.backmap import PICTURE_WIDTH, back_picture
 from unknot.model import Catalog, Routine, Step
 from unknot.session import Progress, State
-from unknot.steps import clock, step_title, where
+from unknot.steps import HowTo, clock, step_title, where
 
 __all__ = ["KEYS_HELP", "Screen", "big_digits", "clock", "render", "step_title", "where"]
 
@@ -45,9 +45,10 @@ KEYS_HELP = (
     ("+ − g", "pressure"),
     ("h", "it hurts"),
     ("s", "stop"),
+    ("?", "how"),
     ("q", "quit"),
 )
-PAIN_CHECK_KEYS = (("n", "go on with the next step"), ("x", "skip this area today"), ("s", "stop the session"))
+STOP_KEYS = (("y", "yes, stop"), ("n", "no, carry on"))
 QUIT_KEYS = (("y", "quit, saving what was done"), ("d", "quit and discard this session"), ("n", "carry on"))
 
 
@@ -62,6 +63,10 @@ class Screen:
     paused_for_quit: bool = False  # the quit question paused the session: carrying on resumes it
     stop_advice: str = ""
     skip_names: str = ""  # the areas "x" would leave alone
+    skip_choices: tuple[tuple[str, str], ...] = ()  # after "it hurts": each key leaving an area alone, in words
+    asking_stop: bool = False  # "Stop the session?" is showing
+    showing_how: bool = False  # the user asked how to do the technique ("?")
+    how: HowTo | None = None  # what that panel shows (the core's ``how_to``)
 
 
 def big_digits(text: str) -> Text:
@@ -113,7 +118,8 @@ def render(catalog: Catalog, routine: Routine, progress: Progress, screen: Scree
         parts.append(Text(" · ".join(d for d in details if d)))
     if step is not None and not progress.lead_in and progress.state in (State.RUNNING, State.PAUSED):
         parts.append(Text())
-        parts.append(big_digits(clock(progress.phase_remaining)))
+        if screen.how is None:  # the panel needs the room: the countdown's bar below says the time
+            parts.append(big_digits(clock(progress.phase_remaining)))
         bar = Table.grid(padding=(0, 1))
         bar.add_row(
             ProgressBar(total=progress.phase_seconds, completed=progress.phase_elapsed, width=40),
@@ -130,6 +136,8 @@ def render(catalog: Catalog, routine: Routine, progress: Progress, screen: Scree
         parts.append(said)
     if progress.state is State.PAIN_CHECK:
         parts.append(_pain_check(screen))
+    if screen.how is not None and progress.state is not State.PAIN_CHECK:
+        parts.append(_how(screen.how))
     if progress.state is State.PAUSED:
         parts.append(Text())
         parts.append(Text(" PAUSED · space to carry on ", style="bold black on yellow"))
@@ -164,8 +172,11 @@ def render(catalog: Catalog, routine: Routine, progress: Progress, screen: Scree
         footer.append(Text(screen.problem, style="dim"))
     if screen.asking_quit:
         footer.append(Text.assemble(("Quit? ", "bold"), _keys(QUIT_KEYS)))
+    elif screen.asking_stop:
+        footer.append(Text.assemble(("Stop the session? ", "bold"), _keys(STOP_KEYS)))
     elif progress.state is State.PAIN_CHECK:
-        footer.append(_keys(tuple(k for k in PAIN_CHECK_KEYS if k[0] != "x" or screen.skip_names)))
+        choices = tuple((key, words[0].lower() + words[1:]) for key, words in screen.skip_choices)
+        footer.append(_keys((("n", "go on with the next step"), *choices, ("s", "stop the session"))))
     elif not progress.over:
         footer.append(_keys(KEYS_HELP))
     number = progress.index + 1 if step is not None else len(routine.steps)
@@ -180,6 +191,33 @@ def _pain_check(screen: Screen) -> RenderableType:
     text = Text()
     text.append("It hurts: that step has stopped.\n\n", style="bold")
     text.append(screen.stop_advice)
-    if screen.skip_names:
-        text.append(f"\n\nx leaves {screen.skip_names} alone for the rest of today.", style="bold")
+    if len(screen.skip_choices) > 1:  # "it hurts" as a step began: either area may be meant
+        text.append("\n\nIt came as a step began: it may be about either area.", style="bold")
+        for key, words in screen.skip_choices:
+            text.append(f"\n{key}: {words}.", style="bold")
+    elif screen.skip_choices:
+        key = screen.skip_choices[0][0]
+        text.append(f"\n\n{key} leaves {screen.skip_names} alone for the rest of today.", style="bold")
     return Panel(text, border_style="red", title="Stop", title_align="left")
+
+
+def _how(how: HowTo) -> RenderableType:
+    """How to do the technique: its steps, the tool's tips, what to avoid and when to stop (? closes it)."""
+    text = Text()
+    for i, point in enumerate(how.how, 1):
+        text.append(f"{i}. {point}\n")
+    if how.tool_tips:
+        text.append(f"\nWith the {how.tool.lower()}: ", style="bold")
+        text.append(" ".join(how.tool_tips) + "\n")
+    if how.avoid:
+        text.append("\nAvoid: ", style="bold")
+        text.append(" ".join(how.avoid) + "\n")
+    if how.stop_signs:
+        text.append("\nStop if: ", style="bold")
+        text.append(" ".join(how.stop_signs))
+    return Panel(
+        text,
+        border_style="cyan",
+        title=f"How: {how.name}{' (next step)' if how.upcoming else ''} · ? closes",
+        title_align="left",
+    )

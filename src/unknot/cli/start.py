@@ -19,7 +19,8 @@ Then pain after, saved in your journal. The options answer the questions in adva
 \b
 Keys during the routine:
   space pause / carry on   n or → next   b or ← back   r repeat the step
-  + more pressure   - less   g good   h it hurts   s stop   q quit (asks whether to save)
+  + more pressure   - less   g good   h it hurts   s stop (asks first)   ? how to do it
+  q quit (asks whether to save)
 
 Every step is saved as it ends: after Ctrl-C, a closed terminal or a crash, `unknot resume` goes on.
 UNKNOT_TIME_SCALE=60 runs the clock 60 times faster (to try a routine out in seconds).

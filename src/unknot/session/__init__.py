@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from unknot.session.clock import TIME_SCALE_VARIABLE, Clock, ManualClock, SystemClock, time_scale
 from unknot.session.cues import Cue, CueKind, PlannedCue, lead_in_cues, routine_cues, speaking_seconds, step_cues
-from unknot.session.state import ACCEPTS, Event, Progress, Session, State, Update
+from unknot.session.state import ACCEPTS, Event, Progress, Session, SkipChoice, State, Update
 from unknot.session.timeline import Phase, Timeline, planned_cues, timeline, timeline_to_json
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "PlannedCue",
     "Progress",
     "Session",
+    "SkipChoice",
     "State",
     "SystemClock",
     "Timeline",

@@ -9,8 +9,9 @@ States (``State``) and the events each takes (``Event``); any other pair raises 
                                                                    it_hurts stop
     paused      the clock is held; resume goes back                tick resume next back repeat more less good
                                                                    it_hurts stop
-    pain_check  "it hurts" stopped the step; the advice shows      tick resume (= next) next skip_region it_hurts
-                and the clock is held until the user decides       stop
+    pain_check  "it hurts" stopped the step; the advice shows      tick next skip_region skip_started_region
+                and the clock is held until the user decides:      it_hurts stop
+                only an explicit choice leaves it, never resume
     finished    every step has ended                               tick
     stopped     ended early                                        tick
 
@@ -21,7 +22,8 @@ catches up with the clock, so it applies to where the session is now, not where 
 
 "It hurts" is about the technique step under way, or, in the first ``hurt_grace_seconds`` of a step or during a
 transition (a pressure check), about the technique step just before: that is the area ``skip_region`` leaves
-alone.
+alone. When it came in the first seconds of a technique step on another area, the pain may be about the area just
+started instead: ``skip_started_region`` leaves that one alone (``skip_choices()`` lists both, for the front ends).
 
 Every call returns an ``Update``: the cues to say now (in order, never overlapping, except that a cue answering
 the user interrupts what is being said), the step records to keep (saved as each step ends, so an interruption
@@ -43,7 +45,7 @@ from unknot.pressure import spoken_steps
 from unknot.session.clock import Clock
 from unknot.session.cues import PRIORITY, Cue, CueKind, PlannedCue, lead_in_cues, speaking_seconds, step_cues
 
-__all__ = ["ACCEPTS", "Event", "Progress", "Session", "State", "Update"]
+__all__ = ["ACCEPTS", "Event", "Progress", "Session", "SkipChoice", "State", "Update"]
 
 
 class State(StrEnum):
@@ -72,6 +74,7 @@ class Event(StrEnum):
     STOP = "stop"
     HURTS = "it_hurts"
     SKIP_REGION = "skip_region"
+    SKIP_STARTED = "skip_started_region"  # after "it hurts" in a step's first seconds: the area just started
 
 
 _FEEDBACK = {Event.MORE: Feedback.MORE, Event.LESS: Feedback.LESS, Event.GOOD: Feedback.GOOD}
@@ -82,7 +85,10 @@ ACCEPTS: dict[State, frozenset[Event]] = {
     State.GET_READY: frozenset({Event.TICK, *_STEPPING}),
     State.RUNNING: frozenset({Event.TICK, *_STEPPING}),
     State.PAUSED: frozenset({Event.TICK, Event.RESUME, *(_STEPPING - {Event.PAUSE})}),
-    State.PAIN_CHECK: frozenset({Event.TICK, Event.RESUME, Event.NEXT, Event.SKIP_REGION, Event.HURTS, Event.STOP}),
+    # Space or Enter (resume) never carries on after "it hurts": only an explicit choice does (issue 12).
+    State.PAIN_CHECK: frozenset(
+        {Event.TICK, Event.NEXT, Event.SKIP_REGION, Event.SKIP_STARTED, Event.HURTS, Event.STOP}
+    ),
     State.FINISHED: frozenset({Event.TICK}),
     State.STOPPED: frozenset({Event.TICK}),
 }
@@ -91,7 +97,7 @@ _WHY_NOT = {
     State.GET_READY: "no step has started yet",
     State.RUNNING: "the step is under way",
     State.PAUSED: "the session is paused; resume first",
-    State.PAIN_CHECK: "after 'it hurts' choose next, skip_region or stop",
+    State.PAIN_CHECK: "after 'it hurts' choose next, skip_region, skip_started_region or stop",
     State.FINISHED: "the session has finished",
     State.STOPPED: "the session was stopped",
 }
@@ -104,6 +110,16 @@ class Update:
     cues: tuple[Cue, ...] = ()
     steps: tuple[StepRecord, ...] = ()  # records to keep, new or changed (a later one replaces an earlier one)
     events: tuple[SessionEvent, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SkipChoice:
+    """One way to leave an area alone after "it hurts": the event to send and the regions it leaves alone."""
+
+    event: Event  # skip_region or skip_started_region
+    regions: tuple[str, ...]
+    started: bool  # the area of the step just started, rather than the one worked just before it
+    ambiguous: bool  # "it hurts" came in a step's first seconds: the pain may be about either area
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +209,7 @@ class Session:
         self._busy_until = float("-inf")
         self._hurt_before_start = False  # the pain check came during the lead-in: no step was stopped
         self._hurt_step: int | None = None  # the technique step "it hurts" was about
+        self._hurt_started: int | None = None  # the technique step just started, when the pain was charged before
         self._pending: _Out | None = None  # what a tick did before an event was refused
         # The technique step worked last (time spent in it), which "it hurts" may be about.
         self._last_worked: int | None = max(
@@ -228,7 +245,7 @@ class Session:
             raise SessionStateError(f"cannot '{event.value}' while '{self.state.value}': {_WHY_NOT[self.state]}")
         if event is not Event.TICK:
             out.interrupt = True
-            if event not in (*_FEEDBACK, Event.HURTS, Event.SKIP_REGION):  # those keep their own details
+            if event not in (*_FEEDBACK, Event.HURTS, Event.SKIP_REGION, Event.SKIP_STARTED):  # their own details
                 self._log(now, event.value, out)
             _HANDLERS[event](self, now, out)
             self._advance(now, out)
@@ -308,7 +325,32 @@ class Session:
         sweep over most of the back (leaving "that area" alone would end the session: stop says so plainly)."""
         if self.state is not State.PAIN_CHECK or self._hurt_step is None:
             return ()
-        step = self.steps[self._hurt_step]
+        return self._area(self._hurt_step)
+
+    def skip_started_target(self) -> tuple[str, ...]:
+        """In a pain check that came in the first seconds of a technique step, the regions of that step (the area
+        just started), when they differ from ``skip_target()``'s: ``skip_started_region`` leaves them alone."""
+        if self.state is not State.PAIN_CHECK or self._hurt_started is None:
+            return ()
+        regions = self._area(self._hurt_started)
+        return regions if regions != self.skip_target() else ()
+
+    def skip_choices(self) -> tuple[SkipChoice, ...]:
+        """In a pain check, the areas the user may leave alone, in the order to offer them: the area the pain is
+        charged to, then (in a step's first seconds) the area just started. Empty outside a pain check."""
+        before, started = self.skip_target(), self.skip_started_target()
+        ambiguous = bool(started)
+        choices = []
+        if before:
+            choices.append(SkipChoice(Event.SKIP_REGION, before, started=False, ambiguous=ambiguous))
+        if started:
+            choices.append(SkipChoice(Event.SKIP_STARTED, started, started=True, ambiguous=ambiguous))
+        return tuple(choices)
+
+    def _area(self, index: int) -> tuple[str, ...]:
+        """The regions step ``index`` works, none for a sweep over most of the back (leaving "that area" alone would
+        end the session: stop says so plainly)."""
+        step = self.steps[index]
         regions = tuple(dict.fromkeys(r for r in (step.region, *step.regions) if r))
         return regions if len(regions) <= len(self.catalog.regions) // 2 else ()
 
@@ -468,9 +510,6 @@ class Session:
         self._say(now, CueKind.PAUSED, self.rules.texts.paused, out)
 
     def _resume(self, now: float, out: _Out) -> None:
-        if self.state is State.PAIN_CHECK:
-            self._next(now, out)
-            return
         self._release_hold(now)
         self.state = self._resume_to
         self._say(now, CueKind.RESUMED, self.rules.texts.resumed, out)
@@ -561,6 +600,9 @@ class Session:
         if self.state is not State.PAIN_CHECK:
             self._hurt_before_start = self._in_lead_in()
             self._hurt_step = self._hurt_about(now)
+            current = None if self._hurt_before_start else self.index
+            started = current is not None and self.steps[current].is_technique and current != self._hurt_step
+            self._hurt_started = current if started else None
             if self._hurt_before_start:
                 self.lead_in_seconds += self._elapsed(now)
             else:
@@ -583,9 +625,12 @@ class Session:
             return self._last_worked
         return current if current is not None and self.steps[current].is_technique else None
 
-    def _skip_region(self, now: float, out: _Out) -> None:
-        self._log(now, Event.SKIP_REGION.value, out, " ".join(self.skip_target()))
-        self.skipped_regions.update(self.skip_target())
+    def _skip_region(self, now: float, out: _Out, regions: tuple[str, ...] | None = None) -> None:
+        regions = self.skip_target() if regions is None else regions
+        # Logged as skip_region whichever area it was: the journal's events say which regions a resumed session
+        # leaves alone (``detail``), not which button chose them.
+        self._log(now, Event.SKIP_REGION.value, out, " ".join(regions))
+        self.skipped_regions.update(regions)
         self._say(now, CueKind.SKIP_REGION, self.rules.texts.skip_region, out)
         self._release_hold(now)
         self._enter(self.index if self._hurt_before_start else self.index + 1, now, out, State.RUNNING)
@@ -610,6 +655,7 @@ _HANDLERS: dict[Event, Callable[[Session, float, _Out], None]] = {
     Event.GOOD: lambda s, now, out: s._give_feedback(Feedback.GOOD, now, out),
     Event.HURTS: Session._hurts,
     Event.SKIP_REGION: Session._skip_region,
+    Event.SKIP_STARTED: lambda s, now, out: s._skip_region(now, out, s.skip_started_target()),
     Event.STOP: Session._stop,
 }
 

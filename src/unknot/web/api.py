@@ -84,8 +84,9 @@ class SessionBody(Strict):
 
 class EventBody(Strict):
     event: Literal[
-        "tick", "pause", "resume", "next", "back", "repeat", "more", "less", "good", "it_hurts", "skip_region", "stop"
-    ]
+        "tick", "pause", "resume", "next", "back", "repeat", "more", "less", "good", "it_hurts", "skip_region",
+        "skip_started_region", "stop",
+    ]  # fmt: skip
     at: SessionTime | None = None  # the browser's session time; None: the server's estimate
 
 

@@ -22,6 +22,7 @@ from unknot.journal import Journal
 from unknot.model import Catalog, Routine, SessionRecord, SessionStatus
 from unknot.policy import ResumeDecision
 from unknot.session import Event, Session, State, Update, timeline, timeline_to_json
+from unknot.steps import skip_choice_words
 
 __all__ = ["LiveSession", "LiveSessions", "ReportedClock"]
 
@@ -94,6 +95,18 @@ class LiveSession:
             ],
             "timeline": timeline_to_json(timeline(self.session)),
             "skip_target": list(self.session.skip_target()),
+            # After "it hurts": each area the user may leave alone, in words (both when it came as a step began).
+            "skip_choices": [
+                {
+                    "event": c.event.value,
+                    "regions": list(c.regions),
+                    "label": skip_choice_words(
+                        self.session.catalog, c.regions, started=c.started, ambiguous=c.ambiguous
+                    ),
+                    "ambiguous": c.ambiguous,
+                }
+                for c in self.session.skip_choices()
+            ],
             "skipped_today": [{"step": i, "why": why} for i, why in sorted(self.skipped_today.items())],
         }
 

@@ -428,7 +428,7 @@ def _text(value: Any) -> str:
 
 @router.get("/player/{session_id}", response_class=HTMLResponse)
 def player(request: Request, session_id: int) -> Response:
-    from unknot.steps import where
+    from unknot.steps import how_to, where
 
     live = request.app.state.live.get(session_id)
     record = journal_of(request).session(session_id)
@@ -438,12 +438,15 @@ def player(request: Request, session_id: int) -> Response:
         live.skip_for_today(decision.skipped)
     settings = current_settings(request)
     catalog = catalog_of(request)
+    steps = spoken_steps(live.routine, catalog)
+    how = [how_to(catalog, steps, i) for i in range(len(steps))]  # how to do each step's technique, on demand
     return render(
         request,
         "player.html",
         {
             "id": session_id,
             "routine": live.routine,
+            "how": list({h.technique: h for h in how if h is not None}.values()),
             "steps": [
                 {
                     "name": step_name(catalog, s),
@@ -455,8 +458,9 @@ def player(request: Request, session_id: int) -> Response:
                     "pressure": s.pressure.value if s.pressure else "",
                     "hold": s.hold_seconds,
                     "cue": s.cue,
+                    "how": h.technique if h else None,
                 }
-                for s in spoken_steps(live.routine, catalog)
+                for s, h in zip(steps, how, strict=True)
             ],
             "guide": routine_guide(live.routine, catalog),
             "scale": request.app.state.config.time_scale,

@@ -2,7 +2,8 @@
 // timeline: every phase and cue to come if nobody presses anything, on the session clock. This page plays it by
 // deadlines against performance.now() (sped up by the time scale), speaks the cues (Web Speech), chimes at each
 // step (Web Audio), and posts every key or button with the session time it happened at; the answer is the next
-// timeline. At each step's end it posts a tick, so the journal keeps every step as it ends.
+// timeline. At each step's end it posts a tick, so the journal keeps every step as it ends. After "it hurts" only an
+// explicit choice carries on (never Space or Enter); Stop asks first; "How?" shows the technique without pausing.
 
 const root = document.getElementById("player");
 const id = root.dataset.session;
@@ -31,6 +32,9 @@ let nextIndex = null; // the step after the current one, as the server last said
 let wakeLock = null;
 let audio = null;
 let loaded = false; // the page knows where the session is
+let skipChoices = []; // after "it hurts": the areas that may be left alone (the server's words)
+let shownState = null; // the state the screen last showed
+let pausedForStop = false; // "Stop the session?" paused the routine: "no" resumes it
 
 function now() {
   return origin === null ? 0 : ((performance.now() - origin) / 1000) * scale;
@@ -116,7 +120,15 @@ function take(answer, { speak }) {
   line = answer.timeline;
   if (typeof answer.remaining === "number") remaining = answer.remaining;
   if (answer.next_index !== undefined) nextIndex = answer.next_index;
-  $("skip-area").hidden = !(answer.skip_target && answer.skip_target.length);
+  skipChoices = answer.skip_choices || [];
+  for (const [button, event] of [[$("skip-area"), "skip_region"], [$("skip-started"), "skip_started_region"]]) {
+    const choice = skipChoices.find((c) => c.event === event);
+    button.hidden = !choice;
+    if (choice) button.textContent = choice.label;
+  }
+  $("pain-about").hidden = !skipChoices.some((c) => c.ambiguous);
+  // Only a frame of a running routine counts towards "You were away": a pause (however long) is not an absence.
+  if (!(line.state === "running" || line.state === "get_ready")) lastFrame = null;
   for (const cue of answer.said) {
     // The answer's own cues ("Paused.", a step's cue after Next...), unless this page has said it already.
     if (speak && !handled.has(key(cue))) say(cue);
@@ -225,7 +237,10 @@ function render() {
   const state = line.state;
   root.classList.toggle("is-paused", state === "paused");
   const hurting = state === "pain_check";
+  root.classList.toggle("is-hurting", hurting);
   $("pain-check").hidden = !hurting;
+  if (hurting && shownState !== "pain_check") $("pain-check-title").focus(); // Tab reaches the choices next
+  shownState = state;
   $("controls").hidden = hurting; // after "it hurts": only its three choices
   $("pressure").hidden = hurting || !started; // before Start: only Start
   for (const button of $("controls").querySelectorAll("[data-event]")) button.hidden = !started;
@@ -254,6 +269,7 @@ function render() {
   // What to do stays on screen while the caption says "Half-way." or "Three." (not twice when it is the caption).
   $("step-cue").textContent = step.cue;
   $("step-cue").hidden = !started || !step.cue || $("caption").textContent === step.cue;
+  for (const part of document.querySelectorAll(".how-technique")) part.hidden = part.dataset.technique !== step.how;
   for (const shape of document.querySelectorAll("#picture .region")) {
     shape.classList.toggle("is-lit", step.regions.includes(shape.dataset.region));
   }
@@ -326,8 +342,8 @@ const KEYS = {
   "-": "less",
   g: "good",
   h: "it_hurts",
-  s: "stop",
   x: "skip_region",
+  c: "skip_started_region",
 };
 
 document.addEventListener("keydown", (event) => {
@@ -343,20 +359,81 @@ document.addEventListener("keydown", (event) => {
 });
 
 function onKey(event) {
+  if ($("stop-dialog").open) {
+    // The question's own keys; Space, Enter and Tab work its buttons, Escape is "no".
+    if (event.key === "y") stopAnswer(true);
+    if (event.key === "n") stopAnswer(false);
+    return;
+  }
   if (event.target.closest("a, input, select, textarea")) return;
+  if (event.key === "?") {
+    event.preventDefault();
+    return showHow($("how").hidden);
+  }
+  const hurting = line && line.state === "pain_check";
   if (event.key === " " || event.key === "Enter") {
     if (event.target.closest("button") && event.key === "Enter") return; // the button itself answers Enter
     event.preventDefault();
+    if (hurting) {
+      // Only an explicit choice carries on after "it hurts".
+      $("notice").textContent = "Choose one: Go on, Skip, or Stop the session.";
+      return;
+    }
     if (!started || (line && line.state === "paused")) return begin();
-    if (line && line.state === "pain_check") return send("next");
     return send("pause");
+  }
+  if (event.key === "s" && started) {
+    event.preventDefault();
+    return hurting ? send("stop") : askStop(); // after "it hurts" Stop is one of its choices: no question
   }
   const action = KEYS[event.key];
   if (action && started) {
     event.preventDefault();
+    if (action.startsWith("skip") && !skipChoices.some((c) => c.event === action)) return; // not offered now
     send(action);
   }
 }
+
+// --- "Stop the session?" and "How?" -----------------------------------------------------------------------------
+
+function askStop() {
+  if (!started || !line || line.state === "finished" || line.state === "stopped") return;
+  const dialog = $("stop-dialog");
+  if (dialog.open) return;
+  // The routine holds while the question is asked (the hands come off to answer); "no" carries on.
+  pausedForStop = line.state === "running" || line.state === "get_ready";
+  if (pausedForStop) send("pause");
+  dialog.showModal();
+}
+
+function stopAnswer(yes) {
+  const dialog = $("stop-dialog");
+  if (dialog.open) dialog.close(yes ? "yes" : "no");
+}
+
+$("stop-dialog").addEventListener("close", () => {
+  const yes = $("stop-dialog").returnValue === "yes";
+  $("stop-dialog").returnValue = "";
+  if (yes) send("stop");
+  else if (pausedForStop) send("resume");
+  pausedForStop = false;
+});
+$("stop").addEventListener("click", () => ready.then(askStop));
+$("stop-yes").addEventListener("click", () => stopAnswer(true));
+$("stop-no").addEventListener("click", () => stopAnswer(false));
+
+function showHow(open) {
+  // How to do the technique under way (or the next one): the routine goes on unless the user pauses it.
+  $("how").hidden = !open;
+  $("how-button").setAttribute("aria-expanded", String(open));
+  if (open) $("how-title").focus();
+}
+
+$("how-button").addEventListener("click", () => showHow($("how").hidden));
+$("how-close").addEventListener("click", () => {
+  showHow(false);
+  $("how-button").focus();
+});
 
 $("tap-area").addEventListener("click", () =>
   ready.then(() => {
