@@ -44,7 +44,7 @@ from unknot.model import (
 )
 from unknot.pressure import PAIN_CHECK, guide
 
-__all__ = ["MAX_MINUTES", "MIN_MINUTES", "area_words", "plan"]
+__all__ = ["MAX_MINUTES", "MIN_MINUTES", "area_words", "check_request", "plan"]
 
 MIN_MINUTES = 3
 MAX_MINUTES = 60
@@ -233,6 +233,12 @@ def plan(request: PlanRequest, screen: Verdict | None = None, catalog: Catalog |
         rules=rules,
         shortened=state.shortened,
     )
+
+
+def check_request(request: PlanRequest, catalog: Catalog | None = None) -> None:
+    """``PlanError`` naming what is wrong with ``request`` (minutes, tools, regions, restrictions, position), before
+    any screen: a front end checks the options it was given before it asks anything."""
+    _check_request(request, catalog or load_catalog())
 
 
 def _check_request(request: PlanRequest, catalog: Catalog) -> None:

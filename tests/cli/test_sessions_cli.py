@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import RunUnknot
 from unknot import load_catalog
 from unknot.contract import routine_to_json
-from unknot.journal import opened_journal
+from unknot.journal import open_journal, opened_journal
 from unknot.model import (
     Mode,
     PlanRequest,
@@ -116,3 +116,28 @@ def test_a_wrong_clearance_is_refused_and_nothing_kept(
     run = unknot(*args, "--db", url)
     assert run.code != 0 and message in run.err and "Traceback" not in run.err
     assert "No clearances kept" in unknot("clearance", "list", "--all", "--db", url).out
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        pytest.param(["start", "--tool", "rope"], {}, "tool 'rope' is not known", id="tool"),
+        pytest.param(["start", "--mode", "sideways"], {}, "mode 'sideways' does not exist", id="mode"),
+        pytest.param(["start", "--minutes", "99"], {}, "--minutes", id="minutes"),
+        pytest.param(["start", "--focus", "lower_back"], {}, "region 'lower_back'", id="focus"),
+        pytest.param(["start", "--mode", "self", "--position", "seated"], {}, "position 'seated'", id="position"),
+        pytest.param(["start"], {"UNKNOT_TIME_SCALE": "fast"}, "UNKNOT_TIME_SCALE='fast'", id="time-scale"),
+        pytest.param(["resume"], {"UNKNOT_TIME_SCALE": "-1"}, "UNKNOT_TIME_SCALE='-1'", id="resume-time-scale"),
+        pytest.param(["plan", "--tool", "rope"], {}, "tool 'rope' is not known", id="plan-tool"),
+    ],
+)
+def test_a_wrong_option_is_refused_before_the_screen_and_keeps_nothing(
+    unknot: RunUnknot, cli_env: dict[str, str], args: list[str], env: dict[str, str], said: str
+) -> None:
+    run = unknot(*args, input="n\n" * 5, env=env)
+    assert run.code == 2, run.out + run.err
+    assert said in run.err and "Traceback" not in run.err
+    assert "safety screen" not in run.out.lower(), "refused before the first question"
+    journal = open_journal(f"sqlite:///{Path(cli_env['XDG_DATA_HOME'], 'unknot', 'journal.db')}")
+    assert journal.sessions() == [] and journal.screens() == []
+    journal.close()

@@ -73,6 +73,7 @@ def run_journey(options: JourneyOptions) -> int:
     """The whole journey; the exit status (0 saved, 1 interrupted or failed, 3 no massage today, 130 Ctrl-C)."""
     console = stdout()
     catalog = load_catalog()
+    _check_options(catalog, options)  # a wrong option is said before any question, and nothing is kept
     if not sys.stdin.isatty():
         raise RequestError("a guided session needs a terminal: it reads keys as you go; run it in a terminal")
     settings = _settings()
@@ -121,6 +122,9 @@ def resume_journey(options: JourneyOptions) -> int:
 
     console = stdout()
     catalog = load_catalog()
+    from unknot.session import time_scale
+
+    time_scale()  # a wrong UNKNOT_TIME_SCALE is said before anything else
     if not sys.stdin.isatty():
         raise RequestError("resuming a session needs a terminal: it reads keys as you go; run it in a terminal")
     settings = _settings()
@@ -233,6 +237,28 @@ def _no_massage(console: Console, policy: DayPolicy) -> None:
             title=f"Today's screen: {policy.title}",
             title_align="left",
         )
+    )
+
+
+def _check_options(catalog: Catalog, options: JourneyOptions) -> None:
+    """``UnknotError`` for an option that cannot be used (mode, tools, minutes, areas, position) or a time scale
+    that is not a speed: before the screen, so a wrong one never leaves a session behind."""
+    from unknot.planner import check_request
+    from unknot.preparation import parse_mode
+    from unknot.session import time_scale
+
+    time_scale()
+    mode = parse_mode(options.mode) if options.mode is not None else Mode.SELF
+    check_request(
+        PlanRequest(
+            mode,
+            options.minutes if options.minutes is not None else 10,
+            tuple(options.tools),
+            tuple(options.focus),
+            tuple(options.avoid),
+            position=options.position if options.mode is not None else None,
+        ),
+        catalog,
     )
 
 

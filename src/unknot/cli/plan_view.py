@@ -17,7 +17,7 @@ from unknot.cli.interview import EndOfInput, screen_in_terminal
 from unknot.content import load_catalog
 from unknot.errors import JournalError, RequestError
 from unknot.model import Catalog, Mode, PlanRequest, Routine, Step, Verdict
-from unknot.planner import area_words
+from unknot.planner import area_words, check_request
 from unknot.policy import DayPolicy, subject_of
 from unknot.pressure import routine_guide
 
@@ -44,6 +44,17 @@ def plan_interactively(
         chosen = Mode(mode.lower()) if mode and mode.lower() in {m.value for m in Mode} else None
         if mode and chosen is None:
             raise RequestError(f"mode '{mode}' is not known; choose partner or self")
+        check_request(  # the options given, before any question: a wrong one never waits for a screen
+            PlanRequest(
+                chosen or Mode.SELF,
+                minutes if minutes is not None else 10,
+                tuple(tools),
+                tuple(focus),
+                tuple(avoid),
+                position=position if chosen is not None else None,
+            ),
+            catalog,
+        )
         given = _given_screen(screen_file)
         if given is not None and not given.may_massage:
             no_routine(console, given.advice or given.title)
