@@ -223,7 +223,6 @@ def _screen(console: Console, options: JourneyOptions, subject: str) -> tuple[Da
             if reply in ("y", "yes"):
                 break
             console.print("[yellow]Type y to answer the questions again, or n (or Enter) to keep today's answers.[/]")
-    console.print("[bold]First, the safety screen.[/] It takes a minute.")
     policy, code = screen_for_today(console, options.db, subject, again=True)
     console.print()
     return policy, code
@@ -519,6 +518,8 @@ def _insight(catalog: Catalog, journal: Journal, before: dict[str, int], after: 
     if both:
         mean_before = sum(before[r] for r in both) / len(both)
         mean_after = sum(after[r] for r in both) / len(both)
+        if len(both) == 1:
+            return f"Today your pain went from {mean_before:.0f} to {mean_after:.0f}."
         return f"Today your pain went from {mean_before:.1f} to {mean_after:.1f} on average over {len(both)} areas."
     return "[dim]unknot insights shows what helps once three sessions have pain before and after.[/]"
 

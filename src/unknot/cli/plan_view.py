@@ -141,7 +141,7 @@ def screen_for_today(
         return policy, 0
     if not screen:
         return policy, 0
-    console.print("[bold]First, today's safety screen.[/]")
+    console.print("[bold]First, today's safety screen.[/] It takes a minute.")
     code, verdict = screen_in_terminal(None, db, subject)
     if verdict is None:
         return None, code
