@@ -6,11 +6,11 @@ A person never gets a routine without a screen: the interactive command uses tod
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from unknot.cli.options import DB_HELP
+from unknot.cli.options import DB_HELP, Avoid, Focus, Minutes, ModeOption, NoTools, Position, Seed, Tools
 
 HELP = """Build a timed massage routine for who is there, what is at hand and how long you have.
 
@@ -40,34 +40,17 @@ def register(app: typer.Typer) -> None:
 
 
 def plan_command(
-    mode: str | None = typer.Option(None, "--mode", "-m", metavar="partner|self", help="Who gives the massage."),
-    tools: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tool",
-            "-t",
-            metavar="TOOL",
-            help="A tool at hand (repeat): tennis_ball, lacrosse_ball, foam_roller, massage_cane.",
-        ),
-    ] = None,
-    minutes: int | None = typer.Option(None, "--minutes", metavar="3-60", help="How long, in minutes."),
-    focus: Annotated[
-        list[str] | None, typer.Option("--focus", metavar="REGION", help="A region to favour (repeat).")
-    ] = None,
-    avoid: Annotated[
-        list[str] | None, typer.Option("--avoid", metavar="REGION", help="A region to leave alone (repeat).")
-    ] = None,
-    seed: int = typer.Option(0, "--seed", help="Another seed gives another, equally valid, routine."),
-    position: str | None = typer.Option(
-        None,
-        "--position",
-        metavar="prone|seated",
-        help="Partner mode: the receiver lies face down (prone, the default) or sits leaning forward (seated).",
-    ),
+    mode: ModeOption = None,
+    tools: Tools = None,
+    minutes: Minutes = None,
+    focus: Focus = None,
+    avoid: Avoid = None,
+    seed: Seed = 0,
+    position: Position = None,
     screen_file: str | None = typer.Option(
         None, "--screen", metavar="FILE", help="Use this screen (the JSON `unknot screen --json` printed)."
     ),
-    no_tools: bool = typer.Option(False, "--no-tools", help="Hands only: do not ask about tools."),
+    no_tools: NoTools = False,
     json_file: str | None = typer.Option(
         None, "--json", metavar="FILE|-", help="Read the request from FILE (- for standard input); print JSON."
     ),

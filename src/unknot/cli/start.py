@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from unknot.cli.options import Db
+from unknot.cli.options import Avoid, Db, Focus, Minutes, ModeOption, NoTools, Position, Seed, Tools
 
 START_HELP = """Start a guided massage session: the whole journey, the same as plain `unknot`.
 
@@ -74,31 +74,14 @@ def register(app: typer.Typer) -> None:
 
 
 def start_command(
-    mode: str | None = typer.Option(None, "--mode", "-m", metavar="partner|self", help="Who gives the massage."),
-    tools: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tool",
-            "-t",
-            metavar="TOOL",
-            help="A tool at hand (repeat): tennis_ball, lacrosse_ball, foam_roller, massage_cane.",
-        ),
-    ] = None,
-    no_tools: bool = typer.Option(False, "--no-tools", help="Hands only: do not ask about tools."),
-    minutes: int | None = typer.Option(None, "--minutes", metavar="3-60", min=3, max=60, help="How long, in minutes."),
-    focus: Annotated[
-        list[str] | None, typer.Option("--focus", metavar="REGION", help="A region to favour (repeat).")
-    ] = None,
-    avoid: Annotated[
-        list[str] | None, typer.Option("--avoid", metavar="REGION", help="A region to leave alone (repeat).")
-    ] = None,
-    seed: int = typer.Option(0, "--seed", help="Another seed gives another, equally valid, routine."),
-    position: str | None = typer.Option(
-        None,
-        "--position",
-        metavar="prone|seated",
-        help="Partner mode: the receiver lies face down (prone, the default) or sits leaning forward (seated).",
-    ),
+    mode: ModeOption = None,
+    tools: Tools = None,
+    no_tools: NoTools = False,
+    minutes: Minutes = None,
+    focus: Focus = None,
+    avoid: Avoid = None,
+    seed: Seed = 0,
+    position: Position = None,
     prepare: bool = typer.Option(True, "--prepare/--no-prepare", help="Show the preparation checklist first."),
     rate_pain: bool = typer.Option(True, "--pain/--no-pain", help="Ask pain before and after."),
     screen_again: bool = typer.Option(
