@@ -6,7 +6,11 @@ The hierarchy::
     ├── ContentError            a content file is malformed (names the file, the entry and the field)
     ├── ConfigError             the user's config file or a setting is wrong
     ├── JournalError            the journal cannot be opened, read or written (not a journal, unreachable)
-    │   └── NotFoundError       a record asked for by id is not in the journal (a session, a screen)
+    │   ├── NotFoundError       a record asked for by id is not in the journal (a session, a screen)
+    │   ├── JournalBusyError    another writer held the journal longer than unknot waits (503, try again)
+    │   ├── JournalFullError    the disk (or the database's size limit) is full: nothing was written
+    │   ├── JournalReadOnlyError  the journal can be read but not written (a read-only file or filesystem)
+    │   └── JournalValueError   a value no journal can keep (a NUL character in a note): exit 2, 400
     ├── SessionStateError       a guided session refused an event in its state ("cannot 'resume' while 'running'")
     └── RequestError            a request from a user or a program is wrong (exit 2 in the CLI)
         ├── RequestFileError    the request file is missing, unreadable or not JSON
@@ -25,7 +29,11 @@ __all__ = [
     "ConfigError",
     "ContentError",
     "IntakeError",
+    "JournalBusyError",
     "JournalError",
+    "JournalFullError",
+    "JournalReadOnlyError",
+    "JournalValueError",
     "NotFoundError",
     "PlanError",
     "PolicyError",
@@ -71,6 +79,37 @@ class JournalError(UnknotError):
 
     code = "journal_error"
     http_status = 503
+
+
+class JournalBusyError(JournalError):
+    """Another process (an import, a second unknot) held the journal's write lock longer than unknot waits for it;
+    nothing was written, and the same write later will work. The web answers 503 with ``Retry-After``."""
+
+    code = "journal_busy"
+    #: Seconds after which a client may try again (the web's ``Retry-After``).
+    retry_after = 5
+
+
+class JournalFullError(JournalError):
+    """The disk holding the journal is full (SQLite's "database or disk is full"); nothing was written."""
+
+    code = "journal_full"
+    http_status = 507
+
+
+class JournalReadOnlyError(JournalError):
+    """The journal can be read but not written: the file, its folder or its filesystem is read-only."""
+
+    code = "journal_read_only"
+
+
+class JournalValueError(JournalError):
+    """A value no journal can keep the same on SQLite and PostgreSQL (a NUL character in a text); nothing was
+    written."""
+
+    code = "invalid_request"
+    exit_code = 2
+    http_status = 400
 
 
 class NotFoundError(JournalError):

@@ -41,6 +41,10 @@ def make_entry(
             raise RequestError(
                 f"quality '{quality}' is not known; choose one of: {known}", code="bad_quality"
             ) from None
+    if "\x00" in note:
+        raise RequestError(
+            "the note holds a NUL character (\\x00), which a journal cannot keep; remove it", code="bad_note"
+        )
     if len(note) > MAX_NOTE:
         raise RequestError(f"the note has {len(note)} characters; keep it under {MAX_NOTE}", code="bad_note")
     return PainEntry(at or datetime.now(UTC), region, score, kind, note.strip())

@@ -39,7 +39,10 @@ def serve_command(
     db: Db = None,
 ) -> None:
     """Serve the web app."""
+    from unknot.journal import open_journal
     from unknot.web.server import run
+
+    open_journal(db).close()  # a journal that cannot be used says so before a link is printed (issue 14)
 
     raise typer.Exit(
         run(port=port, open_browser=browser, time_scale=time_scale, emergency_number=emergency_number, db=db)

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from unknot.errors import JournalError, NotFoundError
+from unknot.errors import (
+    JournalBusyError,
+    JournalError,
+    JournalFullError,
+    JournalReadOnlyError,
+    JournalValueError,
+    NotFoundError,
+)
+from unknot.journal.schema import BEGIN_OPTION, MIGRATIONS, TABLES, check_ours, look_at_file, prepare
 from unknot.journal.tables import (
     ChangeRow,
     ClearanceRow,
@@ -39,8 +49,8 @@ from unknot.model import (
     StepStatus,
 )
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-TABLES = {"pain_entries", "screens", "clearances", "sessions", "session_steps", "session_events", "journal_changes"}
+__all__ = ["MIGRATIONS", "TABLES", "SqlJournal", "default_url", "journal_error", "safe_url"]
+
 BEFORE, AFTER = "before", "after"
 
 
@@ -55,13 +65,102 @@ def default_url(environ: dict[str, str] | None = None) -> str:
     return f"sqlite:///{user_dir('data', env) / 'journal.db'}"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL for readers beside a writer, FULL so a committed entry survives a crash, and a busy timeout so two
-    # unknot processes wait for each other instead of failing.
-    cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000"):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
+WAIT = 30.0  # seconds a write waits for another writer (an import) before saying the journal is busy
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _sqlite_setup(wait: float) -> Callable[[Any, Any], None]:
+    def setup(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own BEGIN handling runs DDL outside any transaction, so a migration killed half-way was left
+        # half done (issue 14): unknot issues BEGIN itself (``_sqlite_begin``) and every statement is in it.
+        dbapi_connection.isolation_level = None
+        # WAL for readers beside a writer, FULL so a committed entry survives a crash, and a busy timeout so two
+        # unknot processes wait for each other instead of failing.
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", f"busy_timeout={int(wait * 1000)}"):
+            try:
+                cursor.execute(f"PRAGMA {pragma}")
+            except Exception:  # WAL on a read-only file: it is read as it is
+                if not pragma.startswith("journal_mode"):
+                    raise
+        cursor.close()
+
+    return setup
+
+
+def _postgres_setup(wait: float) -> Callable[[Any, Any], None]:
+    def setup(dbapi_connection: Any, _record: Any) -> None:
+        # A write waits for a lock at most ``wait`` (an import holding the write counter's row), then says busy.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = '{int(wait * 1000)}ms'")
+        dbapi_connection.commit()
+
+    return setup
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql(conn.get_execution_options().get(BEGIN_OPTION, "BEGIN"))
+
+
+def _guarded(method: Callable[Concatenate[SqlJournal, P], R]) -> Callable[Concatenate[SqlJournal, P], R]:
+    """Run a journal method, again while another writer holds the lock (up to the journal's ``wait``), and turn a
+    database failure into a ``JournalError`` that says what happened and what to do."""
+
+    @functools.wraps(method)
+    def run(self: SqlJournal, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        deadline = time.monotonic() + self.wait
+        pause = 0.05
+        while True:
+            try:
+                return method(self, *args, **kwargs)
+            except OperationalError as exc:
+                # A transaction refused the lock is rolled back whole: running it again writes it once.
+                if not _busy(exc) or time.monotonic() + pause > deadline:
+                    raise journal_error(exc, self.where, self.wait) from None
+            except DBAPIError as exc:
+                raise journal_error(exc, self.where, self.wait) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+    return run
+
+
+def _busy(exc: Exception) -> bool:
+    text = _first_line(exc).lower()
+    return any(s in text for s in ("database is locked", "database is busy", "table is locked", "lock timeout"))
+
+
+def journal_error(exc: Exception, where: str, wait: float = WAIT) -> JournalError:
+    """The ``JournalError`` for a failure of the database at ``where``: what happened and what to do."""
+    cause = _first_line(exc)
+    text = cause.lower()
+    if _busy(exc):
+        return JournalBusyError(
+            f"the journal '{where}' is busy: another program (an import, another unknot) has held it for over "
+            f"{wait:g} s; nothing was written; try again in a moment"
+        )
+    if "disk is full" in text or "no space left" in text:
+        return JournalFullError(
+            f"the disk holding the journal '{where}' is full; nothing was written. Free some space, then try again"
+        )
+    if "readonly database" in text or "read-only" in text:
+        return JournalReadOnlyError(
+            f"the journal '{where}' is read-only ({cause}): it can be read, not written. Make the file and its "
+            "folder writable, or give another journal with --db"
+        )
+    if "unable to open database file" in text:
+        return JournalError(
+            f"cannot open the journal '{where}' ({cause}); check that its folder exists and can be written"
+        )
+    return JournalError(f"the journal '{where}' failed: {cause}")
+
+
+def _text(value: str, what: str) -> str:
+    """``value``, which a journal can keep: PostgreSQL refuses a NUL character, so SQLite refuses it too."""
+    if "\x00" in value:
+        raise JournalValueError(f"the {what} holds a NUL character (\\x00), which a journal cannot keep; remove it")
+    return value
 
 
 def _utc(moment: datetime) -> datetime:
@@ -72,12 +171,17 @@ def _utc(moment: datetime) -> datetime:
 class SqlJournal:
     """The journal in a SQL database. Open it with ``SqlJournal.open(url)``."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, where: str = "", wait: float = WAIT) -> None:
         self.engine = engine
+        self.where = where or safe_url(str(engine.url))
+        self.wait = wait
+        # The largest id the id columns hold: PostgreSQL's integer is 32 bits, SQLite's 64.
+        self.max_id = 2**31 - 1 if engine.dialect.name == "postgresql" else 2**63 - 1
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> SqlJournal:
-        """Connect, check it is an unknot journal (or empty), and bring it to the latest schema."""
+    def open(cls, url: str | None = None, *, migrate: bool = True, wait: float = WAIT) -> SqlJournal:
+        """Connect, check it is an unknot journal (or empty), and bring it to the latest schema. A write waits up to
+        ``wait`` seconds for another writer before ``JournalBusyError``."""
         url = url or default_url()
         if "://" not in url:  # a plain file path: the SQLite journal in that file
             url = f"sqlite:///{Path(url).expanduser().absolute()}"
@@ -88,9 +192,10 @@ class SqlJournal:
                 f"'{url}' is not a database URL; use sqlite:///path/to/journal.db or "
                 "postgresql+psycopg://user@host/dbname"
             ) from None
+        where = safe_url(url)
         sqlite = parsed.get_backend_name() == "sqlite"
-        if sqlite and parsed.database:
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if sqlite:
+            _check_sqlite_file(parsed.database, parsed.query, where)
         try:
             # A pool as large as the web server's busiest moment (20 clients at once), so none waits for a connection.
             engine = create_engine(
@@ -100,44 +205,38 @@ class SqlJournal:
                 max_overflow=20,
             )
         except Exception as exc:  # an unknown driver or a bad option: one line, not a traceback
-            raise JournalError(f"cannot use the database '{safe_url(url)}': {exc}") from None
+            raise JournalError(f"cannot use the database '{where}': {exc}") from None
         if sqlite:
-            event.listen(engine, "connect", _sqlite_pragmas)
-        journal = cls(engine)
-        journal._check(url)
-        if migrate:
-            journal.upgrade()
+            event.listen(engine, "connect", _sqlite_setup(wait))
+            event.listen(engine, "begin", _sqlite_begin)
+        elif parsed.get_backend_name() == "postgresql":
+            event.listen(engine, "connect", _postgres_setup(wait))
+        journal = cls(engine, where=where, wait=wait)
+        try:
+            prepare(engine, where, migrate=migrate)
+        except OperationalError as exc:
+            engine.dispose()
+            if sqlite or _busy(exc):
+                raise journal_error(exc, where, wait) from None
+            raise JournalError(f"cannot reach the database '{where}': {_first_line(exc)}") from None
+        except DBAPIError as exc:
+            engine.dispose()
+            raise JournalError(f"'{where}' is not an unknot journal ({_first_line(exc)})") from None
+        except JournalError:
+            engine.dispose()
+            raise
         return journal
 
-    def _check(self, url: str) -> None:
-        try:
-            with self.engine.connect() as conn:
-                names = set(inspect(conn).get_table_names())
-        except OperationalError as exc:
-            raise JournalError(f"cannot reach the database '{safe_url(url)}': {_first_line(exc)}") from None
-        except DatabaseError as exc:
-            raise JournalError(f"'{safe_url(url)}' is not an unknot journal ({_first_line(exc)})") from None
-        if names and not (names & TABLES or "alembic_version" in names):
-            raise JournalError(
-                f"'{safe_url(url)}' holds other tables ({', '.join(sorted(names)[:5])}), not an unknot journal; "
-                "give another file or database"
-            )
-
     def upgrade(self) -> None:
-        """Apply the migrations that are missing (never loses data: migrations only add or transform)."""
-        from alembic import command
-        from alembic.config import Config
-
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        """Apply the migrations that are missing, in one transaction (never loses data: migrations only add or
+        transform)."""
+        prepare(self.engine, self.where, migrate=True)
 
     def close(self) -> None:
         """Release the connection pool."""
         self.engine.dispose()
 
+    @_guarded
     def stamp(self) -> int:
         """The write counter: it changes with every write, from this process or another (one light query)."""
         # Plain SQL: a page asks on every request, and building the statement cost more than running it.
@@ -146,6 +245,7 @@ class SqlJournal:
 
     # --- pain entries ---------------------------------------------------------------------------------------
 
+    @_guarded
     def add_entry(self, entry: PainEntry) -> PainEntry:
         """Keep a pain rating (committed before this returns); returns it with its id."""
         with self.engine.begin() as conn:  # a Core insert: one round trip, no ORM unit of work
@@ -155,6 +255,7 @@ class SqlJournal:
             conn.execute(_BUMP)
         return replace(entry, id=new_id)
 
+    @_guarded
     def entries(
         self, *, region: str | None = None, since: datetime | None = None, until: datetime | None = None
     ) -> list[PainEntry]:
@@ -174,6 +275,7 @@ class SqlJournal:
 
     # --- screens and clearances -----------------------------------------------------------------------------
 
+    @_guarded
     def save_screen(
         self, at: datetime, answers: dict[str, Any], verdict: dict[str, Any], subject: str = "self"
     ) -> ScreenRecord:
@@ -185,6 +287,7 @@ class SqlJournal:
             session.execute(_BUMP)
             return ScreenRecord(_utc(at), answers, verdict, subject, None, row.id)
 
+    @_guarded
     def screen_of(self, day: date) -> dict[str, Any] | None:
         """The verdict of the last screen taken on ``day`` (not withdrawn), or None."""
         table = ScreenRow.__table__
@@ -198,6 +301,7 @@ class SqlJournal:
             verdict = conn.execute(query).scalar()
             return dict(verdict) if verdict is not None else None
 
+    @_guarded
     def screens(self, *, since: datetime | None = None) -> list[ScreenRecord]:
         """The screens kept (taken at or after ``since``, if given), oldest first, withdrawn ones included."""
         table = ScreenRow.__table__
@@ -219,11 +323,12 @@ class SqlJournal:
                 for r in conn.execute(query)
             ]
 
+    @_guarded
     def withdraw_screen(self, screen_id: int, at: datetime) -> bool:
         """Mark a screen as answered by mistake (it is kept); False when there is no such screen not yet
         withdrawn."""
         table = ScreenRow.__table__
-        if not 0 < screen_id <= MAX_ID:
+        if not 0 < screen_id <= self.max_id:
             return False
         with self.engine.begin() as conn:
             done = conn.execute(
@@ -234,6 +339,7 @@ class SqlJournal:
             conn.execute(_BUMP)
             return bool(done.rowcount)
 
+    @_guarded
     def import_records(
         self,
         entries: list[PainEntry],
@@ -299,6 +405,7 @@ class SqlJournal:
             len(new_entries) + ratings, len(new_sessions), len(new_screens), len(new_clearances), offered - added
         )
 
+    @_guarded
     def forget_all(self) -> None:
         """Delete every record (the schema stays)."""
         with Session(self.engine) as session, session.begin():
@@ -306,6 +413,7 @@ class SqlJournal:
                 session.execute(delete(table))
             session.execute(_BUMP)  # the counter stays and goes on: an empty journal is a change too
 
+    @_guarded
     def add_clearance(self, rule: str, cleared_on: date) -> Clearance:
         """Record that a professional cleared a consult-first rule on ``cleared_on``."""
         with Session(self.engine) as session, session.begin():
@@ -315,6 +423,7 @@ class SqlJournal:
             session.execute(_BUMP)
             return Clearance(rule, cleared_on, None, row.id)
 
+    @_guarded
     def clearances(self, *, active_only: bool = True) -> list[Clearance]:
         """Clearances, oldest first."""
         query = select(ClearanceRow).order_by(ClearanceRow.cleared_on, ClearanceRow.id)
@@ -326,6 +435,7 @@ class SqlJournal:
                 for r in session.scalars(query)
             ]
 
+    @_guarded
     def withdraw_clearance(self, rule: str, at: datetime) -> int:
         """Withdraw the active clearances of ``rule``; returns how many."""
         stmt = (
@@ -339,6 +449,7 @@ class SqlJournal:
 
     # --- guided sessions -------------------------------------------------------------------------------------
 
+    @_guarded
     def start_session(self, record: SessionRecord) -> SessionRecord:
         """Keep a new session (with its pain-before ratings, and any steps and events it holds); returns it with
         its id."""
@@ -347,10 +458,11 @@ class SqlJournal:
             session.execute(_BUMP)
         return replace(record, id=new_id)
 
+    @_guarded
     def save_step(self, session_id: int, step: StepRecord) -> None:
         """Keep what happened to a step (committed before this returns); a step saved again replaces the first."""
         with Session(self.engine) as session, session.begin():
-            _session_row(session, session_id)
+            _session_row(session, session_id, self.max_id)
             row = session.scalars(
                 select(SessionStepRow).where(SessionStepRow.session_id == session_id, SessionStepRow.idx == step.index)
             ).first()
@@ -362,13 +474,15 @@ class SqlJournal:
                 row.feedback = [f.value for f in step.feedback]
                 row.ended_at = _utc(step.ended_at) if step.ended_at else None
 
+    @_guarded
     def add_event(self, session_id: int, event: SessionEvent) -> None:
         """Keep a stop, "it hurts", pause or resume."""
         with Session(self.engine) as session, session.begin():
-            _session_row(session, session_id)
+            _session_row(session, session_id, self.max_id)
             session.add(_event_row(session_id, event))
             session.execute(_BUMP)
 
+    @_guarded
     def finish_session(
         self, session_id: int, status: SessionStatus, ended_at: datetime, pain_after: dict[str, int]
     ) -> None:
@@ -376,20 +490,22 @@ class SqlJournal:
         if status is SessionStatus.ACTIVE:
             raise JournalError("a session is finished or stopped, not active, when it ends")
         with Session(self.engine) as session, session.begin():
-            row = _session_row(session, session_id)
+            row = _session_row(session, session_id, self.max_id)
             row.status, row.ended_at = status.value, _utc(ended_at)
             session.add_all(_pain_rows(session_id, AFTER, ended_at, pain_after))
             session.execute(_BUMP)
 
+    @_guarded
     def delete_session(self, session_id: int) -> None:
         """Forget one session: its steps, events and the pain ratings it asked for (the user discarded it)."""
         with Session(self.engine) as session, session.begin():
-            _session_row(session, session_id)
+            _session_row(session, session_id, self.max_id)
             for table in (SessionEventRow, SessionStepRow, PainEntryRow):
                 session.execute(delete(table).where(table.session_id == session_id))
             session.execute(delete(SessionRow).where(SessionRow.id == session_id))
             session.execute(_BUMP)
 
+    @_guarded
     def sessions(self, *, since: datetime | None = None, until: datetime | None = None) -> list[SessionRecord]:
         """Sessions started in [since, until), oldest first, with their steps, events and pain ratings."""
         query = select(SessionRow).order_by(SessionRow.started_at, SessionRow.id)
@@ -399,13 +515,15 @@ class SqlJournal:
             query = query.where(SessionRow.started_at < _utc(until))
         return self._load_sessions(query)
 
+    @_guarded
     def session(self, session_id: int) -> SessionRecord | None:
         """One session, or None."""
-        if not 0 < session_id <= MAX_ID:
+        if not 0 < session_id <= self.max_id:
             return None  # an id no database holds: none such, rather than an overflow
         found = self._load_sessions(select(SessionRow).where(SessionRow.id == session_id))
         return found[0] if found else None
 
+    @_guarded
     def unfinished_session(self) -> SessionRecord | None:
         """The latest session still under way (interrupted), or None."""
         table = SessionRow.__table__
@@ -496,18 +614,38 @@ def _entry_values(e: PainEntry) -> dict[str, Any]:
         "region": e.region,
         "score": e.score,
         "quality": e.quality.value if e.quality else None,
-        "note": e.note,
+        "note": _text(e.note, "note"),
     }
 
 
 # Raised in the transaction of every write (``stamp``): a reader that saw the same number saw the same journal.
 _BUMP = update(ChangeRow).where(ChangeRow.id == 1).values(n=ChangeRow.n + 1)
 
-MAX_ID = 2**63 - 1  # the largest integer both SQLite and PostgreSQL (bigint) hold
+
+def _check_sqlite_file(database: str | None, query: Any, where: str) -> None:
+    """Refuse what is not a journal file (a device, ``?uri=true``) or not ours, before a byte is written."""
+    if "uri" in query:
+        raise JournalError(
+            f"'{where}': unknot does not take SQLite URI options (uri=...); give the file's path, "
+            "sqlite:///path/to/journal.db"
+        )
+    if not database or database == ":memory:":
+        return
+    path = Path(database).expanduser()
+    found = look_at_file(path, where)
+    if found is not None:
+        check_ours(found, where)
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JournalError(
+            f"cannot make the folder {path.parent} for the journal ({exc.strerror}); give another path"
+        ) from None
 
 
-def _session_row(session: Session, session_id: int) -> SessionRow:
-    row = session.get(SessionRow, session_id) if 0 < session_id <= MAX_ID else None
+def _session_row(session: Session, session_id: int, max_id: int) -> SessionRow:
+    row = session.get(SessionRow, session_id) if 0 < session_id <= max_id else None
     if row is None:
         raise NotFoundError(f"there is no session {session_id} in the journal")
     return row
@@ -533,7 +671,7 @@ def _step_row(session_id: int, step: StepRecord) -> SessionStepRow:
 
 def _event_row(session_id: int, event: SessionEvent) -> SessionEventRow:
     return SessionEventRow(
-        session_id=session_id, at=_utc(event.at), kind=event.kind, step=event.step, detail=event.detail
+        session_id=session_id, at=_utc(event.at), kind=event.kind, step=event.step, detail=_text(event.detail, "detail")
     )
 
 

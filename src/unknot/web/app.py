@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from unknot._version import __version__
 from unknot.content import load_catalog
-from unknot.errors import UnknotError
+from unknot.errors import JournalBusyError, UnknotError
 from unknot.journal import open_journal
 from unknot.web.cache import PageCache
 from unknot.web.live import LiveSessions
@@ -104,11 +104,16 @@ async def _unknot_error(request: Request, exc: Exception) -> Response:
     """The contract's error object for the API; a page with the message for a person."""
     assert isinstance(exc, UnknotError)
     status = _status(exc)
+    # A busy journal (another writer held it past the wait) works again shortly: say when to try.
+    retry = {"Retry-After": str(exc.retry_after)} if isinstance(exc, JournalBusyError) else {}
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=status)
+        body = {"error": {"code": exc.code, "message": exc.message}}
+        return JSONResponse(body, status_code=status, headers=retry)
     from unknot.web.pages import render
 
-    return render(request, "error.html", {"message": exc.message, "status": status}, status_code=status)
+    response = render(request, "error.html", {"message": exc.message, "status": status}, status_code=status)
+    response.headers.update(retry)
+    return response
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:
