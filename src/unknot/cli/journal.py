@@ -184,6 +184,8 @@ def import_command(
     db: Db = None,
 ) -> None:
     """Import an export."""
+    from datetime import date
+
     from unknot.cli.console import counted
     from unknot.cli.contract_io import read_request, source_name
     from unknot.content import load_catalog
@@ -191,7 +193,8 @@ def import_command(
     from unknot.exports import from_json
     from unknot.journal import opened_journal
 
-    data = from_json(load_catalog(), parse_json(read_request(source), name=source_name(source)))
+    text = read_request(source)
+    data = from_json(load_catalog(), parse_json(text, name=source_name(source)), today=date.today())
     with opened_journal(db) as journal:
         done = journal.import_records(*data)
     added = (
