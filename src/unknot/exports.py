@@ -6,7 +6,9 @@ session asked for live inside their session (``pain_before`` / ``pain_after``), 
 (before sessions) is still read.
 
 CSV columns: ``at`` (UTC ISO 8601), ``region``, ``score`` (0-10), ``quality`` (empty when not given), ``note``,
-``phase`` (``before`` or ``after`` a guided session, empty for entries written by hand).
+``phase`` (``before`` or ``after`` a guided session, empty for entries written by hand). A text cell that starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, as OWASP advises against CSV injection, so
+a spreadsheet shows it as text and never runs it as a formula. Rows end in CRLF (RFC 4180).
 """
 
 from __future__ import annotations
@@ -141,11 +143,23 @@ def _session_to_json(x: SessionRecord) -> dict[str, Any]:
 def to_csv(entries: list[PainEntry]) -> str:
     """The pain entries as CSV, one row each, with a header."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Rows end in CRLF, as RFC 4180 has it: with "\n" alone the csv module left a carriage return inside a note
+    # unquoted, and a reader split the row there.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for e in entries:
-        writer.writerow([_when(e.at), e.region, e.score, e.quality.value if e.quality else "", e.note, e.phase or ""])
+        row = [_when(e.at), e.region, e.score, e.quality.value if e.quality else "", e.note, e.phase or ""]
+        writer.writerow([_cell(x) if isinstance(x, str) else x for x in row])
     return out.getvalue()
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet cannot take for a formula (OWASP, "CSV Injection"): a leading ``'`` when it starts
+    with a character that begins one."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def from_json(catalog: Catalog, data: Any, *, today: date | None = None) -> JournalData:
