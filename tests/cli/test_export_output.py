@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import json
 import os
 import subprocess
 from datetime import UTC, datetime
@@ -123,3 +124,47 @@ def test_dates_at_the_ends_of_the_range_are_refused_clearly(
     url = _journal(unknot, tmp_path)
     run = unknot("export", "--format", fmt, flag, value, "-o", str(tmp_path / f"x.{fmt}"), "--db", url)
     assert run.code == 2 and "out of range" in run.err and "internal error" not in run.err, run.err
+
+
+def _import(unknot: RunUnknot, tmp_path: Path, **records: object) -> tuple[str, int, str]:
+    url = f"sqlite:///{tmp_path / 'imported.db'}"
+    data = {"format": "unknot-journal", "version": 2, "entries": [], "screens": [], "clearances": [], **records}
+    run = unknot("import", "-", "--db", url, input=json.dumps(data))
+    assert "internal error" not in run.err, run.err
+    return url, run.code, run.err
+
+
+def test_an_imported_screen_that_lies_does_not_open_the_day(unknot: RunUnknot, tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    answers = {"findings": ["chest_pain"], "all_others_answered_no": True, "today": now.astimezone().date().isoformat()}
+    screen = {"at": now.isoformat(), "answers": answers, "verdict": {"verdict": "ok", "may_massage": True}}
+    url, code, err = _import(unknot, tmp_path, screens=[screen])
+    assert code == 0, err
+    run = unknot("plan", "--mode", "self", "--no-tools", "--minutes", "10", "--db", url)
+    assert run.code == 3, (run.out, run.err)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [({"note": ["a"]}, "'note' must be text"), ({"quality": 3}, "'quality' must be text"), ({"note": "a\x00"}, "NUL")],
+)
+def test_a_wrongly_typed_import_says_what_is_wrong(
+    unknot: RunUnknot, tmp_path: Path, entry: dict[str, object], message: str
+) -> None:
+    base = {"at": "2026-11-01T09:00:00+00:00", "region": "neck_base", "score": 3}
+    _, code, err = _import(unknot, tmp_path, entries=[{**base, **entry}])
+    assert code == 2 and "entries item 1" in err and message in err, err
+
+
+def test_a_garbage_routine_is_refused_and_the_journal_still_reads(unknot: RunUnknot, tmp_path: Path) -> None:
+    session = {
+        "started_at": "2026-11-01T09:00:00+00:00",
+        "mode": "self",
+        "status": "finished",
+        "routine": {"mode": "self", "position": "x", "steps": [{"kind": "technique", "seconds": 5}]},
+    }
+    url, code, err = _import(unknot, tmp_path, sessions=[session])
+    assert code == 2 and "'routine' must be a routine" in err, err
+    for command in ("sessions", "insights", "history"):
+        run = unknot(command, "--db", url)
+        assert run.code == 0, (command, run.err)
