@@ -46,10 +46,21 @@ _ITEM_FIELDS = ("rule", "regions")
 _CLEARED_FIELDS = ("rule", "on")
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads would keep the last of two equal keys: a second "findings" would silently drop an emergency.
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise RequestError(f"the key {json.dumps(key)} is given twice in one object; give each field once")
+        out[key] = value
+    return out
+
+
 def parse_json(text: str, *, name: str = "the request") -> Any:
-    """Decode ``text`` as JSON; a ``RequestFileError`` (``invalid_json``) gives the line and column."""
+    """Decode ``text`` as JSON; a ``RequestFileError`` (``invalid_json``) gives the line and column, and an object
+    that gives a key twice is an ``invalid_request``."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise RequestFileError(
             f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
@@ -293,7 +304,7 @@ def verdict_from_json(screen: Any) -> Verdict | None:
         raise RequestError("'screen' must be the JSON object `unknot screen --json` printed")
     category: Category | None = None
     if "verdict" in screen:
-        if screen["verdict"] not in {c.value for c in Category}:
+        if not isinstance(screen["verdict"], str) or screen["verdict"] not in {c.value for c in Category}:
             raise RequestError(f"'screen.verdict' {json.dumps(screen['verdict'])} is not a verdict category")
         category = Category(screen["verdict"])
     may_massage = screen.get("may_massage", category.allows_massage if category else None)

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from unknot import load_catalog
-from unknot.contract import routine_to_json
+from unknot.contract import intake_from_json, intake_to_json, routine_to_json, verdict_to_json
 from unknot.errors import RequestError
 from unknot.exports import CSV_COLUMNS, from_json, to_csv, to_json
 from unknot.journal import Journal, open_journal
@@ -27,6 +27,7 @@ from unknot.model import (
     StepStatus,
 )
 from unknot.planner import plan
+from unknot.screening import screen
 
 CATALOG = load_catalog()
 T0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
@@ -35,7 +36,8 @@ T0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
 def fill(journal: Journal) -> None:
     journal.add_entry(PainEntry(T0, "rhomboid_left", 6, Quality.TIGHT, 'after "the" meeting, long'))
     journal.add_entry(PainEntry(T0 + timedelta(days=1), "neck_base", 0))
-    journal.save_screen(T0, {"findings": [], "all_others_answered_no": True}, {"verdict": "ok", "may_massage": True})
+    intake = intake_from_json({"findings": [], "all_others_answered_no": True}, today=T0.date())
+    journal.save_screen(T0, intake_to_json(intake), verdict_to_json(screen(intake, CATALOG)))
     journal.add_clearance("cancer", date(2026, 10, 20))
     journal.add_clearance("dvt", date(2026, 10, 21))
     journal.withdraw_clearance("dvt", T0)
@@ -122,7 +124,7 @@ SESSION = {
     "started_at": "2026-11-01T09:00:00+00:00",
     "mode": "self",
     "status": "finished",
-    "routine": {"steps": [{"kind": "technique", "technique": "ball_wall", "region": "rhomboid_left"}]},
+    "routine": routine_to_json(plan(PlanRequest(Mode.SELF, 5, tools=("tennis_ball",)), catalog=CATALOG)),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from unknot.errors import RequestFileError, UnknotError
 
-__all__ = ["print_answer", "read_request", "source_name"]
+__all__ = ["dump_json", "print_answer", "read_request", "source_name"]
 
 
 def print_answer(answer: Callable[[], dict[str, Any]]) -> int:
@@ -21,11 +21,22 @@ def print_answer(answer: Callable[[], dict[str, Any]]) -> int:
     try:
         out = answer()
     except UnknotError as exc:
-        sys.stdout.write(json.dumps(error_to_json(exc), ensure_ascii=False) + "\n")
-        sys.stderr.write(f"unknot: error: {exc.message}\n")
+        sys.stdout.write(dump_json(error_to_json(exc)) + "\n")
+        sys.stderr.write(f"unknot: error: {exc.message.encode('utf-8', 'backslashreplace').decode()}\n")
         return exc.exit_code
-    sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(dump_json(out, indent=2) + "\n")
     return 0
+
+
+def dump_json(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as JSON text, readable UTF-8 where it can be; a lone surrogate echoed from a request (valid in JSON,
+    not in UTF-8) is written as its ``\\u`` escape, so the answer is always printable JSON."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, indent=indent, ensure_ascii=True)
+    return text
 
 
 def read_request(source: str) -> str:

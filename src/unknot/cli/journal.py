@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from typing import TYPE_CHECKING, Annotated
@@ -67,13 +68,13 @@ Examples:
   unknot insights
 """
 
-EXPORT_HELP = """Export the journal. Writes to standard output, or to FILE with -o. Nothing leaves this machine
-unless you send the file.
+EXPORT_HELP = """Export the journal. Writes to standard output (or -o -), or to FILE with -o: whole or not at all, and
+never over an existing file unless you add --force. Nothing leaves this machine unless you send the file.
 
 \b
 Formats:
   json  everything (pain entries, sessions, screens, clearances); unknot import reads it back
-  csv   the pain entries: at, region, score, quality, note, phase
+  csv   the pain entries: at, region, score, quality, note, phase (a note starting with = + - @ gets a leading ')
   fhir  the pain entries as a FHIR R4B Bundle of Observations (LOINC 72514-3), for a clinic's system
   pdf   a report for your physical therapist or doctor: charts per region, sessions, screens, insights
 
@@ -122,10 +123,18 @@ def _day(value: str | None, flag: str) -> datetime | None:
 
     if value is None:
         return None
+    from unknot.exports import YEARS
+
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC) if len(value) == 10 else datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+        moment = moment.replace(tzinfo=UTC) if len(value) == 10 else moment.astimezone(UTC)
     except ValueError:
         raise RequestError(f"{flag} '{value}' is not a date; give one such as 2026-11-01") from None
+    except OverflowError:  # 0001-01-01T00:00+05:00 or 9999-12-31T23:00-05:00: before or after every date
+        moment = datetime.min.replace(tzinfo=UTC)
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise RequestError(f"{flag} '{value}' is out of range; give a day from {YEARS[0]} to {YEARS[1]}")
+    return moment
 
 
 FORMATS = ("json", "csv", "fhir", "pdf")  # unknot.exports.FORMATS, without importing it for --help
@@ -137,7 +146,10 @@ def export_command(
     ] = "json",
     since: Annotated[str | None, typer.Option("--from", metavar="DATE", help="From this day (included).")] = None,
     until: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Up to this day (excluded).")] = None,
-    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE.")] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (- for standard output).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     db: Db = None,
 ) -> None:
     """Export the journal."""
@@ -153,6 +165,8 @@ def export_command(
     if fmt == "pdf" and output is None and sys.stdout.isatty():
         raise RequestError("a PDF is not for the terminal: give -o FILE, for example -o report.pdf")
     start, end = _day(since, "--from"), _day(until, "--to")
+    if output not in (None, "-"):
+        _check_target(output, force)
     with opened_journal(db) as journal:
         entries = journal.entries(since=start, until=end)
         screens = [x for x in journal.screens() if (start is None or x.at >= start) and (end is None or x.at < end)]
@@ -163,20 +177,57 @@ def export_command(
 
     records = JournalData(entries, screens, clearances, sessions)
     data = export_bytes(fmt, records, load_catalog(), now=datetime.now(UTC), since=start, until=end)
-    if output is None:
+    if output in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    from pathlib import Path
-
-    try:
-        Path(output).write_bytes(data)
-    except OSError as exc:
-        raise RequestError(f"cannot write '{output}': {exc.strerror}") from None
+    _write_whole(output, data, force)
     what = counted(len(entries), "entry", "entries")
     if fmt in ("json", "pdf"):
         what += f" and {counted(len(sessions), 'session')}"
     typer.echo(f"Wrote {what} to {output}.", err=True)
+
+
+def _check_target(output: str, force: bool) -> None:
+    """Refuse, before the export is made, a FILE that is a folder or that exists without ``--force``."""
+    import os
+
+    from unknot.errors import RequestError
+
+    if os.path.isdir(output):
+        raise RequestError(f"'{output}' is a folder; give a file name, such as {os.path.join(output, 'journal.json')}")
+    if os.path.lexists(output) and not force:
+        raise RequestError(f"'{output}' exists; give --force to replace it, or another file name")
+
+
+def _write_whole(output: str, data: bytes, force: bool) -> None:
+    """Write ``data`` to ``output`` whole or not at all: a temporary file in the same folder, flushed to the disk,
+    then renamed over it (issue 14: a full disk must never destroy the earlier export)."""
+    import os
+    import tempfile
+
+    from unknot.errors import RequestError
+
+    _check_target(output, force)  # again: the file may have appeared while the journal was read
+    folder = os.path.dirname(os.path.abspath(output))
+    temporary = None
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(output)}.", suffix=".part", dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, output)
+        temporary = None
+    except OSError as exc:
+        hint = "; free some space and export again" if exc.errno == 28 else ""  # ENOSPC
+        raise RequestError(
+            f"cannot write '{output}': {exc.strerror or exc}{hint} (any earlier file there is untouched)"
+        ) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def import_command(
@@ -184,6 +235,8 @@ def import_command(
     db: Db = None,
 ) -> None:
     """Import an export."""
+    from datetime import date
+
     from unknot.cli.console import counted
     from unknot.cli.contract_io import read_request, source_name
     from unknot.content import load_catalog
@@ -191,7 +244,8 @@ def import_command(
     from unknot.exports import from_json
     from unknot.journal import opened_journal
 
-    data = from_json(load_catalog(), parse_json(read_request(source), name=source_name(source)))
+    text = read_request(source)
+    data = from_json(load_catalog(), parse_json(text, name=source_name(source)), today=date.today())
     with opened_journal(db) as journal:
         done = journal.import_records(*data)
     added = (
