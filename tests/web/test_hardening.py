@@ -201,3 +201,17 @@ def test_an_unknown_page_is_a_page_not_json(server: Server) -> None:
     with server.client() as program:
         response = program.get("/nothing-here")
     assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+
+
+def test_a_request_head_that_never_ends_is_closed(server: Server) -> None:
+    """One half-open connection alone (no flood): closed once its head is 10 s late (HEADER_SECONDS)."""
+    port = int(server.base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        started = time.monotonic()
+        s.settimeout(20)
+        try:
+            closed = s.recv(1024) == b""
+        except ConnectionResetError:
+            closed = True
+        assert closed and 8 < time.monotonic() - started < 15
