@@ -27,7 +27,7 @@ from unknot.contract import intake_from_json
 from unknot.errors import RequestError
 from unknot.model import Answer, Catalog, Category, Rule, ScreenGroup, Verdict
 from unknot.policy import SUBJECTS, DayPolicy
-from unknot.screening import clearance_applies, long_date
+from unknot.screening import clearance_applies, long_date, screen
 from unknot.web.context import catalog_of, journal_of, policy_for, save_screen
 from unknot.web.pages import render, require_csrf, svg
 
@@ -333,7 +333,8 @@ def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
         "all_others_answered_no": complete,
         "today": today.isoformat(),
     }
-    intake_from_json(answers)  # a screen it would refuse keeps nothing, clearances included (issue 14, item 13)
+    # A screen it would refuse keeps nothing, clearances included (issue 14, item 13): screened before any write.
+    screen(intake_from_json(answers), catalog)
     new = {rule_id: parse_day(draft.cleared.get(rule_id)) for rule_id in dict.fromkeys(draft.new_cleared)}
     for rule_id, day in new.items():
         check_clearance(catalog, rule_id, day, today)  # a clearance the server refuses is never kept
