@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import socket
 import sys
 import threading
@@ -94,6 +95,8 @@ def run(
     )
     if open_browser:  # the browser's command line (`ps`) holds a link of its own, spent as it opens
         threading.Timer(0.5, webbrowser.open, args=(launch_link(base, keys),)).start()
+    if hasattr(signal, "SIGTTIN"):  # run in the background (`&`), reading the terminal fails instead of stopping us
+        signal.signal(signal.SIGTTIN, signal.SIG_IGN)
     threading.Thread(target=_links_on_enter, args=(base, keys), daemon=True).start()
     server_config = uvicorn.Config(
         app,
