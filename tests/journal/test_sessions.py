@@ -135,3 +135,19 @@ def test_a_discarded_session_is_gone_with_its_ratings(database_url: str) -> None
     with pytest.raises(JournalError):
         journal.delete_session(gone.id)
     journal.close()
+
+
+def test_finishing_twice_keeps_the_pain_after_once(database_url: str) -> None:
+    """Issue 14, item 11: the after form sent twice added a row each time."""
+    journal = open_journal(database_url)
+    started = journal.start_session(_record())
+    assert started.id is not None
+    end = T0 + timedelta(minutes=11)
+    journal.finish_session(started.id, SessionStatus.STOPPED, end, {"rhomboid_left": 2})
+    journal.finish_session(started.id, SessionStatus.STOPPED, end, {"rhomboid_left": 2})
+    journal.finish_session(started.id, SessionStatus.STOPPED, end + timedelta(seconds=5), {"rhomboid_left": 7})
+    after = [(e.region, e.score) for e in journal.entries() if e.phase == "after"]
+    assert after == [("rhomboid_left", 2)]
+    got = journal.session(started.id)
+    assert got is not None and got.pain_after == {"rhomboid_left": 2}
+    journal.close()

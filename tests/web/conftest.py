@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-LINK = re.compile(r"(http://127\.0\.0\.1:(\d+))/\?key=(\S+)")
+LINK = re.compile(r"(http://127\.0\.0\.1:(\d+))/\?token=(\S+)")
 
 
 @dataclass
@@ -51,10 +52,13 @@ class Server:
 
     @property
     def link(self) -> str:
-        return f"{self.base}/?key={self.key}"
+        """A fresh one-time launch link (asked for with the bearer key, as a program may)."""
+        with self.client() as client:
+            link: str = client.post("/api/launch-link").raise_for_status().json()["link"]
+        return link
 
     def client(self, **kwargs: Any) -> httpx.Client:
-        """An HTTP client that holds the key (as a program would: a bearer token)."""
+        """An HTTP client that holds the key (as a program would: a bearer token, given by UNKNOT_API_KEY)."""
         headers = {"authorization": f"Bearer {self.key}", **kwargs.pop("headers", {})}
         return httpx.Client(base_url=self.base, headers=headers, timeout=30, **kwargs)
 
@@ -62,16 +66,19 @@ class Server:
 def start_server(home: Path, *, scale: float = 1.0, extra: dict[str, str] | None = None) -> Server:
     """Start ``unknot serve`` with its own config and data directories under ``home``."""
     db = f"sqlite:///{home / 'journal.db'}"
+    key = secrets.token_urlsafe(24)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "UNKNOT_"))}
     env.update(
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_DATA_HOME=str(home / "data"),
         LANG="C.UTF-8",
         UNKNOT_TIME_SCALE=str(scale),
+        UNKNOT_API_KEY=key,
         **(extra or {}),
     )
     process = subprocess.Popen(
         [str(UNKNOT), "serve", "--no-browser", "--db", db],
+        stdin=subprocess.PIPE,  # Enter asks for a fresh launch link
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -87,7 +94,7 @@ def start_server(home: Path, *, scale: float = 1.0, extra: dict[str, str] | None
         seen += line
         match = LINK.search(line)
         if match:
-            server = Server(match.group(1), match.group(3), db, process, home, [seen])
+            server = Server(match.group(1), key, db, process, home, [seen])
             threading.Thread(target=_drain, args=(process, server.output), daemon=True).start()
             _wait_until_up(server)
             return server
@@ -115,6 +122,8 @@ def _wait_until_up(server: Server) -> None:
 
 
 def stop_server(server: Server) -> None:
+    if server.process.stdin is not None:
+        server.process.stdin.close()
     server.process.terminate()
     try:
         server.process.wait(timeout=10)

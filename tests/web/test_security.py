@@ -4,6 +4,7 @@ the Content-Security-Policy on every page, and nothing fetched from elsewhere.""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -16,8 +17,11 @@ PAGES = ["/", "/start", "/screen", "/log", "/journal", "/exports", "/settings"]
 
 
 def cookie_client(server: Server, **headers: str) -> httpx.Client:
-    """A browser that opened the launch link: it holds the key as a cookie, not as a bearer token."""
-    return httpx.Client(base_url=server.base, cookies={"unknot_key": server.key}, headers=headers, timeout=30)
+    """A browser that opened the launch link: it holds a session cookie, not the bearer key."""
+    with httpx.Client() as opener:
+        assert opener.get(server.link).status_code == 303
+        cookies = httpx.Cookies(opener.cookies)
+    return httpx.Client(base_url=server.base, cookies=cookies, headers=headers, timeout=30)
 
 
 def csrf_of(client: httpx.Client) -> str:
@@ -41,17 +45,56 @@ def test_no_key_no_access(server: Server, path: str) -> None:
         assert response.status_code == 403 and "open the link" in response.text
         wrong = anonymous.get(path, headers={"authorization": "Bearer not-the-key"})
         assert wrong.status_code == 403
-    with httpx.Client(base_url=server.base, cookies={"unknot_key": "guess"}) as guesser:
-        assert guesser.get(path).status_code == 403
+    port = server.base.rsplit(":", 1)[1]
+    for name, value in ((f"unknot_session_{port}", "guess"), (f"unknot_session_{port}", server.key)):
+        with httpx.Client(base_url=server.base, cookies={name: value}) as guesser:
+            assert guesser.get(path).status_code == 403
 
 
-def test_the_launch_link_sets_the_cookie_and_drops_the_key_from_the_address(server: Server) -> None:
+def test_the_launch_link_sets_the_cookie_and_drops_the_token_from_the_address(server: Server) -> None:
+    token = server.link.split("?token=")[1]
     with httpx.Client(base_url=server.base) as browser:
-        response = browser.get(f"/journal?key={server.key}&x=1")
+        response = browser.get(f"/journal?token={token}&x=1")
         assert response.status_code == 303 and response.headers["location"] == "/journal?x=1"
         cookie = response.headers["set-cookie"]
-        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        port = server.base.rsplit(":", 1)[1]
+        assert cookie.startswith(f"unknot_session_{port}=")
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+        assert server.key not in cookie and token not in cookie
         assert browser.get("/journal").status_code == 200  # the cookie now vouches for it
+        assert browser.get(f"/journal?token={token}").headers["location"] == "/journal"  # its own reload
+
+
+def test_a_launch_link_works_once(server: Server) -> None:
+    link = server.link
+    with httpx.Client() as first, httpx.Client() as second:
+        assert first.get(link).status_code == 303
+        again = second.get(link)
+        assert again.status_code == 403 and "used already" in again.text
+        assert second.get(link.replace("?token=", "?token=x")).status_code == 403
+        assert second.get(link.split("?")[0] + "?key=" + server.key).status_code == 403  # the key opens no page
+
+
+@pytest.mark.parametrize("path", ["//evil.example", "/\\evil.example", "//evil.example/x", "/%2F%2Fevil.example"])
+def test_the_key_exchange_never_redirects_to_another_host(server: Server, path: str) -> None:
+    token = server.link.split("?token=")[1]
+    with httpx.Client(base_url=server.base) as browser:
+        response = browser.get(f"{server.base}{path}?token={token}")
+    location = response.headers["location"]
+    assert response.status_code == 303 and location.startswith("/") and not location.startswith(("//", "/\\"))
+
+
+def test_enter_in_the_terminal_prints_a_fresh_link(server: Server) -> None:
+    assert server.process.stdin is not None
+    seen = len(server.output)
+    server.process.stdin.write("\n")
+    server.process.stdin.flush()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any("?token=" in line for line in server.output[seen:]):
+        time.sleep(0.05)
+    fresh = next(line for line in server.output[seen:] if "?token=" in line).split()[-1]
+    with httpx.Client() as browser:
+        assert browser.get(fresh).status_code == 303
 
 
 def test_a_cross_site_request_is_refused_even_with_the_cookie_and_token(server: Server) -> None:
@@ -78,7 +121,7 @@ def test_a_post_without_the_csrf_token_is_refused(server: Server) -> None:
         wrong = client.post("/api/entries", json={"region": "rhomboid_left", "score": 3}, headers={"x-csrf-token": "x"})
         assert wrong.status_code == 403
         form = client.post("/log", data={"region": "rhomboid_left", "score": "3"})
-        assert form.status_code == 400 and "did not come from unknot" in form.text
+        assert form.status_code == 403 and "CSRF" in form.text
         token = csrf_of(client)
         ok = client.post("/api/entries", json={"region": "rhomboid_left", "score": 3}, headers={"x-csrf-token": token})
         assert ok.status_code == 201

@@ -1,4 +1,4 @@
-"""``unknot serve``: the local web app on 127.0.0.1, with a launch link that carries its key."""
+"""``unknot serve``: the local web app on 127.0.0.1, opened by a one-time launch link."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from unknot.cli.options import Db
 
 SERVE_HELP = """Run the web app on this machine and open it in your browser.
 
-It listens on 127.0.0.1 only (a free port unless --port), prints a link with a key in it and opens it; the key
-keeps other users of this machine and other web pages out. Everything works offline: nothing is fetched from
-anywhere. Stop it with Ctrl-C.
+It listens on 127.0.0.1 only (a free port unless --port), prints a one-time link and opens another in the
+browser; each works once, within 2 minutes, and keeps other users of this machine and other web pages out. Press
+Enter for a fresh link. Programs set UNKNOT_API_KEY and send it as a bearer token. Everything works offline:
+nothing is fetched from anywhere. Stop it with Ctrl-C.
 
 UNKNOT_TIME_SCALE=30 (or --time-scale 30) runs the guided sessions' clock 30 times faster, to try a routine out.
 

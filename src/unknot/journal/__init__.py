@@ -96,7 +96,8 @@ class Journal(Protocol):
     def finish_session(
         self, session_id: int, status: SessionStatus, ended_at: datetime, pain_after: dict[str, int]
     ) -> None:
-        """Close a session as finished or stopped, with the pain-after ratings."""
+        """Close a session as finished or stopped, with the pain-after ratings (once: a second call keeps the
+        first ratings)."""
         ...
 
     def delete_session(self, session_id: int) -> None:

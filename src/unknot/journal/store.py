@@ -486,13 +486,22 @@ class SqlJournal:
     def finish_session(
         self, session_id: int, status: SessionStatus, ended_at: datetime, pain_after: dict[str, int]
     ) -> None:
-        """Close a session as finished or stopped, with the pain-after ratings."""
+        """Close a session as finished or stopped, with the pain-after ratings (once: a second call keeps the
+        first ratings)."""
         if status is SessionStatus.ACTIVE:
             raise JournalError("a session is finished or stopped, not active, when it ends")
         with Session(self.engine) as session, session.begin():
             row = _session_row(session, session_id, self.max_id)
             row.status, row.ended_at = status.value, _utc(ended_at)
-            session.add_all(_pain_rows(session_id, AFTER, ended_at, pain_after))
+            session.flush()  # the row's write lock first: a second finish waits for this one, then sees its rows
+            # Idempotent (issue 14, item 11): a form sent twice keeps the first pain-after ratings, once.
+            kept = session.scalar(
+                select(PainEntryRow.id)
+                .where(PainEntryRow.session_id == session_id, PainEntryRow.phase == AFTER)
+                .limit(1)
+            )
+            if kept is None:
+                session.add_all(_pain_rows(session_id, AFTER, ended_at, pain_after))
             session.execute(_BUMP)
 
     @_guarded

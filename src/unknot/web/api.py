@@ -129,6 +129,12 @@ def ping() -> dict[str, bool]:
     return {"ok": True}
 
 
+@router.post("/launch-link", summary="A fresh one-time launch link for a browser (good once, within 2 minutes)")
+def launch_link(request: Request) -> dict[str, str]:
+    keys = request.app.state.config.keys
+    return {"link": f"http://{request.headers['host']}/?token={keys.launch_token()}"}
+
+
 @router.get("/regions", summary="The regions of the upper back")
 def regions(request: Request) -> list[dict[str, Any]]:
     return [{"id": r.id, "name": r.name, "side": r.side, "number": r.number} for r in catalog_of(request).regions]
@@ -196,10 +202,17 @@ def post_event(request: Request, session_id: SessionId, body: EventBody) -> dict
 
 @router.post("/sessions/{session_id}/finish", summary="Close a session with the pain after")
 def finish_session(request: Request, session_id: SessionId, body: FinishBody) -> dict[str, Any]:
-    live = live_of(request).get(session_id)
     catalog = catalog_of(request)
     for region in body.pain_after:
         make_entry(catalog, region, 0)
+    journal = journal_of(request)
+    record = journal.session(session_id)
+    if record is not None and record.status is not SessionStatus.ACTIVE:  # sent again: the same answer, no new rows
+        if body.pain_after:
+            ended = record.ended_at or record.started_at
+            journal.finish_session(session_id, record.status, ended, dict(body.pain_after))
+        return {"id": session_id, "status": record.status.value}
+    live = live_of(request).get(session_id)
     from unknot.session import State
 
     with live.lock:

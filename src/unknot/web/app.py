@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unknot._version import __version__
 from unknot.content import load_catalog
@@ -85,6 +86,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(clearance_pages.router)
     app.add_exception_handler(UnknotError, _unknot_error)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # FastAPI's own 404, 405...: no {"detail"}
     app.add_middleware(SecurityMiddleware, keys=config.keys, hosts=config.hosts)
     return app
 
@@ -106,12 +108,13 @@ async def _unknot_error(request: Request, exc: Exception) -> Response:
     status = _status(exc)
     # A busy journal (another writer held it past the wait) works again shortly: say when to try.
     retry = {"Retry-After": str(exc.retry_after)} if isinstance(exc, JournalBusyError) else {}
+    message = _printable(exc.message)  # it may echo a lone surrogate the request held
     if request.url.path.startswith("/api/"):
-        body = {"error": {"code": exc.code, "message": exc.message}}
+        body = {"error": {"code": exc.code, "message": message}}
         return JSONResponse(body, status_code=status, headers=retry)
     from unknot.web.pages import render
 
-    response = render(request, "error.html", {"message": exc.message, "status": status}, status_code=status)
+    response = render(request, "error.html", {"message": message, "status": status}, status_code=status)
     response.headers.update(retry)
     return response
 
@@ -127,5 +130,34 @@ async def _invalid(request: Request, exc: Exception) -> Response:
         from unknot.web.pages import render
 
         return render(request, "error.html", {"message": message, "status": 422}, status_code=422)
-    detail = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in errors]
-    return JSONResponse({"error": {"code": "invalid_request", "message": message}, "detail": detail}, status_code=422)
+    detail = [{k: _printable(v) for k, v in e.items() if k in ("loc", "msg", "type")} for e in errors]
+    return JSONResponse(
+        {"error": {"code": "invalid_request", "message": _printable(message), "details": detail}}, status_code=422
+    )
+
+
+CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (no such route, a method it does not take) in the contract's shape, or a page."""
+    assert isinstance(exc, StarletteHTTPException)
+    message = {404: "there is no such page or route", 405: f"{request.method} is not allowed here"}.get(
+        exc.status_code, str(exc.detail)
+    )
+    headers = dict(exc.headers or {})
+    if not request.url.path.startswith("/api/") and exc.status_code == 404:
+        from unknot.web.pages import render
+
+        return render(request, "error.html", {"message": message, "status": 404}, status_code=404)
+    code = CODES.get(exc.status_code, "invalid_request")
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=exc.status_code, headers=headers)
+
+
+def _printable(value: object) -> object:
+    """A value with any lone surrogate replaced: JSON out must be UTF-8 (issue 14, items 10 and 13)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value

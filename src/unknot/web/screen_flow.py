@@ -23,10 +23,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from unknot.clearances import check_clearance, in_force, parse_day
+from unknot.contract import intake_from_json
 from unknot.errors import RequestError
 from unknot.model import Answer, Catalog, Category, Rule, ScreenGroup, Verdict
 from unknot.policy import SUBJECTS, DayPolicy
-from unknot.screening import clearance_applies, long_date
+from unknot.screening import clearance_applies, long_date, screen
 from unknot.web.context import catalog_of, journal_of, policy_for, save_screen
 from unknot.web.pages import render, require_csrf, svg
 
@@ -56,7 +57,7 @@ class Draft:
         if not text:
             return cls()
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_no_constant)  # Infinity or NaN: garbled, not a crash
             draft = cls(
                 group=int(data.get("group", 0)),
                 ticked={str(k): str(v) for k, v in dict(data.get("ticked", {})).items()},
@@ -66,13 +67,19 @@ class Draft:
                 new_cleared=[str(r) for r in data.get("new_cleared", [])],
                 subject=str(data.get("subject", "self")),
             )
-        except (ValueError, TypeError, AttributeError):
+            for day in draft.cleared.values():
+                date.fromisoformat(day)
+        except (ValueError, TypeError, AttributeError, OverflowError):
             raise RequestError("the screen's answers were garbled; start the screen again") from None
         if any(catalog.rule(r) is None or a not in ("yes", "unsure") for r, a in draft.ticked.items()):
             raise RequestError("the screen's answers name an unknown rule; start the screen again")
         if not 0 <= draft.group <= len(catalog.groups) or draft.subject not in SUBJECTS:
             raise RequestError("the screen's answers were garbled; start the screen again")
         return draft
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a screen holds")
 
 
 def _rules(catalog: Catalog, group: ScreenGroup) -> list[Rule]:
@@ -319,12 +326,6 @@ def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
         (findings if reply == Answer.YES.value else unsure).append(item)
     journal = journal_of(request)
     today = date.today()
-    for rule_id in dict.fromkeys(draft.new_cleared):
-        day = parse_day(draft.cleared.get(rule_id))
-        check_clearance(catalog, rule_id, day, today)  # a clearance the server refuses is never kept
-        if any(c.rule == rule_id for c in journal.clearances()):  # the new one replaces the one kept before
-            journal.withdraw_clearance(rule_id, datetime.now(UTC))
-        journal.add_clearance(rule_id, day)
     answers = {
         "findings": findings,
         "unsure": unsure,
@@ -332,6 +333,15 @@ def _verdict(request: Request, draft: Draft, *, complete: bool) -> Response:
         "all_others_answered_no": complete,
         "today": today.isoformat(),
     }
+    # A screen it would refuse keeps nothing, clearances included (issue 14, item 13): screened before any write.
+    screen(intake_from_json(answers), catalog)
+    new = {rule_id: parse_day(draft.cleared.get(rule_id)) for rule_id in dict.fromkeys(draft.new_cleared)}
+    for rule_id, day in new.items():
+        check_clearance(catalog, rule_id, day, today)  # a clearance the server refuses is never kept
+    for rule_id, day in new.items():
+        if any(c.rule == rule_id for c in journal.clearances()):  # the new one replaces the one kept before
+            journal.withdraw_clearance(rule_id, datetime.now(UTC))
+        journal.add_clearance(rule_id, day)
     verdict, policy = save_screen(request, answers, draft.subject)
     return _show_verdict(request, verdict, policy)
 

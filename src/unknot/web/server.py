@@ -4,6 +4,8 @@ printed and opened. The socket is bound before the link is printed, so the link 
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import socket
 import sys
 import threading
@@ -15,11 +17,38 @@ from unknot.errors import ConfigError
 from unknot.session import time_scale as scale_from_environment
 from unknot.settings import validate_emergency_number
 from unknot.web.app import WebConfig, create_app
+from unknot.web.guard import GuardedH11Protocol
 from unknot.web.security import Keys
 
-__all__ = ["HOST", "run"]
+__all__ = ["API_KEY_VARIABLE", "HOST", "api_key", "launch_link", "run"]
 
 HOST = "127.0.0.1"
+API_KEY_VARIABLE = "UNKNOT_API_KEY"
+
+
+def api_key() -> str | None:
+    """The bearer key for programs, from the environment (readable by this user only, never on a command line);
+    None: a random one nobody is told, so only browsers come in, by launch links."""
+    key = os.environ.get(API_KEY_VARIABLE, "").strip()
+    if not key:
+        return None
+    if len(key) < 16:
+        raise ConfigError(f"{API_KEY_VARIABLE} is {len(key)} characters long; make it 16 or more (random)")
+    return key
+
+
+def launch_link(base: str, keys: Keys) -> str:
+    """A one-time launch link: good for one use within ``TOKEN_LIFETIME`` seconds."""
+    return f"{base}/?token={keys.launch_token()}"
+
+
+def _links_on_enter(base: str, keys: Keys) -> None:
+    """Print a fresh launch link each time Enter is pressed in the terminal; nothing once input ends."""
+    try:
+        for _ in sys.stdin:
+            print(f"unknot is running at {launch_link(base, keys)}", flush=True)
+    except (OSError, ValueError):  # no usable standard input (a service, a closed descriptor)
+        return
 
 
 def run(
@@ -45,7 +74,7 @@ def run(
         ) from None
     sock.listen(128)
     chosen = sock.getsockname()[1]
-    keys = Keys()
+    keys = Keys(api_key(), cookie=f"unknot_session_{chosen}")
     hosts = (f"{HOST}:{chosen}", f"localhost:{chosen}")
     config = WebConfig(
         db=db,
@@ -57,12 +86,28 @@ def run(
     app = create_app(config)
     gc.collect()
     gc.freeze()  # what start-up made lives as long as the server: the collector need not walk it on every pass
-    link = f"http://{HOST}:{chosen}/?key={keys.key}"
-    print(f"unknot is running at {link}", flush=True)
-    print("Keep this link to yourself; press Ctrl-C to stop.", file=sys.stderr, flush=True)
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, args=(link,)).start()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+    base = f"http://{HOST}:{chosen}"
+    print(f"unknot is running at {launch_link(base, keys)}", flush=True)
+    print(
+        "The link works once, within 2 minutes; press Enter here for a fresh one, Ctrl-C to stop.",
+        file=sys.stderr,
+        flush=True,
+    )
+    if open_browser:  # the browser's command line (`ps`) holds a link of its own, spent as it opens
+        threading.Timer(0.5, webbrowser.open, args=(launch_link(base, keys),)).start()
+    if hasattr(signal, "SIGTTIN"):  # run in the background (`&`), reading the terminal fails instead of stopping us
+        signal.signal(signal.SIGTTIN, signal.SIG_IGN)
+    threading.Thread(target=_links_on_enter, args=(base, keys), daemon=True).start()
+    server_config = uvicorn.Config(
+        app,
+        http=GuardedH11Protocol,  # bounded connections and request-head time (web/guard.py)
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=64 * 1024,  # a request head over 64 KB is refused
+    )
+    server = uvicorn.Server(server_config)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
