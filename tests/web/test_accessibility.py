@@ -96,13 +96,17 @@ STEPS: list[tuple[str, Callable[[Any, Server], None]]] = [
 ]
 
 
-@pytest.fixture(params=["light", "dark"])
-def page(request: pytest.FixtureRequest, browser: Any, server: Server) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=request.param)
+def _tab(browser: Any, server: Server, scheme: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     tab = context.new_page()
     tab.goto(server.link)
     yield tab
     context.close()
+
+
+@pytest.fixture(params=["light", "dark"])
+def page(request: pytest.FixtureRequest, browser: Any, server: Server) -> Iterator[Any]:
+    yield from _tab(browser, server, request.param)
 
 
 def test_every_page(page: Any, server: Server) -> None:
@@ -121,11 +125,7 @@ def fresh_server(tmp_path: Any) -> Iterator[Server]:
 
 @pytest.fixture(params=["light", "dark"])
 def fresh_page(request: pytest.FixtureRequest, browser: Any, fresh_server: Server) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=request.param)
-    tab = context.new_page()
-    tab.goto(fresh_server.link)
-    yield tab
-    context.close()
+    yield from _tab(browser, fresh_server, request.param)
 
 
 def test_the_screens_other_pages(fresh_page: Any, fresh_server: Server) -> None:
