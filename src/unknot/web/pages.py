@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from unknot.errors import NotFoundError, PolicyError, RequestError
+from unknot.errors import JournalBusyError, NotFoundError, PolicyError, RequestError
 from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, SessionStatus, Step
 from unknot.policy import SUBJECTS
 from unknot.pressure import routine_guide, spoken_steps, stored_guide
@@ -566,10 +566,22 @@ def _journal_view(catalog: Catalog, summary: JournalSummary) -> dict[str, Any]:
 
 @router.get("/log", response_class=HTMLResponse)
 def log_page(request: Request) -> Response:
+    return _log_form(request, {})
+
+
+def _log_form(request: Request, typed: dict[str, str], note: str = "", status_code: int = 200) -> HTMLResponse:
+    """The pain form, with what was ``typed`` filled in again (after a refusal nothing a person typed is lost)."""
     return render(
         request,
         "log.html",
-        {"regions": catalog_of(request).regions, "back_svg": svg("back"), "qualities": _qualities()},
+        {
+            "regions": catalog_of(request).regions,
+            "back_svg": svg("back"),
+            "qualities": _qualities(),
+            "typed": typed,
+            "note": note,
+        },
+        status_code=status_code,
     )
 
 
@@ -585,14 +597,18 @@ async def log_entry(request: Request) -> Response:
 
     form = await request.form()
     require_csrf(request, _text(form.get("csrf")))
-    entry = make_entry(
-        catalog_of(request),
-        _text(form.get("region")),
-        _text(form.get("score")),
-        _text(form.get("quality")) or None,
-        _text(form.get("note")),
-    )
-    journal_of(request).add_entry(entry)
+    typed = {k: _text(form.get(k)) for k in ("region", "score", "quality", "note")}
+    try:
+        entry = make_entry(
+            catalog_of(request), typed["region"], typed["score"], typed["quality"] or None, typed["note"]
+        )
+        journal_of(request).add_entry(entry)
+    except JournalBusyError as exc:  # nothing typed is lost: the form comes back filled in, to save again
+        response = _log_form(request, typed, f"{exc.message} Your rating is still here: press Save again.", 503)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except RequestError as exc:
+        return _log_form(request, typed, exc.message, exc.http_status)
     return RedirectResponse("/journal?logged=1", status_code=303)
 
 
