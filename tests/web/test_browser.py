@@ -16,7 +16,7 @@ import pytest
 from tests.web.conftest import Server, start_server, stop_server
 from unknot.content import load_catalog
 from unknot.contract import routine_from_json
-from unknot.session import planned_cues
+from unknot.session import CueKind, planned_cues
 
 pytestmark = pytest.mark.browser
 
@@ -209,7 +209,14 @@ def test_the_spoken_cues_are_the_routines_in_order(page: Any, server: Server) ->
     page.get_by_role("button", name="Start", exact=True).click()
     page.wait_for_url("**/after", timeout=60_000)
     spoken = [s["text"] for s in page.evaluate("JSON.parse(sessionStorage.getItem('spoken') || '[]')")]
-    assert spoken == expected_cues(routine)
+    planned = planned_cues(routine, load_catalog())
+    # Every step's own cue is said, in order, and nothing else is said that the session would not say, or out of its
+    # order. A countdown word due while the page was held up may be dropped as stale (by design: a late "Three." is
+    # worse than none), so on a busy machine the whole list is a subsequence, not always all of it.
+    own = [c.text for c in planned if c.kind is CueKind.START]
+    assert [text for text in spoken if text in own] == own
+    rest = iter(expected_cues(routine))
+    assert all(any(text == later for later in rest) for text in spoken), spoken
 
 
 def expected_cues(routine: Any) -> list[str]:
@@ -234,15 +241,19 @@ def test_after_the_tab_slept_it_catches_up_and_says_so(browser: Any, server: Ser
     notice = page.locator("#notice", has_text="You were away: caught up to step")
     notice.wait_for()
     assert page.locator("#step-number").inner_text() != before
-    spoken = [s["text"] for s in page.evaluate("JSON.parse(sessionStorage.getItem('spoken') || '[]')")]
     # The step it woke in (the notice's: the routine goes on after, so the page may be further on by now).
     index = int(notice.inner_text().rstrip(".").split()[-1]) - 1
     step = page.evaluate("JSON.parse(document.getElementById('steps-data').textContent)")[index]
     # What it says on waking: where it is now (the step's own cue, or "caught up" and the step's name). The page's
-    # clock ran on until the jump, so a cue of the step before may come first on a slow machine: look for it among
-    # what was said since, not at one index.
-    woke = (step["cue"], f"Caught up. Now: {step['name']}.")
-    assert any(text in woke for text in spoken[asleep:]), spoken[asleep:]
+    # clock ran on until the jump, so a cue of the step before may come first on a slow machine, and the words are
+    # recorded as the page speaks them: wait for them among what was said since, not at one index.
+    woke = [step["cue"], f"Caught up. Now: {step['name']}."]
+    page.wait_for_function(
+        "([woke, asleep]) => JSON.parse(sessionStorage.getItem('spoken') || '[]').slice(asleep)"
+        ".some((s) => woke.includes(s.text))",
+        arg=[woke, asleep],
+        timeout=20_000,
+    )
     with server.client() as client:
         state = client.get(f"/api/sessions/{session_id}").json()
     assert state["index"] >= 2  # the server followed: the steps the clock passed are kept
