@@ -58,6 +58,15 @@ class Terminal:
         """What the screen shows now."""
         return "\n".join(line.rstrip() for line in self.screen.display)
 
+    def wait_for_all(self, *texts: str, timeout: float = 30) -> str:
+        """Wait until the screen shows every one of ``texts`` at once (a frame drawn whole); the screen then."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump()
+            if all(text in self.text for text in texts):
+                return self.text
+        raise AssertionError(f"the screen never showed all of {texts!r}; it shows:\n{self.text}")
+
     def wait_for(self, text: str, timeout: float = 30) -> str:
         """Wait until the screen shows ``text``; the screen then."""
         deadline = time.monotonic() + timeout
@@ -158,7 +167,8 @@ def test_bare_unknot_walks_a_first_timer_through_a_healthy_session(
     t.answer("Upper trapezius, right: 0 to 10 ›", "")  # Enter leaves an area out
     t.answer("Rhomboid, left: 0 to 10 ›", "5")
     t.answer("Rhomboid, right: 0 to 10 ›", "skip")  # and skip leaves out the rest
-    shown = t.wait_for("BALL AGAINST A WALL")  # the player: the step in capitals, the keys along the bottom
+    t.wait_for("BALL AGAINST A WALL")  # the player: the step in capitals, the keys along the bottom
+    shown = t.wait_for_all("BALL AGAINST A WALL", "Whole routine", "it hurts", "Next:")  # a whole frame, not half
     assert "Whole routine" in shown and "it hurts" in shown and "Next:" in shown and "step 2 of" in shown
     ended = t.wait_for("How much does each area hurt now, after the session?", timeout=30)
     assert "Afterwards" in ended and "48 hours" in ended and "72 hours" in ended  # the aftercare, where it ends
