@@ -10,6 +10,7 @@ renamed or dropped.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -129,14 +130,7 @@ def _cleared(data: dict[str, Any], mistakes: list[Mistake]) -> tuple[list[str], 
             if isinstance(item, str):
                 rules.append(item)
                 continue
-            if not isinstance(item, dict):
-                raise RequestError(f"{where} must be a rule id or an object, not {json.dumps(item)}")
-            extra = [k for k in item if k not in _CLEARED_FIELDS]
-            if extra:
-                raise RequestError(f"{where} has the unknown field '{extra[0]}'; an item has 'rule' and 'on'")
-            rule = item.get("rule")
-            if not isinstance(rule, str):
-                raise RequestError(f"{where} needs 'rule', a rule id as a string")
+            rule = _item_rule(item, where, _CLEARED_FIELDS, "'rule' and 'on'")
             if "on" in item:
                 day = _date(item["on"], f"{where}: 'on' (the day the professional cleared it)")
                 if rule in dates and dates[rule] != day:
@@ -182,14 +176,7 @@ def _items(data: dict[str, Any], field: str, answer: Answer, mistakes: list[Mist
 def _item(item: Any, where: str, answer: Answer) -> Finding:
     if isinstance(item, str):
         return Finding(item, answer, given=item)
-    if not isinstance(item, dict):
-        raise RequestError(f"{where} must be a rule id or an object, not {json.dumps(item)}")
-    extra = [k for k in item if k not in _ITEM_FIELDS]
-    if extra:
-        raise RequestError(f"{where} has the unknown field '{extra[0]}'; an item has 'rule' and 'regions'")
-    rule = item.get("rule")
-    if not isinstance(rule, str):
-        raise RequestError(f"{where} needs 'rule', a rule id as a string")
+    rule = _item_rule(item, where, _ITEM_FIELDS, "'rule' and 'regions'")
     regions = item.get("regions", [])
     if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
         raise RequestError(f"{where}: 'regions' must be a list of region ids, for example [\"rhomboid_left\"]")
@@ -435,3 +422,16 @@ def _step_from_json(data: dict[str, Any]) -> Step:
         pressure=Pressure(data["pressure"]),
         hold_seconds=int(hold) if hold is not None else None,
     )
+
+
+def _item_rule(item: Any, where: str, fields: Collection[str], described: str) -> str:
+    """The rule id of an object item of a request (``where`` names it); ``RequestError`` for anything else."""
+    if not isinstance(item, dict):
+        raise RequestError(f"{where} must be a rule id or an object, not {json.dumps(item)}")
+    extra = [k for k in item if k not in fields]
+    if extra:
+        raise RequestError(f"{where} has the unknown field '{extra[0]}'; an item has {described}")
+    rule = item.get("rule")
+    if not isinstance(rule, str):
+        raise RequestError(f"{where} needs 'rule', a rule id as a string")
+    return rule
