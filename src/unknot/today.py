@@ -2,8 +2,9 @@
 
 The terminal, the web pages, the web API (and the receiver's remote to come) ask these functions, never the journal
 and the policy separately, so they decide the same things the same way: what today allows (``todays_policy``),
-today's routine under it (``todays_routine``), taking and withdrawing a screen (``take_screen``,
-``withdraw_screen``), and whether an unfinished session may go on (``resume_check``). Each is handed the journal,
+today's routine under it (``todays_routine``), the screen as an interview (``start_interview``, then
+``keep_interview`` once it is done), taking and withdrawing a screen (``take_screen``, ``withdraw_screen``), and
+whether an unfinished session may go on (``resume_check``). Each is handed the journal,
 the catalog and the time (an injected clock in tests); refusals are ``PlanError`` or ``PolicyError``, each with
 its exit status and HTTP status.
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from unknot.errors import PlanError, PolicyError
 from unknot.insights import Advice
+from unknot.interview import ScreenInterview
 from unknot.journal import Journal
 from unknot.model import Catalog, Intake, PlanRequest, Routine, ScreenRecord, SessionRecord, Verdict
 from unknot.policy import (
@@ -31,8 +33,10 @@ from unknot.policy import (
 __all__ = [
     "LOOKBACK",
     "journal_advice",
+    "keep_interview",
     "policy_to_json",
     "resume_check",
+    "start_interview",
     "take_screen",
     "todays_policy",
     "todays_routine",
@@ -117,6 +121,63 @@ def take_screen(
     verdict = screen(intake, catalog, emergency_number=emergency_number)
     record = journal.save_screen(now, intake_to_json(intake), verdict_to_json(verdict), subject)
     return verdict, record, todays_policy(journal, catalog, now, subject, tz)
+
+
+def start_interview(
+    journal: Journal,
+    catalog: Catalog,
+    now: datetime,
+    subject: str = "self",
+    *,
+    state: str | None = None,
+    policy: DayPolicy | None = None,
+    tz: tzinfo | None = None,
+) -> ScreenInterview:
+    """The screen about ``subject`` as an interview (``unknot.interview``), with the clearances kept in the journal
+    (to be confirmed, not entered again) and what today's policy asks again; ``state`` (``ScreenInterview.dump``)
+    takes up one already begun. ``policy`` is today's policy for ``subject`` when the caller holds it already."""
+    from unknot.clearances import in_force
+
+    policy = policy or todays_policy(journal, catalog, now, subject, tz)
+    reminders = {a.rule: a.shown for a in policy.ask_again}
+    known = in_force(journal.clearances())
+    today = local_day(now, tz)
+    if state is None:
+        return ScreenInterview(catalog, today, subject, known_clearances=known, reminders=reminders)
+    interview = ScreenInterview.load(state, catalog, today, known, reminders)
+    if interview.subject != subject:
+        from unknot.errors import RequestError
+
+        raise RequestError("the screen's answers are about someone else; start the screen again")
+    return interview
+
+
+def keep_interview(
+    journal: Journal,
+    catalog: Catalog,
+    now: datetime,
+    interview: ScreenInterview,
+    *,
+    emergency_number: str | None = None,
+    tz: tzinfo | None = None,
+) -> tuple[Verdict, ScreenRecord, DayPolicy]:
+    """Keep a finished interview: the clearances said during it (each replacing the one kept before for its rule),
+    then the screen (``take_screen``). A screen it would refuse keeps nothing, clearances included: it is screened,
+    and every new clearance checked, before anything is written."""
+    from unknot.clearances import check_clearance
+    from unknot.screening import screen
+
+    intake = interview.intake()
+    screen(intake, catalog)
+    for rule_id, day in interview.new_clearances.items():
+        check_clearance(catalog, rule_id, day, interview.today)
+    for rule_id, day in interview.new_clearances.items():
+        if any(c.rule == rule_id and c.active for c in journal.clearances()):
+            journal.withdraw_clearance(rule_id, now)
+        journal.add_clearance(rule_id, day)
+    return take_screen(
+        journal, catalog, now, intake, subject=interview.subject, emergency_number=emergency_number, tz=tz
+    )
 
 
 def withdraw_screen(

@@ -274,9 +274,9 @@ def test_consult_first_cleared_by_a_professional_becomes_caution(start: StartScr
     assert "Cancer now, or cancer treatment such as chemotherapy or radiation" in before
     screen.child.sendline("y")
     screen.answer("YYYY-MM-DD ›", "")  # Enter is not a day: the day is asked, never assumed to be today
-    screen.wait_for("never assumed")
+    screen.wait_for("to be today")
     screen.answer("YYYY-MM-DD ›", (date.today() + timedelta(days=1)).isoformat())
-    screen.wait_for("That date is still to come")
+    screen.wait_for("is still to come")
     screen.answer("YYYY-MM-DD ›", date.today().isoformat())
     assert screen.finish() == 0
     text = screen.text

@@ -11,8 +11,8 @@ journal, where ``unknot plan`` finds today's screen. Ctrl-C cancels; nothing is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 
 from rich.console import Console
 from rich.markup import escape
@@ -23,8 +23,10 @@ from unknot.cli.backmap import regions_beside_picture
 from unknot.cli.console import print_warning, stdout
 from unknot.cli.verdict_view import render_emergency, render_verdict
 from unknot.content import load_catalog
-from unknot.model import Answer, Catalog, Category, Finding, Intake, Rule, ScreenGroup, Verdict
-from unknot.screening import clearance_applies, long_date, screen
+from unknot.errors import RequestError
+from unknot.interview import Cleared, Question, ScreenInterview, Stage
+from unknot.model import Answer, Catalog, Rule, Verdict
+from unknot.screening import long_date, screen
 from unknot.settings import emergency_number
 
 YES = {"y", "yes"}
@@ -34,14 +36,6 @@ UNSURE = {"?", "not sure", "notsure", "unsure", "ns", "dk"}
 
 class EndOfInput(Exception):
     """Standard input closed before the screen was finished."""
-
-
-@dataclass
-class Ticked:
-    """A rule the user ticked, and how."""
-
-    rule: Rule
-    answer: Answer
 
 
 def run_interview(emergency_flag: str | None, db: str | None = None, subject: str = "self") -> int:
@@ -55,10 +49,8 @@ def screen_in_terminal(
     """Run the screen about ``subject`` (``self``, or the ``receiver`` of a partner massage); keep it in the journal.
     Returns the exit status and the verdict."""
     catalog = load_catalog()
-    interview = Interview(stdout(), catalog, emergency_number(catalog, emergency_flag, warn=print_warning))
-    interview.subject = subject
-    interview.known_clearances = _active_clearances(db)
-    interview.reminders = _reminders(db, subject)
+    number = emergency_number(catalog, emergency_flag, warn=print_warning)
+    interview = Interview(stdout(), catalog, number, _begun(db, catalog, subject))
     try:
         code = interview.run()
     except KeyboardInterrupt:
@@ -69,133 +61,76 @@ def screen_in_terminal(
     except EndOfInput:
         interview.console.print("\n[red]The input ended before the screen was finished; nothing was saved.[/]")
         return 1, None
-    if interview.verdict is not None and interview.intake is not None:
+    if interview.verdict is not None:
         _keep(interview, db)
     return code, interview.verdict
 
 
-def _active_clearances(db: str | None) -> dict[str, date]:
-    """The clearances kept in the journal, rule to the day given; none (with a warning) when the journal cannot be
-    read, so the screen always goes on."""
-    from unknot.clearances import in_force
+def _begun(db: str | None, catalog: Catalog, subject: str) -> ScreenInterview:
+    """The interview about ``subject`` with the journal's clearances and what today's policy asks again; without
+    them (and a warning) when the journal cannot be read, so that the screen always goes on."""
     from unknot.errors import UnknotError
     from unknot.journal import opened_journal
+    from unknot.today import start_interview
 
+    now = datetime.now().astimezone()  # local, so that "today" is the user's day
     try:
         with opened_journal(db) as journal:
-            return in_force(journal.clearances())
+            return start_interview(journal, catalog, now, subject)
     except (UnknotError, OSError) as exc:
         print_warning(f"could not read the journal, so no clearance is taken from it: {exc}")
-        return {}
-
-
-def _reminders(db: str | None, subject: str) -> dict[str, str]:
-    """What today's policy asks again, rule to what the journal showed; none when the journal cannot be read."""
-    from unknot.errors import UnknotError
-    from unknot.journal import opened_journal
-    from unknot.today import todays_policy
-
-    try:
-        with opened_journal(db) as journal:
-            policy = todays_policy(journal, load_catalog(), datetime.now().astimezone(), subject)
-    except (UnknotError, OSError):
-        return {}
-    return {a.rule: a.shown for a in policy.ask_again}
+        return ScreenInterview(catalog, now.date(), subject)
 
 
 def _keep(interview: Interview, db: str | None) -> None:
     """Keep the screen (answers and verdict) and any new clearance in the journal."""
-    from unknot.contract import intake_to_json, verdict_to_json
     from unknot.errors import UnknotError
     from unknot.journal import opened_journal
+    from unknot.today import keep_interview
 
-    assert interview.verdict is not None and interview.intake is not None
     try:
         with opened_journal(db) as journal:
-            for rule, cleared_on in interview.new_clearances.items():
-                if any(c.rule == rule for c in journal.clearances()):  # a new clearance replaces the expired one
-                    journal.withdraw_clearance(rule, datetime.now().astimezone())
-                journal.add_clearance(rule, cleared_on)
-            moment = datetime.now().astimezone()  # local, so that "today" is the user's day
-            journal.save_screen(
-                moment, intake_to_json(interview.intake), verdict_to_json(interview.verdict), interview.subject
-            )
+            now = datetime.now().astimezone()
+            keep_interview(journal, interview.catalog, now, interview.state, emergency_number=interview.number)
     except (UnknotError, OSError) as exc:  # the screen still stands; only `unknot plan` will ask again
         print_warning(f"could not keep today's screen in the journal: {exc}")
 
 
 @dataclass
 class Interview:
-    """One run of the screen in a terminal."""
+    """The screen asked in a terminal: it renders each question of a ``ScreenInterview`` and reads the answer."""
 
     console: Console
     catalog: Catalog
     number: str
-    ticked: list[Ticked] = field(default_factory=list)
+    state: ScreenInterview
     verdict: Verdict | None = None
-    intake: Intake | None = None
-    known_clearances: dict[str, date] = field(default_factory=dict)  # kept in the journal: confirmed, not re-entered
-    new_clearances: dict[str, date] = field(default_factory=dict)  # said during this screen: to keep
-    cleared_on: dict[str, date] = field(default_factory=dict)  # every clearance applied today, with its day
-    today: date = field(default_factory=date.today)
-    subject: str = "self"  # whom the screen is about: the user, or the receiver of a partner massage
-    reminders: dict[str, str] = field(default_factory=dict)  # rule -> what the journal showed (asked again)
 
     def run(self) -> int:
-        """Ask every group, then the details; print the verdict. Returns the exit status."""
+        """Ask every question, then print the verdict. Returns the exit status."""
         self._introduce()
-        groups = self.catalog.groups
-        for index, group in enumerate(groups, start=1):
-            emergency = group.id == groups[0].id
-            picked = self._ask_group_until_settled(group, index, len(groups), emergency)
-            self.ticked += picked
-            if emergency and picked:
-                self.intake = self._intake(complete=False)
-                verdict = screen(self.intake, self.catalog, emergency_number=self.number)
-                render_emergency(self.console, verdict, self.catalog)
-                self.verdict = verdict
-                return 0
-        regions = {t.rule.id: self._ask_regions(t.rule) for t in self.ticked if t.rule.is_local}
-        cleared = {
-            t.rule.id
-            for t in self.ticked
-            if t.rule.category is Category.CONSULT_FIRST and t.answer is Answer.YES and self._ask_cleared(t.rule)
-        }
-        self.intake = self._intake(regions, cleared)
-        verdict = screen(self.intake, self.catalog, emergency_number=self.number)
-        render_verdict(self.console, verdict, self.catalog)
+        state = self.state
+        while not state.done:
+            question = state.question
+            if question.stage is Stage.GROUP:
+                state.answer_group(self._ask_group(question))
+            elif question.stage is Stage.WHICH:
+                picked = self._ask_which(question)
+                state.answer_which(picked)
+                if not picked:
+                    self.console.print("[dim]None ticked: the question again.[/]")
+            elif question.stage is Stage.WHERE:
+                assert question.rule is not None
+                state.answer_where(question.rule.id, self._ask_regions(question.rule))
+            else:
+                self._ask_cleared(question)
+        verdict = screen(state.intake(), self.catalog, emergency_number=self.number)
+        if state.stopped_early:  # an emergency ticked: the number to call, at once
+            render_emergency(self.console, verdict, self.catalog)
+        else:
+            render_verdict(self.console, verdict, self.catalog)
         self.verdict = verdict
         return 0
-
-    def _ask_group_until_settled(self, group: ScreenGroup, index: int, total: int, emergency: bool) -> list[Ticked]:
-        """The group's question, then which ones; "none" at "which" takes the yes back and asks again."""
-        while True:
-            answer = self._ask_group(group, index, total)
-            if answer is Answer.NO:
-                return []
-            try:
-                picked = self._ask_which(group, answer)
-            except (KeyboardInterrupt, EndOfInput):
-                if emergency:  # they said one of the emergency list applies: never leave without the number
-                    may = "applies" if answer is Answer.YES else "may apply"
-                    self.console.print(
-                        f"\n[bold white on red] You said one of these {may}: call {self.number} now. [/]"
-                    )
-                raise
-            if picked:
-                return picked
-            self.console.print("[dim]None ticked: the question again.[/]")
-
-    def _intake(
-        self, regions: dict[str, tuple[str, ...]] | None = None, cleared: set[str] | None = None, complete: bool = True
-    ) -> Intake:
-        regions = regions or {}
-        findings = tuple(Finding(t.rule.id, t.answer, regions.get(t.rule.id, ())) for t in self.ticked)
-        cleared = cleared or set()
-        dates = tuple(sorted((r, d) for r, d in self.cleared_on.items() if r in cleared))
-        return Intake(
-            findings=findings, cleared=frozenset(cleared), complete=complete, cleared_on=dates, today=self.today
-        )
 
     def _introduce(self) -> None:
         self.console.print(
@@ -212,7 +147,7 @@ class Interview:
                     " (not sure). Not sure counts as yes: a safety screen never settles a doubt in favour of massage.",
                     *(
                         ("\n", ("The questions are about the person receiving the massage.", "bold"))
-                        if self.subject == "receiver"
+                        if self.state.subject == "receiver"
                         else ()
                     ),
                 ),
@@ -220,19 +155,21 @@ class Interview:
             )
         )
 
-    def _rules(self, group: ScreenGroup) -> list[Rule]:
-        return [r for rid in group.rules if (r := self.catalog.rule(rid)) is not None]
-
-    def _ask_group(self, group: ScreenGroup, index: int, total: int) -> Answer:
+    def _ask_group(self, question: Question) -> Answer:
         console = self.console
+        group = question.group
+        assert group is not None
+        subject = self.state.subject
         console.print()
-        title = group.title_for(self.subject)
-        console.rule(f"[bold]Step {index} of {total}[/] · {escape(title)}", align="left", style="cyan")
-        console.print(f"[bold]{escape(group.prompt_for(self.subject))}[/]")
-        for i, rule in enumerate(self._rules(group), start=1):
+        title = group.title_for(subject)
+        console.rule(
+            f"[bold]Step {question.number} of {question.total}[/] · {escape(title)}", align="left", style="cyan"
+        )
+        console.print(f"[bold]{escape(group.prompt_for(subject))}[/]")
+        for i, rule in enumerate(question.rules, start=1):
             console.print(f"  [cyan]{i:>2}.[/] {escape(rule.label)}")
-            if rule.id in self.reminders:  # the journal asks this again (today's policy): say why
-                console.print(f"      [yellow]{escape(self.reminders[rule.id])}[/]")
+            if rule.id in self.state.reminders:  # the journal asks this again (today's policy): say why
+                console.print(f"      [yellow]{escape(self.state.reminders[rule.id])}[/]")
         while True:
             reply = self._read("[bold]y[/] / [bold]n[/] / [bold]?[/] (not sure) › ").lower()
             if reply in NO:
@@ -243,58 +180,67 @@ class Interview:
                 return Answer.UNSURE
             console.print("[yellow]Please answer y (yes), n (no) or ? (not sure).[/]")
 
-    def _ask_which(self, group: ScreenGroup, answer: Answer) -> list[Ticked]:
-        rules = self._rules(group)
-        if len(rules) == 1:
-            return [Ticked(rules[0], answer)]
-        which = "Which ones?" if answer is Answer.YES else "Which ones are you not sure about?"
-        picked = self._ask_numbers(
-            f"{which} Type their numbers, such as 1 3 (none to go back) › ", len(rules), back=True
-        )
-        return [Ticked(rules[i - 1], answer) for i in picked]
+    def _ask_which(self, question: Question) -> list[str]:
+        """The rules picked (none: the question again)."""
+        rules = question.rules
+        which = "Which ones?" if question.pending is Answer.YES else "Which ones are you not sure about?"
+        try:
+            picked = self._ask_numbers(
+                f"{which} Type their numbers, such as 1 3 (none to go back) › ", len(rules), back=True
+            )
+        except (KeyboardInterrupt, EndOfInput):
+            if question.emergency:  # they said one of the emergency list applies: never leave without the number
+                may = "applies" if question.pending is Answer.YES else "may apply"
+                self.console.print(f"\n[bold white on red] You said one of these {may}: call {self.number} now. [/]")
+            raise
+        return [rules[i - 1].id for i in picked]
 
-    def _ask_regions(self, rule: Rule) -> tuple[str, ...]:
+    def _ask_regions(self, rule: Rule) -> list[str]:
         self.console.print()
         self.console.print(f"[bold]Where?[/] {escape(rule.label)}")
         self.console.print(regions_beside_picture(self.catalog, width=self.console.width))
         picked = self._ask_numbers("Type the numbers of the areas, such as 6 7 › ", len(self.catalog.regions))
         by_number = {r.number: r.id for r in self.catalog.regions}
-        return tuple(by_number[n] for n in picked)
+        return [by_number[n] for n in picked]
 
-    def _ask_cleared(self, rule: Rule) -> bool:
+    def _ask_cleared(self, question: Question) -> None:
+        rule, known, state = question.rule, question.known, self.state
+        assert rule is not None
         self.console.print()
         self.console.print(f"[bold]{escape(rule.label)}[/]")
-        known = self.known_clearances.get(rule.id)
-        if known is not None and clearance_applies(rule, known, self.today):
+        if known is not None and question.holds:
             self.console.print("[dim]Your journal keeps a professional's clearance of this.[/]")
             if self._yes_or_no(
                 f"Is this the same condition a professional cleared on {long_date(known)}? [bold]y[/] / [bold]n[/] › "
             ):
-                self.cleared_on[rule.id] = known
-                return True
+                state.answer_cleared(rule.id, Cleared.SAME)
+                return
             self.console.print(
                 "Then that clearance does not count today: ask your doctor before any massage."
                 f" [dim]To remove it for good: unknot clearance withdraw {rule.id}[/]"
             )
-            return False
+            state.answer_cleared(rule.id, Cleared.NO)
+            return
         if known is not None:
             self.console.print(
                 f"[yellow]Your clearance from {long_date(known)} has expired[/] (a clearance for this holds"
                 f" {rule.clearance_valid_days} days): ask again before any massage."
             )
-        if self._yes_or_no(
+        if not self._yes_or_no(
             "Has a doctor or physical therapist cleared you for massage with this"
             + (" since then" if known is not None else "")
             + "? [bold]y[/] / [bold]n[/] › "
         ):
-            day = self._ask_date()
-            self.new_clearances[rule.id] = day
-            self.cleared_on[rule.id] = day
-            return True
-        if known is not None:  # offered to the screen, whose reason then says it has expired and since when
-            self.cleared_on[rule.id] = known
-            return True
-        return False
+            state.answer_cleared(rule.id, Cleared.NO)
+            return
+        while True:  # the day they cleared it: asked, never assumed to be today, and not one still to come
+            reply = self._read("On what date did they clear you? YYYY-MM-DD › ")
+            try:
+                state.answer_cleared(rule.id, Cleared.YES, reply)
+            except RequestError as exc:
+                self.console.print(f"[yellow]{escape(exc.message[:1].upper() + exc.message[1:])}.[/]")
+                continue
+            return
 
     def _yes_or_no(self, prompt: str) -> bool:
         while True:
@@ -307,23 +253,6 @@ class Interview:
                 self.console.print("[dim]Not sure counts as not cleared.[/]")
                 return False
             self.console.print("[yellow]Please answer y (yes) or n (no).[/]")
-
-    def _ask_date(self) -> date:
-        """The day the professional cleared it: asked, never assumed to be today, and not one still to come."""
-        from unknot.clearances import parse_day
-        from unknot.errors import RequestError
-
-        while True:
-            reply = self._read("On what date did they clear you? YYYY-MM-DD › ")
-            try:
-                day = parse_day(reply)
-            except RequestError as exc:
-                self.console.print(f"[yellow]Please {escape(exc.message)}.[/]")
-                continue
-            if day > self.today:
-                self.console.print("[yellow]That date is still to come; give the day it was cleared.[/]")
-                continue
-            return day
 
     def _ask_numbers(self, prompt: str, count: int, back: bool = False) -> list[int]:
         while True:
