@@ -3,7 +3,8 @@
 - the player page's total transfer (HTML, CSS, JS, SVG, the API's JSON) and its JavaScript. Aims: at most 150 KB
   and 50 KB;
 - p99 latency of pages and API calls under 20 concurrent loopback clients, as a ratio to a trivial static file
-  on the same server under the same load. Aim: at most 3×;
+  on the same server under the same load, the median of 3 rounds. Aims: a page at most 2.5× (issue 12), an API
+  call at most 3×;
 - cue timing in Chromium over a real 2-minute routine at real speed: when each cue reached
   ``speechSynthesis.speak`` against when it was due (the Start press plus the cue's time). Aim: p99 at most 50 ms.
 """
@@ -27,7 +28,8 @@ if str(ROOT) not in sys.path:
 
 AIM_TRANSFER_KB = 150
 AIM_JS_KB = 50
-AIM_RATIO = 3.0
+AIM_RATIO = 3.0  # an API call
+AIM_PAGE_RATIO = 2.5  # a page: drawn once per change of the journal (web/cache.py), so as quick as the API
 AIM_CUE_MS = 50.0
 CLIENTS = 20
 REQUESTS = 40  # per client and route
@@ -143,10 +145,11 @@ def _latency(server: Any, results: list[Result]) -> list[str]:
     for name in ROUTES:
         ms, ratio = latency[name]
         static = name.startswith("static")
-        aim = "" if static else f"aim <= {AIM_RATIO:g}x  {'yes' if ratio <= AIM_RATIO else 'NO'}"
+        limit = AIM_PAGE_RATIO if name.startswith("page") else AIM_RATIO
+        aim = "" if static else f"aim <= {limit:g}x  {'yes' if ratio <= limit else 'NO'}"
         lines.append(f"    {name:<28} {ms:>8.1f} ms  {ratio:>5.1f}x   {aim}")
         if not static:
-            results.append(Result(Case(name, [], aim=AIM_RATIO), ms, ratio))
+            results.append(Result(Case(name, [], aim=limit), ms, ratio))
     return lines
 
 
