@@ -180,9 +180,11 @@ def _expected(db: str, session_id: int) -> list[tuple[str, float]]:
 
 
 def _seed(server: Any) -> int:
-    """Today's screen, eight pain entries and the two-minute session (its id) in the server's journal."""
+    """Today's screens (the user's, and a partner massage's receiver's), eight pain entries and the two-minute
+    session (its id) in the server's journal."""
     with server.client() as client:
         client.post("/api/screen", json={"all_others_answered_no": True}).raise_for_status()
+        client.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
         for score in range(8):
             client.post("/api/entries", json={"region": "rhomboid_left", "score": score}).raise_for_status()
     return _two_minute_session(server.db)

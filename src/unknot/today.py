@@ -71,16 +71,21 @@ def todays_routine(
     request: PlanRequest,
     *,
     subject: str | None = None,
+    policy: DayPolicy | None = None,
     tz: tzinfo | None = None,
 ) -> tuple[Routine, DayPolicy]:
     """The routine for ``request`` under today's policy for whoever it is for (``subject``; None: the receiver of
     a partner massage, else the user): every area the day leaves alone is avoided (and out of focus), every
     restriction of the day applies, and the routine's notes say why.
 
+    ``policy`` is today's policy for that person when the caller holds it already (a front end's cache).
+
     Raises ``PlanError`` ``screen_required`` before today's screen and ``screen_forbids`` after a blocking one."""
     from unknot.planner import plan
 
-    policy = todays_policy(journal, catalog, now, subject or subject_of(request.mode), tz)
+    whom = subject or subject_of(request.mode)
+    if policy is None or policy.subject != whom:
+        policy = todays_policy(journal, catalog, now, whom, tz)
     if not policy.screened:
         who = catalog.day.texts.receiver if policy.subject == "receiver" else "you"
         raise PlanError(f"take today's safety screen first (for {who})", code="screen_required")

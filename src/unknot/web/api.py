@@ -23,6 +23,7 @@ from unknot.contract import (
 from unknot.errors import RequestError
 from unknot.model import SessionRecord, SessionStatus, Verdict
 from unknot.pain import make_entry
+from unknot.policy import subject_of
 from unknot.session import Event
 from unknot.today import policy_to_json, todays_routine, withdraw_screen
 from unknot.web.context import catalog_of, journal_of, live_of, policy_for, save_screen, summary_for
@@ -117,7 +118,8 @@ def plan_for(request: Request, body: PlanBody) -> dict[str, Any]:
     """The routine for ``body`` under today's policy; ``PlanError`` when there is no screen or it forbids massage."""
     plan_request, _ = plan_request_from_json(body.model_dump())
     now = datetime.now().astimezone()
-    routine, _policy = todays_routine(journal_of(request), catalog_of(request), now, plan_request)
+    policy = policy_for(request, subject_of(plan_request.mode))  # drawn once per change of the journal
+    routine, _policy = todays_routine(journal_of(request), catalog_of(request), now, plan_request, policy=policy)
     return routine_to_json(routine)
 
 
