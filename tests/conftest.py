@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -39,6 +40,15 @@ class Run:
     def json(self) -> Any:
         """Standard output, decoded as JSON."""
         return json.loads(self.out)
+
+
+def as_from_a_shell() -> None:
+    """Run in a spawned child before it starts the program: the signals a person's shell leaves at their defaults.
+
+    A suite started in the background (``cmd &`` in a script, ``nohup``) ignores SIGINT, SIGQUIT and SIGHUP, and an
+    ignored signal stays ignored across exec: the program under test would never see the Ctrl-C a test types."""
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 @pytest.fixture

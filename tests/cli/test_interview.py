@@ -18,6 +18,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from tests.conftest import as_from_a_shell
 from unknot.screening import long_date
 
 pytestmark = pytest.mark.pty
@@ -95,6 +96,7 @@ def start(cli_env: dict[str, str]) -> Iterator[StartScreen]:
             encoding="utf-8",
             timeout=20,
             dimensions=(50, 110),
+            preexec_fn=as_from_a_shell,
         )
         children.append(child)
         return Screen(child)

@@ -17,7 +17,7 @@ import pexpect
 import pyte
 import pytest
 
-from tests.conftest import RunUnknot
+from tests.conftest import RunUnknot, as_from_a_shell
 from unknot.journal import opened_journal
 from unknot.model import SessionRecord, SessionStatus, StepStatus
 
@@ -32,7 +32,13 @@ class Terminal:
 
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
         self.child = pexpect.spawn(
-            str(UNKNOT), args, env=env, dimensions=(ROWS, COLUMNS), encoding="utf-8", codec_errors="replace"
+            str(UNKNOT),
+            args,
+            env=env,
+            dimensions=(ROWS, COLUMNS),
+            encoding="utf-8",
+            codec_errors="replace",
+            preexec_fn=as_from_a_shell,
         )
         self.screen = pyte.Screen(COLUMNS, ROWS)
         self.stream = pyte.Stream(self.screen)
