@@ -59,6 +59,7 @@ def test_a_write_by_another_process_shows_on_the_next_page(fresh: Server, unknot
         insights = client.get("/api/insights").json()
         today = client.get("/api/today").json()
         assert insights["trends"] == [] and today["advice"] == []
+        assert client.get("/api/entries").json() == []
 
         logged = unknot_process("log", "rhomboid_left", "6", "-q", "sharp", "-n", "from the terminal", "--db", fresh.db)
         assert logged.code == 0, logged.err
@@ -67,11 +68,14 @@ def test_a_write_by_another_process_shows_on_the_next_page(fresh: Server, unknot
         trends = client.get("/api/insights").json()["trends"]
         assert [(t["region"], t["entries"]) for t in trends] == [("rhomboid_left", 1)]
         assert any("rhomboid" in a.lower() for a in client.get("/api/today").json()["advice"])
+        entries = client.get("/api/entries").json()
+        assert [(e["region"], e["score"], e["note"]) for e in entries] == [("rhomboid_left", 6, "from the terminal")]
 
         forgot = unknot_process("forget", "--all", "--yes", "--db", fresh.db)
         assert forgot.code == 0, forgot.err
         assert cells(client.get("/journal").text) == []
         assert client.get("/api/insights").json()["trends"] == []
+        assert client.get("/api/entries").json() == []
         assert client.get("/api/today").json()["screened"] is False
 
 
@@ -79,7 +83,8 @@ def test_a_page_drawn_twice_without_a_write_is_the_same(fresh: Server) -> None:
     with fresh.client() as client:
         client.post("/api/entries", json={"region": "rhomboid_left", "score": 4}).raise_for_status()
         query = "/preview?mode=self&minutes=10&tools=tennis_ball"
-        for path in ("/", "/journal", query, "/api/insights"):
+        for path in ("/", "/journal", query, "/api/insights", "/api/entries"):
             assert client.get(path).text == client.get(path).text, path
         client.post("/api/entries", json={"region": "rhomboid_right", "score": 5}).raise_for_status()
         assert "rhomboid_right" in {t["region"] for t in client.get("/api/insights").json()["trends"]}
+        assert {e["region"] for e in client.get("/api/entries?days=1").json()} == {"rhomboid_left", "rhomboid_right"}

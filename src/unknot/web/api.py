@@ -26,6 +26,7 @@ from unknot.pain import make_entry
 from unknot.policy import subject_of
 from unknot.session import Event
 from unknot.today import policy_to_json, todays_routine, withdraw_screen
+from unknot.web.cache import drawn
 from unknot.web.context import catalog_of, journal_of, live_of, policy_for, save_screen, summary_for
 
 __all__ = ["router"]
@@ -238,18 +239,22 @@ def discard_session(request: Request, session_id: SessionId) -> Response:
 
 @router.get("/entries", summary="Pain entries of the last days")
 def get_entries(request: Request, days: Annotated[int, Query(ge=1, le=3650)] = 30) -> list[dict[str, Any]]:
-    since = datetime.now(UTC) - timedelta(days=days)
-    return [
-        {
-            "at": e.at.isoformat(),
-            "region": e.region,
-            "score": e.score,
-            "quality": e.quality.value if e.quality else None,
-            "note": e.note,
-            "phase": e.phase,
-        }
-        for e in journal_of(request).entries(since=since)
-    ]
+    # Read once per change of the journal and minute, as the pages are (web/cache.py).
+    def make(now: datetime) -> list[dict[str, Any]]:
+        since = now.astimezone(UTC) - timedelta(days=days)
+        return [
+            {
+                "at": e.at.isoformat(),
+                "region": e.region,
+                "score": e.score,
+                "quality": e.quality.value if e.quality else None,
+                "note": e.note,
+                "phase": e.phase,
+            }
+            for e in journal_of(request).entries(since=since)
+        ]
+
+    return drawn(request, "api-entries", make, days)
 
 
 @router.post("/entries", status_code=201, summary="Write down a pain rating")
