@@ -175,6 +175,8 @@ class SqlJournal:
         self.engine = engine
         self.where = where or safe_url(str(engine.url))
         self.wait = wait
+        # For a transaction that must hold the write lock from its first statement (SQLite's BEGIN IMMEDIATE).
+        self._writer = engine.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
         # The largest id the id columns hold: PostgreSQL's integer is 32 bits, SQLite's 64.
         self.max_id = 2**31 - 1 if engine.dialect.name == "postgresql" else 2**63 - 1
 
@@ -490,10 +492,12 @@ class SqlJournal:
         first ratings)."""
         if status is SessionStatus.ACTIVE:
             raise JournalError("a session is finished or stopped, not active, when it ends")
-        with Session(self.engine) as session, session.begin():
-            row = _session_row(session, session_id, self.max_id)
+        # The session's row locked before the look for ratings (issue 14, item 11): a second finish at the same
+        # moment waits for this one, then sees its rows. SQLite: the write lock from BEGIN IMMEDIATE; PostgreSQL:
+        # SELECT ... FOR UPDATE (an UPDATE alone locked nothing when the status and end were already these).
+        with Session(self._writer) as session, session.begin():
+            row = _session_row(session, session_id, self.max_id, lock=True)
             row.status, row.ended_at = status.value, _utc(ended_at)
-            session.flush()  # the row's write lock first: a second finish waits for this one, then sees its rows
             # Idempotent (issue 14, item 11): a form sent twice keeps the first pain-after ratings, once.
             kept = session.scalar(
                 select(PainEntryRow.id)
@@ -653,8 +657,8 @@ def _check_sqlite_file(database: str | None, query: Any, where: str) -> None:
         ) from None
 
 
-def _session_row(session: Session, session_id: int, max_id: int) -> SessionRow:
-    row = session.get(SessionRow, session_id) if 0 < session_id <= max_id else None
+def _session_row(session: Session, session_id: int, max_id: int, *, lock: bool = False) -> SessionRow:
+    row = session.get(SessionRow, session_id, with_for_update=lock) if 0 < session_id <= max_id else None
     if row is None:
         raise NotFoundError(f"there is no session {session_id} in the journal")
     return row
