@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.request import pathname2url
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import make_url
@@ -24,7 +25,16 @@ from unknot.errors import (
     JournalValueError,
     NotFoundError,
 )
-from unknot.journal.schema import BEGIN_OPTION, MIGRATIONS, TABLES, check_ours, look_at_file, prepare
+from unknot.journal.schema import (
+    BEGIN_OPTION,
+    MIGRATIONS,
+    TABLES,
+    check_ours,
+    is_read_only,
+    look_at_file,
+    prepare,
+    read_options,
+)
 from unknot.journal.tables import (
     ChangeRow,
     ClearanceRow,
@@ -196,8 +206,15 @@ class SqlJournal:
             ) from None
         where = safe_url(url)
         sqlite = parsed.get_backend_name() == "sqlite"
+        read_only = False
         if sqlite:
             _check_sqlite_file(parsed.database, parsed.query, where)
+            read_only = parsed.database is not None and is_read_only(Path(parsed.database).expanduser())
+            if read_only and parsed.database:  # opened only to read (issue 14, item 14)
+                path = Path(parsed.database).expanduser()
+                parsed = parsed.set(
+                    database=f"file:{pathname2url(str(path.absolute()))}", query={**read_options(path), "uri": "true"}
+                )
         try:
             # A pool as large as the web server's busiest moment (20 clients at once), so none waits for a connection.
             engine = create_engine(
@@ -218,6 +235,12 @@ class SqlJournal:
             prepare(engine, where, migrate=migrate)
         except OperationalError as exc:
             engine.dispose()
+            if read_only:
+                raise JournalReadOnlyError(
+                    f"the journal '{where}' is read-only and was written by an older unknot: its schema must be "
+                    f"brought up to date before this one can read it ({_first_line(exc)}). Make the file and its "
+                    "folder writable and run unknot once (or unknot db upgrade)"
+                ) from None
             if sqlite or _busy(exc):
                 raise journal_error(exc, where, wait) from None
             raise JournalError(f"cannot reach the database '{where}': {_first_line(exc)}") from None
