@@ -130,11 +130,12 @@ class Journal(Protocol):
         ...
 
 
-def open_journal(url: str | None = None) -> Journal:
-    """Open (and create or migrate, if needed) the journal at ``url`` or the default one."""
+def open_journal(url: str | None = None, *, wait: float | None = None) -> Journal:
+    """Open (and create or migrate, if needed) the journal at ``url`` or the default one; a write waits up to
+    ``wait`` seconds (default 30) for another writer before the journal is busy."""
     from unknot.journal.store import SqlJournal
 
-    return SqlJournal.open(url)
+    return SqlJournal.open(url) if wait is None else SqlJournal.open(url, wait=wait)
 
 
 @contextmanager
