@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.web.conftest import Server
+from tests.web.conftest import LINK, Server, start_server, stop_server
 from unknot.web.app import STATIC, TEMPLATES, WebConfig, create_app
 from unknot.web.security import TOKEN_LIFETIME, Keys
 
@@ -238,3 +238,28 @@ def test_a_launch_link_expires_after_about_two_minutes(after: float, opens: bool
         assert response.status_code == 403 and "over 2 minutes old" in response.text
         assert "set-cookie" not in response.headers
         assert _open_link(keys, keys.launch_token()).status_code == 303  # a fresh link works
+
+
+def test_the_browser_is_opened_with_a_one_time_link_not_the_key(tmp_path: Path) -> None:
+    """Issue 14, item 2: the browser's command line (``ps``, its history) held the key. Now it holds a launch link
+    of its own, which opens once, and the key is nowhere in it."""
+    said = tmp_path / "browser-argv"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {said}.part && mv {said}.part {said}\n')
+    browser.chmod(0o755)
+    server = start_server(tmp_path / "home", browser=browser)
+    try:
+        deadline = time.monotonic() + 30
+        while not said.exists():
+            assert time.monotonic() < deadline, "unknot serve did not open the browser"
+            time.sleep(0.05)
+        argv = said.read_text().split()
+        printed = LINK.search(server.output[0])
+        assert printed is not None
+        assert len(argv) == 1 and argv[0].startswith(f"{server.base}/?token=")
+        assert server.key not in argv[0] and argv[0] != printed.group(0)  # its own token, not the printed one
+        with httpx.Client() as first, httpx.Client() as second:
+            assert first.get(argv[0]).status_code == 303
+            assert second.get(argv[0]).status_code == 403
+    finally:
+        stop_server(server)
