@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from unknot.errors import (
+    ConfigError,
     JournalBusyError,
     JournalError,
     JournalFullError,
@@ -59,7 +60,16 @@ from unknot.model import (
     StepStatus,
 )
 
-__all__ = ["MIGRATIONS", "TABLES", "SqlJournal", "default_url", "journal_error", "safe_url"]
+__all__ = [
+    "MIGRATIONS",
+    "TABLES",
+    "WAIT_VARIABLE",
+    "SqlJournal",
+    "default_url",
+    "journal_error",
+    "safe_url",
+    "wait_from_environment",
+]
 
 BEFORE, AFTER = "before", "after"
 
@@ -76,6 +86,25 @@ def default_url(environ: dict[str, str] | None = None) -> str:
 
 
 WAIT = 30.0  # seconds a write waits for another writer (an import) before saying the journal is busy
+WAIT_VARIABLE = "UNKNOT_JOURNAL_WAIT"
+
+
+def wait_from_environment(environ: dict[str, str] | None = None) -> float:
+    """Seconds a write waits for another writer: ``UNKNOT_JOURNAL_WAIT`` (0 to 3600; a script that would rather
+    hear at once that the journal is busy sets 0), else ``WAIT``."""
+    env = os.environ if environ is None else environ
+    text = env.get(WAIT_VARIABLE, "").strip()
+    if not text:
+        return WAIT
+    try:
+        wait = float(text)
+    except ValueError:
+        wait = -1.0
+    if not 0 <= wait <= 3600:  # NaN too
+        raise ConfigError(f"{WAIT_VARIABLE} is {text!r}; give the seconds a write may wait, from 0 to 3600")
+    return wait
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
