@@ -638,7 +638,7 @@ class SqlJournal:
             SessionRecord(
                 started_at=_utc(r.started_at),
                 mode=Mode(r.mode),
-                routine=dict(r.routine),
+                routine=_readable_routine(r.routine),
                 status=SessionStatus(r.status),
                 ended_at=_utc(r.ended_at) if r.ended_at else None,
                 steps=tuple(steps.get(r.id, ())),
@@ -649,6 +649,39 @@ class SqlJournal:
             )
             for r in rows
         ]
+
+
+_STEP_TEXTS = ("kind", "technique", "region", "title")
+
+
+def _readable_routine(value: Any) -> dict[str, Any]:
+    """A kept routine in the shape its readers expect: an object whose steps are objects, with numbers for seconds
+    and text for kind, technique and regions. An older unknot imported routines unchecked (issue 14, item 5): a
+    value of another shape is read as absent (a step as ``{}``, keeping the steps' places), so one such row cannot
+    break the journal page, insights, the PDF or ``unknot sessions``; the row itself is left as it is."""
+    routine = dict(value) if isinstance(value, dict) else {}
+    steps = routine.get("steps")
+    if not isinstance(steps, list):
+        routine["steps"] = []
+        return routine
+    readable: list[dict[str, Any]] = []
+    for step in steps:
+        if not isinstance(step, dict):
+            readable.append({})
+            continue
+        step = dict(step)
+        seconds = step.get("seconds", 0)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < 86_400:
+            step.pop("seconds", None)
+        for key in _STEP_TEXTS:
+            if key in step and not isinstance(step[key], str):
+                del step[key]
+        regions = step.get("regions")
+        if regions is not None and not (isinstance(regions, list) and all(isinstance(x, str) for x in regions)):
+            del step["regions"]
+        readable.append(step)
+    routine["steps"] = readable
+    return routine
 
 
 def _entry(r: Any) -> PainEntry:
