@@ -143,3 +143,32 @@ def test_days_out_of_range_is_one_clear_message(cli: RunUnknot, command: str, da
     run = cli(command, "--days", days)
     assert run.code == 2, run.out + run.err
     assert "--days" in run.err and "Traceback" not in run.err + run.out and "internal error" not in run.err
+
+
+def test_a_busy_journal_is_one_clear_line_and_the_same_log_then_works(unknot: RunUnknot, tmp_path: Path) -> None:
+    """Issue 14, item 9: `unknot log` failed with an internal error while an import held the journal. Another writer
+    holds SQLite's write lock past the wait (UNKNOT_JOURNAL_WAIT: half a second here, 30 s by default)."""
+    import sqlite3
+
+    db = tmp_path / "journal.db"
+    args = ("log", "rhomboid_left", "6", "--note", "during an import", "--db", f"sqlite:///{db}")
+    assert unknot("history", "--db", f"sqlite:///{db}").code == 0  # made and migrated
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        busy = unknot(*args, env={"UNKNOT_JOURNAL_WAIT": "0.5"})
+    finally:
+        holder.rollback()
+        holder.close()
+    assert busy.code == 1 and "Traceback" not in busy.err and "internal error" not in busy.err
+    lines = busy.err.strip().splitlines()
+    assert len(lines) == 1 and "is busy" in lines[0] and "try again" in lines[0], busy.err
+    assert unknot(*args, env={"UNKNOT_JOURNAL_WAIT": "0.5"}).code == 0
+    kept = unknot("history", "--json", "--db", f"sqlite:///{db}").json()
+    assert [(e["score"], e["note"]) for e in kept] == [(6, "during an import")]
+
+
+@pytest.mark.parametrize("wait", ["soon", "-1", "nan", "99999"])
+def test_a_wrong_journal_wait_is_one_clear_message(unknot: RunUnknot, wait: str) -> None:
+    run = unknot("history", env={"UNKNOT_JOURNAL_WAIT": wait})
+    assert run.code == 2 and "UNKNOT_JOURNAL_WAIT" in run.err and "Traceback" not in run.err

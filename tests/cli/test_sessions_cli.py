@@ -141,3 +141,62 @@ def test_a_wrong_option_is_refused_before_the_screen_and_keeps_nothing(
     journal = open_journal(f"sqlite:///{Path(cli_env['XDG_DATA_HOME'], 'unknot', 'journal.db')}")
     assert journal.sessions() == [] and journal.screens() == []
     journal.close()
+
+
+POISONED_ROUTINES = [
+    "[]",
+    '"x"',
+    '{"mode": "self", "steps": "nope"}',
+    '{"steps": [5, {"kind": 3, "seconds": "x", "regions": [1]}, {"kind": "technique", "seconds": 1e308}]}',
+]
+
+
+def poison(path: Path) -> None:
+    """A journal an older unknot's import left poisoned (issue 14, item 5): finished sessions whose routines are
+    not routines, each with its steps and ratings, written as that import wrote them (no check)."""
+    import sqlite3
+
+    with opened_journal(f"sqlite:///{path}") as journal:  # made at the latest schema
+        journal.add_entry(journal_entry())
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
+    with sqlite3.connect(path) as conn:
+        for n, routine in enumerate(POISONED_ROUTINES):
+            sid = conn.execute(
+                "INSERT INTO sessions (started_at, ended_at, mode, status, routine) "
+                "VALUES (?, ?, 'self', 'finished', ?)",
+                (now, now, routine),
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO session_steps (session_id, idx, status, seconds, feedback) "
+                "VALUES (?, ?, 'done', 30, '[]')",
+                (sid, n),
+            )
+            conn.execute(
+                "INSERT INTO pain_entries (at, region, score, note, session_id, phase) "
+                "VALUES (?, 'neck_base', 5, '', ?, 'before')",
+                (now, sid),
+            )
+    conn.close()
+
+
+def journal_entry() -> object:
+    from unknot.model import PainEntry
+
+    return PainEntry(datetime.now(UTC), "rhomboid_left", 4)
+
+
+def test_a_journal_an_older_import_poisoned_still_reads(unknot: RunUnknot, tmp_path: Path) -> None:
+    """`sessions`, `insights` and the PDF crashed on such a journal; now they read it (the routines as absent)."""
+    path = tmp_path / "poisoned.db"
+    poison(path)
+    db = f"sqlite:///{path}"
+    for args in (
+        ("sessions",),
+        ("insights",),
+        ("trends",),
+        ("export", "--format", "pdf", "-o", str(tmp_path / "r.pdf")),
+    ):
+        run = unknot(*args, "--db", db)
+        assert run.code == 0 and "internal error" not in run.err, (args, run.err)
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert unknot("sessions", "--db", db).out.count("self") >= len(POISONED_ROUTINES)

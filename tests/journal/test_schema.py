@@ -114,6 +114,43 @@ def test_a_kill_at_any_point_of_the_upgrade_leaves_a_journal_that_opens_whole(tm
     assert killed == 10
 
 
+# The child opens the journal with SQLite's limit on the file's size at what it holds now: the migration's first
+# new page answers as a full disk does ("database or disk is full").
+FULL = """
+import sqlite3, sys
+from sqlalchemy import Engine, event
+pages = sqlite3.connect(sys.argv[1].removeprefix("sqlite:///")).execute("PRAGMA page_count").fetchone()[0]
+@event.listens_for(Engine, "connect")
+def on_connect(dbapi_connection, record):
+    dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+from unknot.errors import JournalFullError
+from unknot.journal.store import SqlJournal
+try:
+    SqlJournal.open(sys.argv[1])
+except JournalFullError as exc:
+    print(exc.message)
+"""
+
+
+def test_a_full_disk_during_the_upgrade_leaves_the_old_schema_whole(tmp_path: Path) -> None:
+    """Issue 14, item 3: a full disk during 0001→0002 left "table sessions already exists" on every later run, even
+    after space was freed. Now the upgrade says the disk is full, the journal is still at 0001 with every row, and
+    once there is room it opens whole."""
+    path = tmp_path / "full.db"
+    _journal_at_0001(path)
+    run = subprocess.run([sys.executable, "-c", FULL, f"sqlite:///{path}"], capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    assert "is full; nothing was written" in run.stdout
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert names - {"alembic_version"} == TABLES_AT["0001"]
+        assert conn.execute("SELECT count(*) FROM pain_entries").fetchone() == (ENTRIES,)
+    conn.close()
+    _assert_whole(path)  # room again: it opens at the latest schema, every row there
+
+
 def _half_migrated(path: Path) -> None:
     """What an older unknot left when killed inside 0001→0002 (its DDL committed one statement at a time): the
     new tables made, the copy of pain_entries begun, the revision still 0001."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -151,3 +153,47 @@ def test_finishing_twice_keeps_the_pain_after_once(database_url: str) -> None:
     got = journal.session(started.id)
     assert got is not None and got.pain_after == {"rhomboid_left": 2}
     journal.close()
+
+
+def test_finishing_twice_at_once_keeps_the_pain_after_once(database_url: str) -> None:
+    """Issue 14, item 11, concurrently: two finishes of a stopped session (the API's answer to a form sent twice
+    passes the same status and end) both looked for pain-after rows before either wrote them, and both wrote them
+    (PostgreSQL: with nothing to update, no row was locked). Each finish here waits, after its look, for the other
+    to look too, at most a second: with the session locked from the start the other cannot look, and waits."""
+    from sqlalchemy import event
+
+    first = open_journal(database_url)
+    started = first.start_session(_record())
+    assert started.id is not None
+    end = T0 + timedelta(minutes=11)
+    first.finish_session(started.id, SessionStatus.STOPPED, end, {})  # the player stopped it, with no ratings
+    second = open_journal(database_url)
+    both_looked = threading.Barrier(2, timeout=1.0)
+
+    def after_a_look(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "pain_entries.phase" in statement:
+            try:
+                both_looked.wait()
+            except threading.BrokenBarrierError:  # the other waits for our lock: carry on alone
+                pass
+
+    for journal in (first, second):
+        event.listen(journal.engine, "after_cursor_execute", after_a_look)
+    errors: list[BaseException] = []
+
+    def finish(journal: Any, score: int) -> None:
+        try:
+            journal.finish_session(started.id, SessionStatus.STOPPED, end, {"rhomboid_left": score})
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=finish, args=(j, s)) for j, s in ((first, 2), (second, 7))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    after = [(e.region, e.score) for e in first.entries() if e.phase == "after"]
+    assert after in ([("rhomboid_left", 2)], [("rhomboid_left", 7)])
+    first.close()
+    second.close()

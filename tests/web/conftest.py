@@ -63,8 +63,17 @@ class Server:
         return httpx.Client(base_url=self.base, headers=headers, timeout=30, **kwargs)
 
 
-def start_server(home: Path, *, scale: float = 1.0, extra: dict[str, str] | None = None) -> Server:
-    """Start ``unknot serve`` with its own config and data directories under ``home``."""
+def start_server(
+    home: Path,
+    *,
+    scale: float = 1.0,
+    extra: dict[str, str] | None = None,
+    descriptors: int | None = None,
+    browser: Path | None = None,
+) -> Server:
+    """Start ``unknot serve`` with its own config and data directories under ``home``; ``descriptors``: the
+    server's limit of open files (RLIMIT_NOFILE, soft and hard), as a small machine or a service manager sets it;
+    ``browser``: the program it opens its link with (``$BROWSER``), else none."""
     db = f"sqlite:///{home / 'journal.db'}"
     key = secrets.token_urlsafe(24)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "UNKNOT_"))}
@@ -76,8 +85,12 @@ def start_server(home: Path, *, scale: float = 1.0, extra: dict[str, str] | None
         UNKNOT_API_KEY=key,
         **(extra or {}),
     )
+    if browser is not None:
+        env["BROWSER"] = str(browser)
+    # prlimit sets the limit and executes the server in its place (no preexec_fn in a threaded test process).
+    limit = [] if descriptors is None else [_need("prlimit"), f"--nofile={descriptors}:{descriptors}"]
     process = subprocess.Popen(
-        [str(UNKNOT), "serve", "--no-browser", "--db", db],
+        [*limit, str(UNKNOT), "serve", "--no-browser" if browser is None else "--browser", "--db", db],
         stdin=subprocess.PIPE,  # Enter asks for a fresh launch link
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -100,6 +113,13 @@ def start_server(home: Path, *, scale: float = 1.0, extra: dict[str, str] | None
             return server
     process.kill()
     raise AssertionError(f"unknot serve did not start; it printed:\n{seen}{process.stdout.read()}")
+
+
+def _need(program: str) -> str:
+    found = shutil.which(program)
+    if found is None:
+        pytest.fail(f"{program} is needed (util-linux)") if in_ci() else pytest.skip(f"{program} is not installed")
+    return found
 
 
 def _drain(process: subprocess.Popen[str], into: list[str]) -> None:

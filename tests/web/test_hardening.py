@@ -8,10 +8,12 @@ import re
 import socket
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import Server
+from tests.cli.test_sessions_cli import POISONED_ROUTINES, poison
+from tests.web.conftest import Server, start_server, stop_server
 from tests.web.test_security import cookie_client, csrf_of
 
 ENTRY = {"region": "rhomboid_left", "score": 3}
@@ -229,3 +231,49 @@ def test_a_request_head_that_never_ends_is_closed(server: Server) -> None:
         except ConnectionResetError:
             closed = True
         assert closed and 8 < time.monotonic() - started < 15
+
+
+def test_a_flood_past_the_descriptor_limit_does_not_stop_the_server(tmp_path: Path) -> None:
+    """Issue 14, item 8, at its scale: 1,100 half-open connections to a server limited to 1,024 open files stopped it
+    accepting, with a traceback per refused accept. Now the server keeps accepting, during the flood and after
+    it, and says once that it closed connections."""
+    server = start_server(tmp_path, descriptors=1024)
+    port = int(server.base.rsplit(":", 1)[1])
+    sockets: list[socket.socket] = []
+    try:
+        with server.client() as program:
+            for n in range(1_100):
+                s = socket.create_connection(("127.0.0.1", port), timeout=10)
+                s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                sockets.append(s)
+                if n in (600, 1_099):  # meanwhile, and with all of them sent
+                    assert program.get("/api/ping", timeout=10).status_code == 200
+            started = program.post("/api/entries", json=ENTRY, timeout=10)  # a keyed write, with all still open
+            assert started.status_code == 201
+        time.sleep(0.5)
+        with server.client() as program:  # a new connection afterwards, the flood's sockets still open
+            assert program.get("/api/entries", timeout=10).json()[-1]["score"] == ENTRY["score"]
+    finally:
+        for s in sockets:
+            s.close()
+        stop_server(server)
+    output = "".join(server.output)
+    assert "Traceback" not in output and "Too many open files" not in output, output[-3000:]
+    assert len(re.findall(r"closed \d+ connection", output)) == 1, output[-3000:]
+
+
+def test_a_journal_an_older_import_poisoned_answers_no_500(tmp_path: Path) -> None:
+    """Issue 14, item 5: a session whose routine is garbage (imported unchecked by an older unknot) made the journal
+    page, insights, the PDF and the after page answer 500. Such a journal, read by a real server, answers them."""
+    poison(tmp_path / "journal.db")
+    server = start_server(tmp_path)
+    try:
+        with server.client() as program:
+            ids = range(1, len(POISONED_ROUTINES) + 1)  # the journal's only sessions
+            paths = ["/", "/journal", "/api/insights", "/api/today", "/exports/report.pdf", "/exports/journal.csv"]
+            for path in [*paths, *(f"/sessions/{i}/after" for i in ids)]:
+                response = program.get(path)
+                assert response.status_code == 200, (path, response.status_code, "".join(server.output)[-2000:])
+    finally:
+        stop_server(server)
+    assert "Traceback" not in "".join(server.output)

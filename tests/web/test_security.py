@@ -1,17 +1,21 @@
 """Security on loopback, against a real server: the Host allow-list, the launch key, cross-site and CSRF refusals,
-the Content-Security-Policy on every page, and nothing fetched from elsewhere."""
+the Content-Security-Policy on every page, and nothing fetched from elsewhere; a launch link's expiry on the
+app's own interface, with its clock injected (no two-minute sleep)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.web.conftest import Server
-from unknot.web.app import STATIC, TEMPLATES
+from tests.web.conftest import LINK, Server, start_server, stop_server
+from unknot.web.app import STATIC, TEMPLATES, WebConfig, create_app
+from unknot.web.security import TOKEN_LIFETIME, Keys
 
 PAGES = ["/", "/start", "/screen", "/log", "/journal", "/exports", "/settings"]
 
@@ -188,3 +192,74 @@ def test_it_listens_on_loopback_only(server: Server) -> None:
 def test_static_files_are_named_for_what_they_hold() -> None:
     assert (STATIC / "css" / "app.css").exists() and (STATIC / "js" / "player.js").exists()
     assert Path(STATIC / "icon.svg").read_text().startswith("<svg")
+
+
+class _Clock:
+    """A clock the test moves: seconds, as ``time.monotonic`` counts them."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _open_link(keys: Keys, token: str) -> httpx.Response:
+    """Open a launch link on the app (its ASGI interface; the key exchange answers before any handler runs)."""
+    app = create_app(WebConfig(keys=keys, hosts=("127.0.0.1:8000",)))
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as browser:
+            return await browser.get(f"/journal?token={token}")
+
+    # A thread of its own: a browser test earlier in the run may leave an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, get()).result()
+
+
+@pytest.mark.parametrize(
+    ("after", "opens"),
+    [(0.0, True), (TOKEN_LIFETIME - 1, True), (TOKEN_LIFETIME, False), (TOKEN_LIFETIME + 3600, False)],
+    ids=["at-once", "a-second-before", "at-two-minutes", "an-hour-later"],
+)
+def test_a_launch_link_expires_after_about_two_minutes(after: float, opens: bool) -> None:
+    """Issue 14, item 2: an unspent launch token is good for about 2 minutes, on the server's clock (injected)."""
+    assert 90 <= TOKEN_LIFETIME <= 180
+    clock = _Clock()
+    keys = Keys("launch-expiry-key-0123456789", clock=clock)
+    token = keys.launch_token()
+    clock.now += after
+    response = _open_link(keys, token)
+    if opens:
+        assert response.status_code == 303 and response.headers["location"] == "/journal"
+        assert response.headers["set-cookie"].startswith("unknot_session=")
+    else:
+        assert response.status_code == 403 and "over 2 minutes old" in response.text
+        assert "set-cookie" not in response.headers
+        assert _open_link(keys, keys.launch_token()).status_code == 303  # a fresh link works
+
+
+def test_the_browser_is_opened_with_a_one_time_link_not_the_key(tmp_path: Path) -> None:
+    """Issue 14, item 2: the browser's command line (``ps``, its history) held the key. Now it holds a launch link
+    of its own, which opens once, and the key is nowhere in it."""
+    said = tmp_path / "browser-argv"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {said}.part && mv {said}.part {said}\n')
+    browser.chmod(0o755)
+    server = start_server(tmp_path / "home", browser=browser)
+    try:
+        deadline = time.monotonic() + 30
+        while not said.exists():
+            assert time.monotonic() < deadline, "unknot serve did not open the browser"
+            time.sleep(0.05)
+        argv = said.read_text().split()
+        printed = LINK.search(server.output[0])
+        assert printed is not None
+        assert len(argv) == 1 and argv[0].startswith(f"{server.base}/?token=")
+        assert server.key not in argv[0] and argv[0] != printed.group(0)  # its own token, not the printed one
+        with httpx.Client() as first, httpx.Client() as second:
+            assert first.get(argv[0]).status_code == 303
+            assert second.get(argv[0]).status_code == 403
+    finally:
+        stop_server(server)

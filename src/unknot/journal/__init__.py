@@ -130,11 +130,12 @@ class Journal(Protocol):
         ...
 
 
-def open_journal(url: str | None = None) -> Journal:
-    """Open (and create or migrate, if needed) the journal at ``url`` or the default one."""
-    from unknot.journal.store import SqlJournal
+def open_journal(url: str | None = None, *, wait: float | None = None) -> Journal:
+    """Open (and create or migrate, if needed) the journal at ``url`` or the default one; a write waits up to
+    ``wait`` seconds (default: ``UNKNOT_JOURNAL_WAIT``, else 30) for another writer before the journal is busy."""
+    from unknot.journal.store import SqlJournal, wait_from_environment
 
-    return SqlJournal.open(url)
+    return SqlJournal.open(url, wait=wait_from_environment() if wait is None else wait)
 
 
 @contextmanager

@@ -9,10 +9,12 @@ PostgreSQL), so a kill or a full disk leaves the journal as it was and concurren
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from urllib.request import pathname2url
 
 from sqlalchemy import Connection, Engine
@@ -75,8 +77,9 @@ def look_at_file(path: Path, where: str) -> Found | None:
             return None
     except OSError as exc:
         raise JournalError(f"cannot use '{where}' for the journal ({exc.strerror}); give another path") from None
+    options = read_options(path) if is_read_only(path) else {"mode": "ro"}
     try:
-        conn = sqlite3.connect(f"file:{pathname2url(str(path))}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{pathname2url(str(path))}?{urlencode(options)}", uri=True)
     except sqlite3.Error as exc:
         raise JournalError(f"cannot open the journal '{where}' ({exc}); check the file and its folder") from None
     try:
@@ -92,6 +95,30 @@ def look_at_file(path: Path, where: str) -> Found | None:
         raise JournalError(f"'{where}' is not an unknot journal ({exc}); unknot leaves it as it is") from None
     finally:
         conn.close()
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether the SQLite journal at ``path`` exists but cannot be written: a read-only file, folder or filesystem
+    (``access`` answers EROFS for the last)."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+    except OSError:
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def read_options(path: Path) -> dict[str, str]:
+    """SQLite URI options that open the journal at ``path`` only to read it (issue 14, item 14: reads work on a
+    read-only filesystem). Its write-ahead log needs a ``-shm`` file beside the journal, which a read-only folder
+    cannot take: with no log left (a journal closed cleanly) ``immutable=1`` reads the file alone, taking no lock;
+    with one (a writer still running, or killed) ``mode=ro`` reads the file and its log."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        logged = wal.exists() and wal.stat().st_size > 0
+    except OSError:
+        logged = False
+    return {"mode": "ro"} if logged else {"mode": "ro", "immutable": "1"}
 
 
 def look(conn: Connection) -> Found:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.request import pathname2url
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import make_url
@@ -17,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from unknot.errors import (
+    ConfigError,
     JournalBusyError,
     JournalError,
     JournalFullError,
@@ -24,7 +26,16 @@ from unknot.errors import (
     JournalValueError,
     NotFoundError,
 )
-from unknot.journal.schema import BEGIN_OPTION, MIGRATIONS, TABLES, check_ours, look_at_file, prepare
+from unknot.journal.schema import (
+    BEGIN_OPTION,
+    MIGRATIONS,
+    TABLES,
+    check_ours,
+    is_read_only,
+    look_at_file,
+    prepare,
+    read_options,
+)
 from unknot.journal.tables import (
     ChangeRow,
     ClearanceRow,
@@ -49,7 +60,16 @@ from unknot.model import (
     StepStatus,
 )
 
-__all__ = ["MIGRATIONS", "TABLES", "SqlJournal", "default_url", "journal_error", "safe_url"]
+__all__ = [
+    "MIGRATIONS",
+    "TABLES",
+    "WAIT_VARIABLE",
+    "SqlJournal",
+    "default_url",
+    "journal_error",
+    "safe_url",
+    "wait_from_environment",
+]
 
 BEFORE, AFTER = "before", "after"
 
@@ -66,6 +86,25 @@ def default_url(environ: dict[str, str] | None = None) -> str:
 
 
 WAIT = 30.0  # seconds a write waits for another writer (an import) before saying the journal is busy
+WAIT_VARIABLE = "UNKNOT_JOURNAL_WAIT"
+
+
+def wait_from_environment(environ: dict[str, str] | None = None) -> float:
+    """Seconds a write waits for another writer: ``UNKNOT_JOURNAL_WAIT`` (0 to 3600; a script that would rather
+    hear at once that the journal is busy sets 0), else ``WAIT``."""
+    env = os.environ if environ is None else environ
+    text = env.get(WAIT_VARIABLE, "").strip()
+    if not text:
+        return WAIT
+    try:
+        wait = float(text)
+    except ValueError:
+        wait = -1.0
+    if not 0 <= wait <= 3600:  # NaN too
+        raise ConfigError(f"{WAIT_VARIABLE} is {text!r}; give the seconds a write may wait, from 0 to 3600")
+    return wait
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -175,6 +214,8 @@ class SqlJournal:
         self.engine = engine
         self.where = where or safe_url(str(engine.url))
         self.wait = wait
+        # For a transaction that must hold the write lock from its first statement (SQLite's BEGIN IMMEDIATE).
+        self._writer = engine.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
         # The largest id the id columns hold: PostgreSQL's integer is 32 bits, SQLite's 64.
         self.max_id = 2**31 - 1 if engine.dialect.name == "postgresql" else 2**63 - 1
 
@@ -194,8 +235,15 @@ class SqlJournal:
             ) from None
         where = safe_url(url)
         sqlite = parsed.get_backend_name() == "sqlite"
+        read_only = False
         if sqlite:
             _check_sqlite_file(parsed.database, parsed.query, where)
+            read_only = parsed.database is not None and is_read_only(Path(parsed.database).expanduser())
+            if read_only and parsed.database:  # opened only to read (issue 14, item 14)
+                path = Path(parsed.database).expanduser()
+                parsed = parsed.set(
+                    database=f"file:{pathname2url(str(path.absolute()))}", query={**read_options(path), "uri": "true"}
+                )
         try:
             # A pool as large as the web server's busiest moment (20 clients at once), so none waits for a connection.
             engine = create_engine(
@@ -216,6 +264,12 @@ class SqlJournal:
             prepare(engine, where, migrate=migrate)
         except OperationalError as exc:
             engine.dispose()
+            if read_only:
+                raise JournalReadOnlyError(
+                    f"the journal '{where}' is read-only and was written by an older unknot: its schema must be "
+                    f"brought up to date before this one can read it ({_first_line(exc)}). Make the file and its "
+                    "folder writable and run unknot once (or unknot db upgrade)"
+                ) from None
             if sqlite or _busy(exc):
                 raise journal_error(exc, where, wait) from None
             raise JournalError(f"cannot reach the database '{where}': {_first_line(exc)}") from None
@@ -490,10 +544,12 @@ class SqlJournal:
         first ratings)."""
         if status is SessionStatus.ACTIVE:
             raise JournalError("a session is finished or stopped, not active, when it ends")
-        with Session(self.engine) as session, session.begin():
-            row = _session_row(session, session_id, self.max_id)
+        # The session's row locked before the look for ratings (issue 14, item 11): a second finish at the same
+        # moment waits for this one, then sees its rows. SQLite: the write lock from BEGIN IMMEDIATE; PostgreSQL:
+        # SELECT ... FOR UPDATE (an UPDATE alone locked nothing when the status and end were already these).
+        with Session(self._writer) as session, session.begin():
+            row = _session_row(session, session_id, self.max_id, lock=True)
             row.status, row.ended_at = status.value, _utc(ended_at)
-            session.flush()  # the row's write lock first: a second finish waits for this one, then sees its rows
             # Idempotent (issue 14, item 11): a form sent twice keeps the first pain-after ratings, once.
             kept = session.scalar(
                 select(PainEntryRow.id)
@@ -582,7 +638,7 @@ class SqlJournal:
             SessionRecord(
                 started_at=_utc(r.started_at),
                 mode=Mode(r.mode),
-                routine=dict(r.routine),
+                routine=_readable_routine(r.routine),
                 status=SessionStatus(r.status),
                 ended_at=_utc(r.ended_at) if r.ended_at else None,
                 steps=tuple(steps.get(r.id, ())),
@@ -593,6 +649,39 @@ class SqlJournal:
             )
             for r in rows
         ]
+
+
+_STEP_TEXTS = ("kind", "technique", "region", "title")
+
+
+def _readable_routine(value: Any) -> dict[str, Any]:
+    """A kept routine in the shape its readers expect: an object whose steps are objects, with numbers for seconds
+    and text for kind, technique and regions. An older unknot imported routines unchecked (issue 14, item 5): a
+    value of another shape is read as absent (a step as ``{}``, keeping the steps' places), so one such row cannot
+    break the journal page, insights, the PDF or ``unknot sessions``; the row itself is left as it is."""
+    routine = dict(value) if isinstance(value, dict) else {}
+    steps = routine.get("steps")
+    if not isinstance(steps, list):
+        routine["steps"] = []
+        return routine
+    readable: list[dict[str, Any]] = []
+    for step in steps:
+        if not isinstance(step, dict):
+            readable.append({})
+            continue
+        step = dict(step)
+        seconds = step.get("seconds", 0)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < 86_400:
+            step.pop("seconds", None)
+        for key in _STEP_TEXTS:
+            if key in step and not isinstance(step[key], str):
+                del step[key]
+        regions = step.get("regions")
+        if regions is not None and not (isinstance(regions, list) and all(isinstance(x, str) for x in regions)):
+            del step["regions"]
+        readable.append(step)
+    routine["steps"] = readable
+    return routine
 
 
 def _entry(r: Any) -> PainEntry:
@@ -653,8 +742,8 @@ def _check_sqlite_file(database: str | None, query: Any, where: str) -> None:
         ) from None
 
 
-def _session_row(session: Session, session_id: int, max_id: int) -> SessionRow:
-    row = session.get(SessionRow, session_id) if 0 < session_id <= max_id else None
+def _session_row(session: Session, session_id: int, max_id: int, *, lock: bool = False) -> SessionRow:
+    row = session.get(SessionRow, session_id, with_for_update=lock) if 0 < session_id <= max_id else None
     if row is None:
         raise NotFoundError(f"there is no session {session_id} in the journal")
     return row

@@ -28,10 +28,11 @@ from unknot.session import Event
 from unknot.today import policy_to_json, todays_routine, withdraw_screen
 from unknot.web.cache import drawn
 from unknot.web.context import catalog_of, journal_of, live_of, policy_for, save_screen, summary_for
+from unknot.web.json_body import StrictJSONRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], route_class=StrictJSONRoute)  # no JSON key given twice
 
 RegionId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
 Score = Annotated[int, Field(ge=0, le=10)]

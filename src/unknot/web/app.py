@@ -44,6 +44,7 @@ class WebConfig:
     hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
     time_scale: float = 1.0
     emergency_number: str | None = None  # --emergency-number; else the settings, the locale, the default
+    journal_wait: float | None = None  # seconds a write waits for another writer (None: the journal's 30 s)
 
 
 def create_app(config: WebConfig) -> FastAPI:
@@ -56,7 +57,7 @@ def create_app(config: WebConfig) -> FastAPI:
 
         # Few threads for the handlers: Python runs one at a time anyway, and fewer of them contend less.
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
-        journal = open_journal(config.db)
+        journal = open_journal(config.db, wait=config.journal_wait)
         app.state.journal = journal
         app.state.live = LiveSessions(journal, catalog, config.time_scale)
         try:

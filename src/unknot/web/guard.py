@@ -3,9 +3,10 @@ connections and on the time a request's headers may take.
 
 Slowloris needs no key: 1,100 half-open connections at a 1,024 descriptor limit stopped the server accepting,
 and asyncio wrote a traceback for every refused accept (81,880 of them in 12 s). Here, past ``MAX_CONNECTIONS``
-open at once, the oldest connection still waiting for its request head is closed; one that has not sent a whole
-request head within ``HEADER_SECONDS`` (of opening, or of its last answer) is closed; and a flood is logged once a
-minute with a count, not per connection. The bound sits far below any descriptor limit, so accept() never fails.
+open at once, the oldest connection still waiting for its first request head is closed (a keep-alive one that was
+answered goes only after every such one); one that has not sent a whole request head within ``HEADER_SECONDS`` (of
+opening, or of its last answer) is closed; and a flood is logged once a minute with a count, not per connection.
+The bound sits far below any descriptor limit, so accept() never fails.
 """
 
 from __future__ import annotations
@@ -56,16 +57,18 @@ class GuardedH11Protocol(H11Protocol):
         super().__init__(*args, **kwargs)
         self._head_deadline: asyncio.TimerHandle | None = None
         self._opened = 0.0
+        self._answered = 0  # requests answered on this connection
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._opened = time.monotonic()
         self._arm()
         if len(self.connections) > MAX_CONNECTIONS:
-            # The oldest connection still waiting for its request head goes (a flood's), not the newest (which
-            # may be the user's browser); with none waiting, the new one is refused.
+            # A connection waiting for its request head goes: first the oldest that never sent a whole request (a
+            # flood's), and only then an idle keep-alive one that did (the user's browser, between two requests);
+            # never the newest, which may be the browser too. With none waiting, the new one is refused.
             waiting = [c for c in self.connections if isinstance(c, GuardedH11Protocol) and c._waiting()]
-            victim = min(waiting, key=lambda c: c._opened, default=self)
+            victim = min(waiting, key=lambda c: (c._answered > 0, c._opened), default=self)
             FLOOD.refuse(f"more than {MAX_CONNECTIONS} open at once")
             victim.transport.abort()
 
@@ -75,6 +78,7 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def on_response_complete(self) -> None:
+        self._answered += 1
         super().on_response_complete()
         self._arm()  # the next request's head has its own time
 

@@ -26,6 +26,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -61,18 +62,21 @@ class Keys:
     launch tokens not yet spent, and the browser sessions they were exchanged for (kept in memory: a restart logs
     every browser out)."""
 
-    def __init__(self, key: str | None = None, *, cookie: str = "unknot_session") -> None:
+    def __init__(
+        self, key: str | None = None, *, cookie: str = "unknot_session", clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.key = key or secrets.token_urlsafe(24)
         self.csrf = secrets.token_urlsafe(24)
         self.cookie = cookie
-        self._tokens: dict[str, float] = {}  # token -> when it stops being good (monotonic)
+        self.clock = clock  # seconds, only ever compared: when a launch token stops being good
+        self._tokens: dict[str, float] = {}  # token -> when it stops being good (on ``clock``)
         self._sessions: set[str] = set()
         self._lock = threading.Lock()
 
     def launch_token(self) -> str:
         """A fresh one-time token for a launch link."""
         token = secrets.token_urlsafe(24)
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             self._tokens = {t: end for t, end in self._tokens.items() if end > now}
             self._tokens[token] = now + TOKEN_LIFETIME
@@ -82,7 +86,7 @@ class Keys:
         """A new browser session for an unspent, unexpired launch token (spending it), else None."""
         with self._lock:
             end = self._tokens.pop(token, None)
-            if end is None or end <= time.monotonic():
+            if end is None or end <= self.clock():
                 return None
             session = secrets.token_urlsafe(32)
             self._sessions.add(session)
