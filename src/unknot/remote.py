@@ -130,9 +130,11 @@ class Remotes:
             return [p for p in self._devices.values() if p.session_id == session_id]
 
     def revoke(self, session_id: int) -> int:
-        """End every pairing and offer of ``session_id`` (the session has ended); how many devices it unpaired."""
+        """End every pairing and offer of ``session_id`` (the session has ended), and forget its log (the journal
+        keeps its taps); how many devices it unpaired."""
         with self._lock:
             self._drop_offers(lambda o: o.session_id == session_id)
+            self._logs.pop(session_id, None)
             gone = [d for d, p in self._devices.items() if p.session_id == session_id]
             for device in gone:
                 del self._devices[device]

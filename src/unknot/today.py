@@ -13,6 +13,7 @@ its exit status and HTTP status.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -319,16 +320,30 @@ def remote_of(journal: Journal, remotes: Remotes, device: str | None) -> Pairing
 
 
 def remote_tap(
-    journal: Journal, remotes: Remotes, pairing: Pairing, kind: str, step: int | None, state: State, now: datetime
+    journal: Journal,
+    remotes: Remotes,
+    pairing: Pairing,
+    kind: str,
+    step: int | None,
+    state: State,
+    now: datetime,
+    *,
+    playing: bool = True,
+    apply: Callable[[Event], None] | None = None,
 ) -> TapOutcome:
-    """Keep a tap of the remote (numbered, in the journal) made during ``step`` while the session is in ``state``,
-    and say which session event it applies (``unknot.remote.event_for``)."""
+    """A tap of the remote made during ``step`` while the session is in ``state``: the session event it applies
+    (``unknot.remote.event_for``; none before the giver has pressed Start, ``playing``: the routine's clock has not
+    started, there is no step to halt) is handed to ``apply`` first, so that a Stop has halted the step before the
+    giver's page hears of it; then the tap is numbered, published to the giver's page and kept in the journal."""
     from unknot.remote import event_for, kind_of
 
     button = kind_of(remotes.rules, kind)
+    event = event_for(button, state) if playing else None
+    if event is not None and apply is not None:
+        apply(event)
     tap = remotes.add(pairing.session_id, button.id, step, now)
     journal.add_tap(pairing.session_id, tap)
-    return TapOutcome(tap, button, event_for(button, state))
+    return TapOutcome(tap, button, event)
 
 
 def acknowledge_alarm(journal: Journal, remotes: Remotes, session_id: int, seq: int, now: datetime) -> RemoteTap:

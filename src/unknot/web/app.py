@@ -23,6 +23,7 @@ from unknot._version import __version__
 from unknot.content import load_catalog
 from unknot.errors import JournalBusyError, UnknotError
 from unknot.journal import open_journal
+from unknot.remote import Remotes
 from unknot.web.cache import PageCache
 from unknot.web.live import LiveSessions
 from unknot.web.security import Keys, SecurityMiddleware
@@ -76,18 +77,21 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.catalog = catalog
     app.state.templates = templates()
     app.state.page_cache = PageCache()
+    app.state.remotes = Remotes(catalog.remote)  # the receiver's phones paired with this run's sessions
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    from unknot.web import api, clearance_pages, pages, screen_flow
+    from unknot.web import api, clearance_pages, pages, remote, screen_flow
 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(screen_flow.router)
     app.include_router(clearance_pages.router)
+    app.include_router(remote.router)
+    app.include_router(remote.phone)
     app.add_exception_handler(UnknotError, _unknot_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)  # FastAPI's own 404, 405...: no {"detail"}
-    app.add_middleware(SecurityMiddleware, keys=config.keys, hosts=config.hosts)
+    app.add_middleware(SecurityMiddleware, keys=config.keys, hosts=config.hosts, remotes=app.state.remotes)
     return app
 
 

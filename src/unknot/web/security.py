@@ -13,6 +13,10 @@ A page on another site, another user of this machine or a DNS-rebinding attack c
   (``Origin`` and ``Sec-Fetch-Site``), and, when the browser's cookie is what vouches for it, must carry the
   page's CSRF token whatever its content type: the ``X-CSRF-Token`` header, or the ``csrf`` field of a body
   that is exactly a form (checked here, and again by the form's handler: ``check_form_csrf``);
+- the receiver's phone (issue 15) is let in by a pairing link (``/remote/join/CODE``, ``unknot.remote``): a one-time
+  code exchanged for a cookie of its own (``unknot_remote_PORT``) that opens the remote's routes (``/remote`` and
+  below) and the static files, nothing else: on every other route it is no cookie at all (403). Its changes carry
+  its pairing's own CSRF token, never the giver's;
 - a request body is at most ``BODY_LIMIT`` bytes (413);
 - every response carries a strict Content-Security-Policy (no inline script or style, nothing from elsewhere),
   the headers that keep it out of frames and its address out of other sites' logs, and, but for the static
@@ -33,7 +37,19 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BODY_LIMIT", "CSP", "TOKEN_LIFETIME", "Keys", "SecurityMiddleware", "check_form_csrf"]
+from unknot.errors import PairingError
+from unknot.remote import Remotes
+
+__all__ = [
+    "BODY_LIMIT",
+    "CSP",
+    "REMOTE_JOIN",
+    "TOKEN_LIFETIME",
+    "Keys",
+    "SecurityMiddleware",
+    "check_form_csrf",
+    "remote_path",
+]
 
 TOKEN_LIFETIME = 120.0  # seconds a launch link stays good, unspent
 BODY_LIMIT = 1_000_000  # bytes: no form or JSON request of ours comes near it (a 300 MB body took 1 GB of memory)
@@ -44,6 +60,7 @@ CSP = (
     "frame-ancestors 'none'"
 )
 PATH_SAFE = "/:@!$&'()*+,;=-._~"
+REMOTE_JOIN = "/remote/join/"  # + a pairing link's token or short code: the one route open without a cookie
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HEADERS = (
     (b"content-security-policy", CSP.encode()),
@@ -61,10 +78,13 @@ class Keys:
     launch tokens not yet spent, and the browser sessions they were exchanged for (kept in memory: a restart logs
     every browser out)."""
 
-    def __init__(self, key: str | None = None, *, cookie: str = "unknot_session") -> None:
+    def __init__(
+        self, key: str | None = None, *, cookie: str = "unknot_session", remote_cookie: str = "unknot_remote"
+    ) -> None:
         self.key = key or secrets.token_urlsafe(24)
         self.csrf = secrets.token_urlsafe(24)
         self.cookie = cookie
+        self.remote_cookie = remote_cookie  # the receiver's phone's (unknot.remote)
         self._tokens: dict[str, float] = {}  # token -> when it stops being good (monotonic)
         self._sessions: set[str] = set()
         self._lock = threading.Lock()
@@ -94,6 +114,11 @@ class Keys:
             return value in self._sessions
 
 
+def remote_path(path: str) -> bool:
+    """Whether ``path`` is one of the receiver's remote (``/remote`` and below), which only a paired phone opens."""
+    return path == "/remote" or path.startswith("/remote/")
+
+
 def check_form_csrf(keys: Keys, value: str | None) -> bool:
     """Whether a form's ``csrf`` field is this server's token."""
     return value is not None and hmac.compare_digest(value.encode(), keys.csrf.encode())
@@ -102,9 +127,10 @@ def check_form_csrf(keys: Keys, value: str | None) -> bool:
 class SecurityMiddleware:
     """The rules of the module docstring, as ASGI middleware around the whole app."""
 
-    def __init__(self, app: ASGIApp, *, keys: Keys, hosts: tuple[str, ...]) -> None:
+    def __init__(self, app: ASGIApp, *, keys: Keys, hosts: tuple[str, ...], remotes: Remotes | None = None) -> None:
         self.app = app
         self.keys = keys
+        self.remotes = remotes
         self.hosts = frozenset(h.lower() for h in hosts)
         self.origins = frozenset(f"http://{h}" for h in self.hosts)
 
@@ -120,6 +146,13 @@ class SecurityMiddleware:
         by_bearer = bearer.startswith("Bearer ") and _same(bearer[7:].strip(), self.keys.key)
         session = _cookie(headers.get("cookie", ""), self.keys.cookie)
         by_cookie = session is not None and self.keys.is_session(session)
+        path = scope["path"]
+        # The receiver's phone: its pairing's CSRF token when its cookie is good, on its own routes and the static
+        # files only; the pairing link itself needs no cookie (its handler spends it or refuses it).
+        remote_csrf = self._remote_csrf(headers) if remote_path(path) or path.startswith("/static/") else None
+        joining = path.startswith(REMOTE_JOIN) and len(path) > len(REMOTE_JOIN) and scope["method"] in ("GET", "HEAD")
+        if remote_path(path):  # only the phone's own credentials count here
+            by_bearer = by_cookie = False
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         token = next((v for k, v in query if k == "token"), None)
         if token is not None:
@@ -140,7 +173,7 @@ class SecurityMiddleware:
                 "`unknot serve` runs for a fresh one.",
             )
             return
-        if not (by_bearer or by_cookie):
+        if not (by_bearer or by_cookie or remote_csrf is not None or joining):
             await _plain(
                 send,
                 403,
@@ -158,7 +191,12 @@ class SecurityMiddleware:
             if (origin is not None and origin.lower() not in self.origins) or site not in (None, "same-origin", "none"):
                 await _plain(send, 403, "Refused: a request from another site cannot change anything here.")
                 return
-            if not by_bearer and not await self._csrf_given(scope, headers, body):
+            if remote_csrf is not None and not by_cookie and not by_bearer:
+                given = headers.get("x-csrf-token")
+                if given is None or not _same(given, remote_csrf):
+                    await _plain(send, 403, "Refused: the request has no valid CSRF token (X-CSRF-Token).")
+                    return
+            elif not by_bearer and not await self._csrf_given(scope, headers, body):
                 await _plain(send, 403, "Refused: the request has no valid CSRF token (X-CSRF-Token).")
                 return
         static = scope["path"].startswith("/static/")
@@ -174,6 +212,16 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def _remote_csrf(self, headers: Headers) -> str | None:
+        """The CSRF token of the phone's pairing, when the request carries a paired phone's cookie; else None."""
+        device = _cookie(headers.get("cookie", ""), self.keys.remote_cookie)
+        if self.remotes is None or device is None:
+            return None
+        try:
+            return self.remotes.pairing(device).csrf
+        except PairingError:
+            return None
 
     async def _csrf_given(self, scope: Scope, headers: Headers, body: bytes) -> bool:
         """The CSRF token in the header, or in the ``csrf`` field of a body that is exactly a form; any other

@@ -74,7 +74,7 @@ def run(
         ) from None
     sock.listen(128)
     chosen = sock.getsockname()[1]
-    keys = Keys(api_key(), cookie=f"unknot_session_{chosen}")
+    keys = Keys(api_key(), cookie=f"unknot_session_{chosen}", remote_cookie=f"unknot_remote_{chosen}")
     hosts = (f"{HOST}:{chosen}", f"localhost:{chosen}")
     config = WebConfig(
         db=db,
@@ -105,6 +105,7 @@ def run(
         access_log=False,
         lifespan="on",
         timeout_keep_alive=5,
+        timeout_graceful_shutdown=3,  # a page listening to the remote (Server-Sent Events) does not hold Ctrl-C up
         h11_max_incomplete_event_size=64 * 1024,  # a request head over 64 KB is refused
     )
     server = uvicorn.Server(server_config)

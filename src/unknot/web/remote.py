@@ -1,0 +1,249 @@
+"""The receiver's remote on the web (issue 15): the giver's side under ``/api/sessions/{id}/remote`` (``router``) and
+the phone's pages under ``/remote`` (``phone``).
+
+The giver's player offers a pairing (a QR code drawn here with segno, as SVG, a short code and a check code); the
+phone opens ``/remote/join/CODE``, which spends it for a cookie scoped to that session (``web/security.py`` lets
+that cookie reach ``/remote`` and the static files only). The phone posts each tap; the giver's page listens on
+Server-Sent Events, numbered by the taps' numbers, and replays from ``Last-Event-ID`` after a reconnect. What a tap
+does, and whether a pairing may be made, is decided in ``unknot.today``; this module parses, calls and renders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from pydantic import Field
+
+from unknot.errors import SessionStateError
+from unknot.model import RemoteTap
+from unknot.remote import KINDS, Pairing, Remotes
+from unknot.session import Event
+from unknot.today import acknowledge_alarm, join_remote, offer_pairing, remote_of, remote_tap
+from unknot.web.api import SessionId, Strict
+from unknot.web.context import catalog_of, journal_of, live_of
+from unknot.web.live import LiveSession
+
+__all__ = ["phone", "router"]
+
+router = APIRouter(prefix="/api/sessions/{session_id}/remote", tags=["remote"])
+phone = APIRouter(prefix="/remote", include_in_schema=False)
+
+POLL = 0.1  # seconds between looks for new taps in an open event stream
+HEARTBEAT = 5.0  # seconds: a comment line keeps the connection (and the giver page's "connected") alive
+STREAM_SECONDS = 60.0  # an event stream ends after this; the page reconnects at once and replays what it missed
+
+
+class OfferBody(Strict):
+    allow_another: bool = False  # a second device, although one is paired already
+
+
+class SeenBody(Strict):
+    seq: Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class TapBody(Strict):
+    kind: Annotated[str, Field(max_length=10)]
+
+
+def remotes_of(request: Request) -> Remotes:
+    """The pairings and taps of this server run."""
+    remotes: Remotes = request.app.state.remotes
+    return remotes
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def tap_json(request: Request, tap: RemoteTap) -> dict[str, Any]:
+    """A tap as the pages get it: its number, kind, words, whether it is an alarm, and whether it was acknowledged."""
+    kind = next(k for k in catalog_of(request).remote.kinds if k.id == tap.kind)
+    return {
+        "seq": tap.seq,
+        "kind": tap.kind,
+        "label": kind.label,
+        "spoken": kind.spoken,
+        "alarm": kind.alarm,
+        "step": tap.step,
+        "at": tap.at.isoformat(),
+        "acknowledged": tap.acknowledged_at is not None,
+    }
+
+
+# --- the giver's side -------------------------------------------------------------------------------------------
+
+
+@router.post("/pairing", summary="Offer a pairing to the receiver's phone: a QR code, a short code, a check code")
+def post_pairing(request: Request, session_id: SessionId, body: OfferBody | None = None) -> dict[str, Any]:
+    import segno
+
+    offer = offer_pairing(
+        journal_of(request), remotes_of(request), session_id, allow_another=bool(body and body.allow_another)
+    )
+    base = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    url = f"{base}/remote/join/{offer.token}"
+    svg = segno.make(url, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
+    return {
+        "url": url,
+        "short_code": f"{offer.short_code[:4]}-{offer.short_code[4:]}",
+        "short_url": f"{base}/remote/join/{offer.short_code}",
+        "check_code": offer.check_code,
+        "expires_in": round(offer.expires - time.monotonic()),
+        "qr": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+    }
+
+
+@router.get("", summary="The remote of a session: phones paired, alarms waiting, the last tap the page has shown")
+def get_remote(request: Request, session_id: SessionId) -> dict[str, Any]:
+    remotes = remotes_of(request)
+    paired = remotes.paired(session_id)
+    return {
+        "paired": len(paired),
+        "check_codes": sorted({p.check_code for p in paired}),
+        "alarms": [tap_json(request, t) for t in remotes.alarms(session_id)],
+        "taps": [tap_json(request, t) for t in remotes.taps(session_id)],
+        "seen": remotes.seen(session_id),
+    }
+
+
+@router.post("/seen", summary="The giver's page has shown the taps up to this number")
+def post_seen(request: Request, session_id: SessionId, body: SeenBody) -> dict[str, int]:
+    return {"seen": remotes_of(request).see(session_id, body.seq)}
+
+
+@router.post("/alarms/{seq}/acknowledge", summary="I've stopped: the giver acknowledges a Stop or an 'It hurts'")
+def post_acknowledge(request: Request, session_id: SessionId, seq: int) -> dict[str, Any]:
+    tap = acknowledge_alarm(journal_of(request), remotes_of(request), session_id, seq, _now())
+    return tap_json(request, tap)
+
+
+@router.get("/events", include_in_schema=False)
+async def get_events(request: Request, session_id: SessionId) -> StreamingResponse:
+    """Server-Sent Events: each tap as ``id: SEQ``, ``event: tap``; ``event: paired`` when a phone pairs. Replays
+    the taps after ``Last-Event-ID`` (or ``?last_event_id=``, for a page that reconnects by itself)."""
+    given = request.headers.get("last-event-id") or request.query_params.get("last_event_id") or "0"
+    last = int(given) if given.isdigit() and len(given) < 10 else 0
+    remotes = remotes_of(request)
+
+    async def stream() -> AsyncIterator[str]:
+        nonlocal last
+        yield "retry: 1000\n\n"
+        paired = -1
+        started = beat = time.monotonic()
+        while time.monotonic() - started < STREAM_SECONDS:
+            now_paired = len(remotes.paired(session_id))
+            if now_paired != paired:
+                paired = now_paired
+                codes = sorted({p.check_code for p in remotes.paired(session_id)})
+                yield f"event: paired\ndata: {json.dumps({'paired': paired, 'check_codes': codes})}\n\n"
+            for tap in remotes.taps(session_id, last):
+                last = tap.seq
+                yield f"id: {tap.seq}\nevent: tap\ndata: {json.dumps(tap_json(request, tap))}\n\n"
+            if time.monotonic() - beat > HEARTBEAT:
+                beat = time.monotonic()
+                yield ": still here\n\n"
+            if await request.is_disconnected():
+                return
+            await asyncio.sleep(POLL)
+
+    headers = {"x-accel-buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
+# --- the phone ----------------------------------------------------------------------------------------------------
+
+
+def pairing_of(request: Request) -> Pairing:
+    """The phone's pairing, from its cookie, while its session is under way (``PairingError``: 403)."""
+    cookie = request.app.state.config.keys.remote_cookie
+    return remote_of(journal_of(request), remotes_of(request), request.cookies.get(cookie))
+
+
+@phone.get("/join/{code}")
+def join(request: Request, code: str) -> Response:
+    """Spend a pairing link: the phone's cookie, and the remote without the code in its address."""
+    pairing = join_remote(journal_of(request), remotes_of(request), code[:100])
+    cookie = request.app.state.config.keys.remote_cookie
+    response = RedirectResponse("/remote", status_code=303)
+    response.set_cookie(cookie, pairing.device, httponly=True, samesite="strict", path="/")
+    return response
+
+
+@phone.get("", response_class=HTMLResponse)
+def remote_page(request: Request) -> Response:
+    pairing = pairing_of(request)
+    rules = catalog_of(request).remote
+    values = {
+        "request": request,
+        "csrf": pairing.csrf,
+        "check_code": pairing.check_code,
+        "kinds": list(rules.kinds),
+        "state": phone_state(request, pairing),
+    }
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(request, "remote.html", values)
+    return response
+
+
+@phone.get("/state")
+def get_state(request: Request) -> dict[str, Any]:
+    return phone_state(request, pairing_of(request))
+
+
+@phone.post("/taps")
+def post_tap(request: Request, body: TapBody) -> dict[str, Any]:
+    """A tap: kept, numbered, and applied to the session when it takes it (a Stop halts the step)."""
+    pairing = pairing_of(request)
+    lives = live_of(request)
+    live = lives.get(pairing.session_id)
+    with live.lock:
+        state, step = live.session.state, live.session.progress().index
+
+    def apply(event: Event) -> None:
+        try:
+            lives.apply(live, event, live.estimate())
+        except SessionStateError:  # the giver's page changed the state in between: the tap is kept all the same
+            pass
+
+    outcome = remote_tap(
+        journal_of(request), remotes_of(request), pairing, body.kind, step, state, _now(),
+        playing=live.started, apply=apply,
+    )  # fmt: skip
+    return {"seq": outcome.tap.seq, "kind": outcome.kind.id, "delivered": True}
+
+
+def phone_state(request: Request, pairing: Pairing) -> dict[str, Any]:
+    """What the phone shows: the step, the area, the time left, and which of its taps the giver's page has shown."""
+    from unknot.pressure import spoken_steps
+    from unknot.steps import step_title, where
+
+    remotes = remotes_of(request)
+    live: LiveSession = live_of(request).get(pairing.session_id)
+    catalog = catalog_of(request)
+    with live.lock:
+        progress = live.session.progress()
+        estimate = live.estimate()
+        over = live.session.over
+    steps = spoken_steps(live.routine, catalog)
+    step = steps[min(progress.index, len(steps) - 1)] if steps else None
+    running = estimate - live.clock.at
+    return {
+        "check_code": pairing.check_code,
+        "state": progress.state.value,
+        "started": live.started,
+        "over": over,
+        "step": progress.index + 1,
+        "steps": len(steps),
+        "name": step_title(catalog, step) if step else "",
+        "where": where(catalog, step) if step else "",
+        "remaining": max(0.0, progress.remaining - running),
+        "seen": remotes.seen(pairing.session_id),
+        "kinds": list(KINDS),
+    }
