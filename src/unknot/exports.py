@@ -2,7 +2,8 @@
 
 JSON: ``{"format": "unknot-journal", "version": 2, "entries": [...], "screens": [...], "clearances": [...],
 "sessions": [...]}``, times in UTC ISO 8601, ids left out (they belong to one database). The pain ratings a guided
-session asked for live inside their session (``pain_before`` / ``pain_after``), not in ``entries``. Version 1
+session asked for live inside their session (``pain_before`` / ``pain_after``), not in ``entries``; so do the taps of
+the receiver's remote (``taps``: kind, step, number, time, when an alarm was acknowledged). Version 1
 (before sessions) is still read.
 
 CSV columns: ``at`` (UTC ISO 8601), ``region``, ``score`` (0-10), ``quality`` (empty when not given), ``note``,

@@ -29,7 +29,8 @@ __all__ = ["KINDS", "Offer", "Pairing", "Remotes", "event_for", "kind_of"]
 
 #: The remote's buttons, in the order the phone shows them.
 KINDS = ("more", "less", "good", "stop", "hurts")
-#: The short code's letters: no 0/O, 1/I/L, so it can be read aloud and typed on a phone (Crockford's base 32).
+#: The short code's letters: no 0/O, 1/I/L or U, so it can be read aloud and typed on a phone (Crockford's base 32
+#: without 0 and 1).
 CODE_LETTERS = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 8  # 30^8 ≈ 6.6e11 codes, against at most a few hundred guesses in the 2 minutes one is good
 
