@@ -178,3 +178,19 @@ def test_the_alarms_are_stop_and_it_hurts() -> None:
 def test_an_unknown_button_is_refused_naming_the_buttons() -> None:
     with pytest.raises(RequestError, match="more, less, good, stop, hurts"):
         kind_of(RULES, "harder")
+
+
+def test_a_phone_not_heard_from_for_five_seconds_is_disconnected(remotes: Remotes, clock: Clock) -> None:
+    assert remotes.connected(7) is None  # no phone paired: nothing to lose
+    device = remotes.exchange(remotes.offer(7).token).device
+    assert remotes.connected(7) is True
+    clock.now += RULES.silence_seconds - 0.001
+    assert remotes.connected(7) is True
+    clock.now += 0.001
+    assert remotes.connected(7) is False
+    remotes.pairing(device)  # looked up on the giver's behalf: not the phone asking
+    assert remotes.connected(7) is False
+    remotes.pairing(device, heard=True)
+    assert remotes.connected(7) is True
+    remotes.revoke(7)
+    assert remotes.connected(7) is None

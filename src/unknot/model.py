@@ -626,6 +626,7 @@ class RemoteRules:
     design_choice: str
     token_seconds: int
     check_digits: int
+    silence_seconds: int  # a paired phone not heard from for this long is disconnected
     kinds: tuple[RemoteKind, ...]
     alarm_title: str
     alarm_advice: str

@@ -74,6 +74,7 @@ class Remotes:
         self.clock = clock
         self._offers: dict[str, Offer] = {}  # by token and by short code
         self._devices: dict[str, Pairing] = {}
+        self._heard: dict[str, float] = {}  # device -> when it last asked anything (monotonic)
         self._logs: dict[int, _Log] = {}
         self._lock = threading.Lock()
 
@@ -115,12 +116,16 @@ class Remotes:
                 )
             pairing = Pairing(offer.session_id, secrets.token_urlsafe(32), secrets.token_urlsafe(24), offer.check_code)
             self._devices[pairing.device] = pairing
+            self._heard[pairing.device] = self.clock()
             return pairing
 
-    def pairing(self, device: str | None) -> Pairing:
-        """The pairing of a device secret; ``PairingError`` when there is none (never paired, or revoked)."""
+    def pairing(self, device: str | None, *, heard: bool = False) -> Pairing:
+        """The pairing of a device secret; ``PairingError`` when there is none (never paired, or revoked).
+        ``heard``: the phone itself asked (it is connected now)."""
         with self._lock:
             found = self._devices.get(device or "")
+            if found is not None and heard:
+                self._heard[found.device] = self.clock()
         if found is None:
             raise PairingError("this phone is not paired with a session under way: scan the giver's code again")
         return found
@@ -139,7 +144,17 @@ class Remotes:
             gone = [d for d, p in self._devices.items() if p.session_id == session_id]
             for device in gone:
                 del self._devices[device]
+                self._heard.pop(device, None)
             return len(gone)
+
+    def connected(self, session_id: int) -> bool | None:
+        """Whether a phone paired with the session was heard from within ``silence_seconds`` (None: none paired).
+        The phone asks every second; a silent one has lost its link, and the giver is told to listen instead."""
+        with self._lock:
+            heard = [self._heard.get(d, 0.0) for d, p in self._devices.items() if p.session_id == session_id]
+        if not heard:
+            return None
+        return self.clock() - max(heard) < self.rules.silence_seconds
 
     def _drop_offers(self, which: Callable[[Offer], bool]) -> None:
         self._offers = {k: o for k, o in self._offers.items() if not which(o)}

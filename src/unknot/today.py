@@ -306,8 +306,9 @@ def join_remote(journal: Journal, remotes: Remotes, token: str) -> Pairing:
 
 def remote_of(journal: Journal, remotes: Remotes, device: str | None) -> Pairing:
     """The pairing of a phone's cookie, while its session is under way: a session that has ended (finished,
-    stopped, discarded, from any front end) revokes its pairings here. ``PairingError`` otherwise."""
-    pairing = remotes.pairing(device)
+    stopped, discarded, from any front end) revokes its pairings here. ``PairingError`` otherwise. The phone has
+    been heard from (``Remotes.connected``)."""
+    pairing = remotes.pairing(device, heard=True)
     try:
         _active_partner_session(journal, pairing.session_id)
     except PairingError:

@@ -272,6 +272,30 @@ def test_the_giver_hears_taps_numbered_and_missed_ones_are_replayed(
     assert client.get("/remote/state").json()["seen"] == 3
 
 
+def test_the_giver_hears_when_the_phone_goes_silent(server: Server) -> None:
+    """The phone asks every second; one silent for 5 seconds is "disconnected" on the giver's stream (a real wait of
+    5 seconds, for the server's own clock: no race)."""
+    session_id = partner_session(server)
+    with phone(server, offer(server, session_id)["url"]), server.client() as giver:
+        stream = f"/api/sessions/{session_id}/remote/events"
+        with giver.stream("GET", stream) as response:
+            seen: list[tuple[str, str]] = []
+            event: dict[str, str] = {}
+            for line in response.iter_lines():
+                if line.startswith(("event", "data")):
+                    name, _, value = line.partition(": ")
+                    event[name] = value
+                elif not line and event:
+                    seen.append((event.get("event", ""), event.get("data", "")))
+                    event = {}
+                    if seen[-1][0] == "link" and json.loads(seen[-1][1]) == {"connected": False}:
+                        break
+        links = [json.loads(data)["connected"] for name, data in seen if name == "link"]
+        assert links == [True, False]
+        assert giver.get(f"/api/sessions/{session_id}/remote").json()["connected"] is False
+        giver.request("DELETE", f"/api/sessions/{session_id}")
+
+
 def test_ending_the_session_unpairs_the_phone(server: Server) -> None:
     session_id = partner_session(server)
     with phone(server, offer(server, session_id)["url"]) as client:

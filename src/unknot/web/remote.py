@@ -110,6 +110,7 @@ def get_remote(request: Request, session_id: SessionId) -> dict[str, Any]:
         "alarms": [tap_json(request, t) for t in remotes.alarms(session_id)],
         "taps": [tap_json(request, t) for t in remotes.taps(session_id)],
         "seen": remotes.seen(session_id),
+        "connected": remotes.connected(session_id),
     }
 
 
@@ -126,7 +127,8 @@ def post_acknowledge(request: Request, session_id: SessionId, seq: int) -> dict[
 
 @router.get("/events", include_in_schema=False)
 async def get_events(request: Request, session_id: SessionId) -> StreamingResponse:
-    """Server-Sent Events: each tap as ``id: SEQ``, ``event: tap``; ``event: paired`` when a phone pairs. Replays
+    """Server-Sent Events: each tap as ``id: SEQ``, ``event: tap``; ``event: paired`` when a phone pairs;
+    ``event: link`` when the phone goes silent (``connected: false``) or is heard again. Replays
     the taps after ``Last-Event-ID`` (or ``?last_event_id=``, for a page that reconnects by itself)."""
     given = request.headers.get("last-event-id") or request.query_params.get("last_event_id") or "0"
     last = int(given) if given.isdigit() and len(given) < 10 else 0
@@ -136,8 +138,13 @@ async def get_events(request: Request, session_id: SessionId) -> StreamingRespon
         nonlocal last
         yield "retry: 1000\n\n"
         paired = -1
+        link: bool | None = None
         started = beat = time.monotonic()
         while time.monotonic() - started < STREAM_SECONDS:
+            connected = remotes.connected(session_id)
+            if connected is not None and connected != link:  # the phone went silent, or was heard again
+                link = connected
+                yield f"event: link\ndata: {json.dumps({'connected': connected})}\n\n"
             now_paired = len(remotes.paired(session_id))
             if now_paired != paired:
                 paired = now_paired

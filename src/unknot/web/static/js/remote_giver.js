@@ -122,6 +122,14 @@ function connect() {
     const data = JSON.parse(event.data);
     showPaired(data.paired, data.check_codes);
   });
+  source.addEventListener("link", (event) => {
+    if (JSON.parse(event.data).connected) {
+      showPaired(paired, pairedCodes);
+    } else {
+      status("Remote disconnected: say stop out loud.", true);
+      speak("The remote is disconnected. Ask the receiver to say stop out loud.");
+    }
+  });
   source.addEventListener("open", () => {
     if (paired > 0) showPaired(paired, pairedCodes);
   });
