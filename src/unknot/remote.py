@@ -200,7 +200,9 @@ class Remotes:
     def see(self, session_id: int, seq: int) -> int:
         """The giver's page has shown the taps up to ``seq``; the last one seen."""
         with self._lock:
-            log = self._logs.setdefault(session_id, _Log())
+            log = self._logs.get(session_id)
+            if log is None:
+                return 0
             log.seen = max(log.seen, min(seq, len(log.taps)))
             return log.seen
 

@@ -57,6 +57,7 @@ __all__ = [
     "keep_interview",
     "offer_pairing",
     "policy_to_json",
+    "remote_log",
     "remote_of",
     "remote_tap",
     "resume_check",
@@ -314,10 +315,19 @@ def remote_of(journal: Journal, remotes: Remotes, device: str | None) -> Pairing
     except PairingError:
         remotes.revoke(pairing.session_id)
         raise
-    if not remotes.known(pairing.session_id):
-        record = journal.session(pairing.session_id)
-        remotes.load(pairing.session_id, record.taps if record else ())
+    remote_log(journal, remotes, pairing.session_id)
     return pairing
+
+
+def remote_log(journal: Journal, remotes: Remotes, session_id: int) -> list[RemoteTap]:
+    """The session's taps, taken up from the journal the first time this server run is asked (after a restart the
+    numbering goes on, and an alarm not yet acknowledged is still one)."""
+    if not remotes.known(session_id):
+        record = journal.session(session_id)
+        if record is None:
+            return []
+        remotes.load(session_id, record.taps)
+    return remotes.taps(session_id)
 
 
 def remote_tap(
@@ -350,9 +360,7 @@ def remote_tap(
 def acknowledge_alarm(journal: Journal, remotes: Remotes, session_id: int, seq: int, now: datetime) -> RemoteTap:
     """The giver has stopped after alarm ``seq`` (a Stop or "It hurts"): kept in the journal (the first time stays).
     ``RequestError`` when that tap is no alarm."""
-    if not remotes.known(session_id):
-        record = journal.session(session_id)
-        remotes.load(session_id, record.taps if record else ())
+    remote_log(journal, remotes, session_id)
     tap = remotes.acknowledge(session_id, seq, now)
     journal.acknowledge_tap(session_id, seq, tap.acknowledged_at or now)
     return tap

@@ -124,3 +124,40 @@ def test_the_receiver_pairs_by_the_qr_code_taps_less_then_stop_and_the_giver_mus
         assert [(t.seq, t.kind) for t in record.taps] == [(1, "less"), (2, "stop"), (3, "good")]
         assert record.taps[1].acknowledged_at is not None
         assert any(e.kind == "pause" for e in record.events)  # the halt is in the session's own record
+
+
+def test_the_remote_and_the_alarm_pass_axe_with_buttons_big_enough_face_down(browser: Any, server: Server) -> None:
+    """axe-core at WCAG 2.2 AA on the phone's page, the giver's pairing panel and the alarm; every target at least
+    44 px (the player's 64), and the phone's buttons far bigger: a receiver face down finds them at arm's length."""
+    from tests.web.test_accessibility import _axe, _targets
+
+    with server.client() as api:
+        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
+        session_id = api.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}}).json()["id"]
+        offered = api.post(f"/api/sessions/{session_id}/remote/pairing", json={}).json()
+    giver_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        phone = phone_context.new_page()
+        phone.set_default_timeout(20_000)
+        phone.goto(offered["url"])
+        phone.get_by_text("Waiting for the giver to start").wait_for()
+        assert _axe(phone) == [] and _targets(phone) == []
+        for button in phone.locator(".remote-button").all():
+            box = button.bounding_box()
+            assert box is not None and box["height"] >= 100 and box["width"] >= 150, button.inner_text()
+
+        giver = giver_context.new_page()
+        giver.set_default_timeout(20_000)
+        giver.goto(server.link)
+        giver.goto(f"{server.base}/player/{session_id}")
+        giver.get_by_text(f"it shows check code {offered['check_code']}").wait_for()
+        giver.get_by_role("button", name="Pair another device").wait_for()
+        assert _axe(giver) == [] and _targets(giver) == []
+        phone.get_by_role("button", name="It hurts").click()
+        giver.get_by_role("alertdialog").wait_for()
+        assert _axe(giver) == []
+        assert giver.evaluate("document.activeElement.id") == "remote-ack"  # the one thing to do is focused
+    finally:
+        phone_context.close()
+        giver_context.close()

@@ -20,12 +20,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from pydantic import Field
+from starlette.concurrency import run_in_threadpool
 
 from unknot.errors import SessionStateError
 from unknot.model import RemoteTap
 from unknot.remote import KINDS, Pairing, Remotes
 from unknot.session import Event
-from unknot.today import acknowledge_alarm, join_remote, offer_pairing, remote_of, remote_tap
+from unknot.today import acknowledge_alarm, join_remote, offer_pairing, remote_log, remote_of, remote_tap
 from unknot.web.api import SessionId, Strict
 from unknot.web.context import catalog_of, journal_of, live_of
 from unknot.web.live import LiveSession
@@ -103,12 +104,13 @@ def post_pairing(request: Request, session_id: SessionId, body: OfferBody | None
 @router.get("", summary="The remote of a session: phones paired, alarms waiting, the last tap the page has shown")
 def get_remote(request: Request, session_id: SessionId) -> dict[str, Any]:
     remotes = remotes_of(request)
+    taps = remote_log(journal_of(request), remotes, session_id)
     paired = remotes.paired(session_id)
     return {
         "paired": len(paired),
         "check_codes": sorted({p.check_code for p in paired}),
         "alarms": [tap_json(request, t) for t in remotes.alarms(session_id)],
-        "taps": [tap_json(request, t) for t in remotes.taps(session_id)],
+        "taps": [tap_json(request, t) for t in taps],
         "seen": remotes.seen(session_id),
         "connected": remotes.connected(session_id),
     }
@@ -133,6 +135,8 @@ async def get_events(request: Request, session_id: SessionId) -> StreamingRespon
     given = request.headers.get("last-event-id") or request.query_params.get("last_event_id") or "0"
     last = int(given) if given.isdigit() and len(given) < 10 else 0
     remotes = remotes_of(request)
+    # Taken up from the journal after a restart; the journal's calls block, so not on the event loop's thread.
+    await run_in_threadpool(remote_log, journal_of(request), remotes, session_id)
 
     async def stream() -> AsyncIterator[str]:
         nonlocal last
