@@ -87,6 +87,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(screen_flow.router)
     app.include_router(clearance_pages.router)
     app.include_router(remote.router)
+    app.state.bell = remote.Bell()  # wakes the giver's event stream when its receiver taps
     app.include_router(remote.phone)
     app.add_exception_handler(UnknotError, _unknot_error)
     app.add_exception_handler(RequestValidationError, _invalid)
