@@ -87,6 +87,20 @@ def test_no_link_a_bad_link_and_no_cookie_are_refused(server: Server) -> None:
         assert stranger.get("/remote/state").status_code == 403
 
 
+def test_a_foreign_host_and_the_givers_own_credentials_open_nothing_of_the_remote(
+    server: Server, paired: tuple[int, httpx.Client, dict[str, Any]]
+) -> None:
+    session_id, client, _offered = paired
+    rebinding = {"host": "evil.example"}
+    assert client.get("/remote/state", headers=rebinding).status_code == 400
+    fresh = offer(server, session_id, allow_another=True)
+    with httpx.Client(base_url=server.base) as stranger:
+        assert stranger.get(fresh["url"], headers=rebinding).status_code == 400
+    with server.client() as giver:  # the key is the giver's, not a phone's
+        assert giver.get("/remote/state").status_code == 403
+        assert giver.post("/remote/taps", json={"kind": "stop"}).status_code == 403
+
+
 def test_a_spent_link_and_its_short_code_are_refused(server: Server) -> None:
     session_id = partner_session(server)
     offered = offer(server, session_id)
