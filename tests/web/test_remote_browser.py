@@ -97,6 +97,11 @@ def test_the_receiver_pairs_by_the_qr_code_taps_less_then_stop_and_the_giver_mus
         giver.get_by_role("button", name="Resume").wait_for()  # the giver's player shows it halted too
         phone.get_by_text("Stop: seen").wait_for()
         assert alarm.is_visible()  # nothing but the giver's acknowledgement takes it away
+        giver.reload()  # not even a reload
+        giver.get_by_role("alertdialog").wait_for()
+        assert "The receiver tapped: Stop" in alarm.inner_text()
+        assert giver.locator("#remote-feed li").count() == 2  # what came before, shown again, not said again:
+        assert [s["text"] for s in spoken()].count("Stop, please. Hands off.") == 1
 
         giver.get_by_role("button", name="I've stopped").click()
         alarm.wait_for(state="hidden")
