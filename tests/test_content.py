@@ -382,7 +382,7 @@ def test_the_remote_follows_the_stop_rules_and_says_its_own_choices() -> None:
     assert hurts.alarm and hurts.event == "it_hurts" and hurts.sources == ("MAYO", "THB", "CAMB")
     stop = next(k for k in rules.kinds if k.id == "stop")
     assert stop.alarm and stop.event == "pause" and "DESIGN" in stop.sources
-    assert (rules.token_seconds, rules.check_digits, rules.silence_seconds) == (120, 4, 5)
+    assert (rules.token_seconds, rules.check_digits, rules.silence_seconds, rules.rate_minutes) == (120, 4, 5, 30)
     assert "DESIGN" in rules.sources and "Our choices" in rules.design_choice
     advice = rules.alarm_advice.lower()
     for sign in ("sharp, shooting or electric", "tingling", "numbness", "dizziness", "spreading"):

@@ -627,6 +627,7 @@ class RemoteRules:
     token_seconds: int
     check_digits: int
     silence_seconds: int  # a paired phone not heard from for this long is disconnected
+    rate_minutes: int  # how long after the routine the receiver may rate their pain on the phone
     kinds: tuple[RemoteKind, ...]
     alarm_title: str
     alarm_advice: str

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from unknot.errors import PairingError, PlanError, PolicyError
+from unknot.errors import PairingError, PlanError, PolicyError, RequestError
 from unknot.insights import Advice
 from unknot.interview import ScreenInterview
 from unknot.journal import Journal
@@ -57,8 +57,10 @@ __all__ = [
     "keep_interview",
     "offer_pairing",
     "policy_to_json",
+    "rate_after_remote",
     "remote_log",
     "remote_of",
+    "remote_rating",
     "remote_tap",
     "resume_check",
     "start_interview",
@@ -306,17 +308,59 @@ def join_remote(journal: Journal, remotes: Remotes, token: str) -> Pairing:
 
 
 def remote_of(journal: Journal, remotes: Remotes, device: str | None) -> Pairing:
-    """The pairing of a phone's cookie, while its session is under way: a session that has ended (finished,
-    stopped, discarded, from any front end) revokes its pairings here. ``PairingError`` otherwise. The phone has
-    been heard from (``Remotes.connected``)."""
+    """The pairing of a phone's cookie, while its session is under way. ``PairingError`` otherwise: a session that
+    has ended (from any front end) unpairs its phones here, once its pain after is rated (until then the phone may
+    still rate it: ``remote_rating``). The phone has been heard from (``Remotes.connected``)."""
     pairing = remotes.pairing(device, heard=True)
     try:
         _active_partner_session(journal, pairing.session_id)
     except PairingError:
-        remotes.revoke(pairing.session_id)
+        record = journal.session(pairing.session_id)
+        if record is None or record.pain_after or record.mode is not Mode.PARTNER:
+            remotes.revoke(pairing.session_id)
         raise
     remote_log(journal, remotes, pairing.session_id)
     return pairing
+
+
+def remote_rating(
+    journal: Journal, remotes: Remotes, device: str | None, now: datetime
+) -> tuple[Pairing, SessionRecord, list[str]]:
+    """After the routine: the phone's pairing, its session, and the areas the receiver rates (those rated before
+    that were worked, else every area worked), while the pain after is not rated yet and the routine ended less
+    than ``rate_minutes`` ago. ``PairingError`` otherwise (and the phone is unpaired)."""
+    pairing = remotes.pairing(device, heard=True)
+    record = journal.session(pairing.session_id)
+    if record is None or record.status is SessionStatus.ACTIVE:
+        raise PairingError("the session is still under way: the pain after is rated when it has ended")
+    window = timedelta(minutes=remotes.rules.rate_minutes)
+    ended = record.ended_at or record.started_at
+    if record.pain_after or now - ended > window:
+        remotes.revoke(pairing.session_id)
+        raise PairingError("this session has ended and its pain after is rated (or its time to rate it is over)")
+    worked = record.worked()
+    rated = [r for r in record.pain_before if r in worked] or sorted(worked)
+    return pairing, record, rated
+
+
+def rate_after_remote(
+    journal: Journal, catalog: Catalog, remotes: Remotes, device: str | None, scores: dict[str, int], now: datetime
+) -> SessionRecord:
+    """The receiver rates their pain after the routine on the phone: checked as ``unknot log`` checks a rating,
+    only the areas asked, kept as the session's pain after (the first ratings stay, whoever gave them: the giver's
+    after page may come second), and the phone is unpaired."""
+    from unknot.pain import make_entry
+
+    pairing, record, rated = remote_rating(journal, remotes, device, now)
+    for region, score in scores.items():
+        make_entry(catalog, region, score)
+        if region not in rated:
+            raise RequestError(f"{region!r} was not worked in this session; rate one of: {', '.join(rated)}")
+    if not scores:
+        raise RequestError(f"rate at least one area: {', '.join(rated)}")
+    journal.finish_session(pairing.session_id, record.status, record.ended_at or now, dict(scores))
+    remotes.revoke(pairing.session_id)
+    return journal.session(pairing.session_id) or record
 
 
 def remote_log(journal: Journal, remotes: Remotes, session_id: int) -> list[RemoteTap]:

@@ -310,6 +310,32 @@ def test_the_giver_hears_when_the_phone_goes_silent(server: Server) -> None:
         giver.request("DELETE", f"/api/sessions/{session_id}")
 
 
+def test_after_the_routine_the_receiver_rates_their_pain_on_the_phone_once(server: Server) -> None:
+    session_id = partner_session(server)
+    with server.client() as giver:
+        with phone(server, offer(server, session_id)["url"]) as client:
+            giver.post(f"/api/sessions/{session_id}/events", json={"event": "tick", "at": 0}).raise_for_status()
+            assert client.get("/remote/state").json()["over"] is False
+            assert client.post("/remote/pain", json={"pain_after": {"rhomboid_left": 2}}).status_code == 403
+            ended = giver.post(f"/api/sessions/{session_id}/events", json={"event": "tick", "at": 5000})
+            assert ended.json()["state"] == "finished"  # the whole routine played
+            state = client.get("/remote/state").json()
+            assert state["over"] is True and state["rate"]
+            area = state["rate"][0]["region"]
+            assert client.post("/remote/taps", json={"kind": "stop"}).status_code == 403  # no more taps
+            wrong = client.post("/remote/pain", json={"pain_after": {"lower_back": 2}})
+            assert wrong.status_code == 400
+            saved = client.post("/remote/pain", json={"pain_after": {area: 3}})
+            assert saved.json() == {"saved": True, "pain_after": {area: 3}}
+            assert client.get("/remote/state").status_code == 403  # rated: unpaired
+            assert client.post("/remote/pain", json={"pain_after": {area: 5}}).status_code == 403
+        # The giver's after page comes second: the receiver's own rating stays.
+        giver.post(f"/api/sessions/{session_id}/finish", json={"pain_after": {area: 7}}).raise_for_status()
+    with opened_journal(server.db) as journal:
+        record = journal.session(session_id)
+        assert record is not None and record.pain_after == {area: 3}
+
+
 def test_ending_the_session_unpairs_the_phone(server: Server) -> None:
     session_id = partner_session(server)
     with phone(server, offer(server, session_id)["url"]) as client:

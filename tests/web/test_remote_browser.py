@@ -166,3 +166,35 @@ def test_the_remote_and_the_alarm_pass_axe_with_buttons_big_enough_face_down(bro
     finally:
         phone_context.close()
         giver_context.close()
+
+
+def test_after_the_routine_the_phone_asks_the_pain_after_and_keeps_it(browser: Any, server: Server) -> None:
+    from tests.web.test_accessibility import _axe, _targets
+
+    with server.client() as api:
+        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
+        made = api.post(
+            "/api/sessions",
+            json={"plan": {"mode": "partner", "minutes": 10}, "pain_before": {"upper_trapezius_left": 6}},
+        )
+        session_id = made.json()["id"]
+        offered = api.post(f"/api/sessions/{session_id}/remote/pairing", json={}).json()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        phone = context.new_page()
+        phone.set_default_timeout(20_000)
+        phone.goto(offered["url"])
+        with server.client() as api:  # the giver plays the whole routine
+            api.post(f"/api/sessions/{session_id}/events", json={"event": "tick", "at": 0}).raise_for_status()
+            api.post(f"/api/sessions/{session_id}/events", json={"event": "tick", "at": 5000}).raise_for_status()
+        phone.get_by_role("heading", name="How much does it hurt now?").wait_for()
+        assert phone.locator(".remote-buttons").is_hidden()
+        assert _axe(phone) == [] and _targets(phone) == []
+        phone.get_by_role("button", name="Upper trapezius, left: 3", exact=True).click()
+        phone.get_by_role("button", name="Save").click()
+        phone.get_by_text("Saved. Thank you").wait_for()
+    finally:
+        context.close()
+    with opened_journal(server.db) as journal:
+        record = journal.session(session_id)
+        assert record is not None and record.pain_after == {"upper_trapezius_left": 3}

@@ -608,6 +608,8 @@ def _remote_rules(directory: Path, source_keys: set[str]) -> RemoteRules:
         raise ContentError(f"{name}, field 'token_seconds': between 30 and 600 seconds (about 2 minutes)")
     if not 2 <= rules.silence_seconds <= 30:
         raise ContentError(f"{name}, field 'silence_seconds': from 2 to 30 seconds (the phone asks every second)")
+    if not 5 <= rules.rate_minutes <= 120:
+        raise ContentError(f"{name}, field 'rate_minutes': from 5 to 120 minutes")
     if not 4 <= rules.check_digits <= 6:
         raise ContentError(f"{name}, field 'check_digits': from 4 to 6 digits")
     if tuple(k.id for k in rules.kinds) != _REMOTE_KINDS:

@@ -24,12 +24,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from unknot.errors import SessionStateError
+from unknot.errors import PairingError, SessionStateError
 from unknot.model import RemoteTap
 from unknot.remote import KINDS, Pairing, Remotes
 from unknot.session import Event
-from unknot.today import acknowledge_alarm, join_remote, offer_pairing, remote_log, remote_of, remote_tap
-from unknot.web.api import SessionId, Strict
+from unknot.today import (
+    acknowledge_alarm,
+    join_remote,
+    offer_pairing,
+    rate_after_remote,
+    remote_log,
+    remote_of,
+    remote_rating,
+    remote_tap,
+)
+from unknot.web.api import RegionId, Score, SessionId, Strict
 from unknot.web.context import catalog_of, journal_of, live_of
 from unknot.web.live import LiveSession
 
@@ -90,6 +99,10 @@ class SeenBody(Strict):
 
 class TapBody(Strict):
     kind: Annotated[str, Field(max_length=10)]
+
+
+class PainBody(Strict):
+    pain_after: dict[RegionId, Score] = Field(max_length=12)
 
 
 def remotes_of(request: Request) -> Remotes:
@@ -234,14 +247,18 @@ def join(request: Request, code: str) -> Response:
 
 @phone.get("", response_class=HTMLResponse)
 def remote_page(request: Request) -> Response:
-    pairing = pairing_of(request)
-    rules = catalog_of(request).remote
+    try:
+        pairing = pairing_of(request)
+        state = phone_state(request, pairing)
+    except PairingError:  # the routine has ended: the page asks the pain after, if it may
+        state = rating_state(request)
+        pairing = remotes_of(request).pairing(request.cookies.get(request.app.state.config.keys.remote_cookie))
     values = {
         "request": request,
         "csrf": pairing.csrf,
         "check_code": pairing.check_code,
-        "kinds": list(rules.kinds),
-        "state": phone_state(request, pairing),
+        "kinds": list(catalog_of(request).remote.kinds),
+        "state": state,
     }
     response: HTMLResponse = request.app.state.templates.TemplateResponse(request, "remote.html", values)
     return response
@@ -249,7 +266,38 @@ def remote_page(request: Request) -> Response:
 
 @phone.get("/state")
 def get_state(request: Request) -> dict[str, Any]:
-    return phone_state(request, pairing_of(request))
+    """Where the session is; once it has ended, the areas the receiver may rate (or 403 when there is none)."""
+    try:
+        return phone_state(request, pairing_of(request))
+    except PairingError:
+        return rating_state(request)
+
+
+def rating_state(request: Request) -> dict[str, Any]:
+    """After the routine: the areas to rate on the phone (``PairingError`` when the phone may not rate)."""
+    cookie = request.app.state.config.keys.remote_cookie
+    catalog = catalog_of(request)
+    pairing, _record, rated = remote_rating(
+        journal_of(request), remotes_of(request), request.cookies.get(cookie), _now()
+    )
+    return {
+        "check_code": pairing.check_code,
+        "over": True,
+        "started": True,
+        "rate": [{"region": r, "name": found.name if (found := catalog.region(r)) else r} for r in rated],
+        "seen": remotes_of(request).seen(pairing.session_id),
+    }
+
+
+@phone.post("/pain")
+def post_pain(request: Request, body: PainBody) -> dict[str, Any]:
+    """The receiver's pain after the routine, rated on the phone; then the phone is unpaired."""
+    cookie = request.app.state.config.keys.remote_cookie
+    record = rate_after_remote(
+        journal_of(request), catalog_of(request), remotes_of(request), request.cookies.get(cookie),
+        dict(body.pain_after), _now(),
+    )  # fmt: skip
+    return {"saved": True, "pain_after": record.pain_after}
 
 
 @phone.post("/taps")

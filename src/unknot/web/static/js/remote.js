@@ -16,11 +16,61 @@ function clock(seconds) {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
+const scores = {}; // region -> the score chosen for the pain after
+let rated = false;
+
+function showRating() {
+  // After the routine: one row of 0-10 per area, then Save (the server checks the areas and the scores).
+  if (!state.rate || rated || !$("rate").hidden) return;
+  for (const area of state.rate) {
+    const group = document.createElement("fieldset");
+    group.className = "rate-area";
+    const legend = document.createElement("legend");
+    legend.textContent = area.name;
+    group.append(legend);
+    for (let score = 0; score <= 10; score += 1) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button rate-score";
+      button.textContent = String(score);
+      button.setAttribute("aria-pressed", "false");
+      button.setAttribute("aria-label", `${area.name}: ${score}`);
+      button.addEventListener("click", () => {
+        scores[area.region] = score;
+        for (const other of group.querySelectorAll(".rate-score")) {
+          other.setAttribute("aria-pressed", String(other === button));
+        }
+      });
+      group.append(button);
+    }
+    $("rate-areas").append(group);
+  }
+  $("rate").hidden = false;
+}
+
+$("rate-save").addEventListener("click", async () => {
+  const response = await fetch("/remote/pain", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-csrf-token": csrf },
+    body: JSON.stringify({ pain_after: scores }),
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (response.ok) {
+    rated = true;
+    $("rate").hidden = true;
+    $("sent").textContent = "Saved. Thank you: this phone is no longer paired.";
+  } else {
+    $("sent").textContent = answer.error ? answer.error.message : `The computer answered ${response.status}.`;
+  }
+});
+
 function render() {
   if (state.over) {
     $("step").textContent = "The session has ended.";
     $("where").textContent = "";
     $("left").textContent = "";
+    document.querySelector(".remote-buttons").hidden = true;
+    showRating();
   } else if (!state.started) {
     $("step").textContent = "Waiting for the giver to start";
     $("where").textContent = state.where;
@@ -62,7 +112,7 @@ async function poll() {
   try {
     const response = await fetch("/remote/state", { headers: { accept: "application/json" } });
     if (response.status === 403) {
-      state = { ...state, over: true };
+      state = { ...state, over: true, rate: null };
       render();
       return;
     }
