@@ -63,8 +63,10 @@ class Server:
         return httpx.Client(base_url=self.base, headers=headers, timeout=30, **kwargs)
 
 
-def start_server(home: Path, *, scale: float = 1.0, extra: dict[str, str] | None = None) -> Server:
-    """Start ``unknot serve`` with its own config and data directories under ``home``."""
+def start_server(
+    home: Path, *, scale: float = 1.0, extra: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> Server:
+    """Start ``unknot serve`` with its own config and data directories under ``home`` (and ``args`` given to it)."""
     db = f"sqlite:///{home / 'journal.db'}"
     key = secrets.token_urlsafe(24)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "UNKNOT_"))}
@@ -77,7 +79,7 @@ def start_server(home: Path, *, scale: float = 1.0, extra: dict[str, str] | None
         **(extra or {}),
     )
     process = subprocess.Popen(
-        [str(UNKNOT), "serve", "--no-browser", "--db", db],
+        [str(UNKNOT), "serve", "--no-browser", "--db", db, *args],
         stdin=subprocess.PIPE,  # Enter asks for a fresh launch link
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

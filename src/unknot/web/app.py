@@ -45,6 +45,7 @@ class WebConfig:
     hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
     time_scale: float = 1.0
     emergency_number: str | None = None  # --emergency-number; else the settings, the locale, the default
+    lan: str | None = None  # --lan: the home network's listener, "address:port" (phones paired by a code only)
 
 
 def create_app(config: WebConfig) -> FastAPI:
@@ -92,7 +93,9 @@ def create_app(config: WebConfig) -> FastAPI:
     app.add_exception_handler(UnknotError, _unknot_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)  # FastAPI's own 404, 405...: no {"detail"}
-    app.add_middleware(SecurityMiddleware, keys=config.keys, hosts=config.hosts, remotes=app.state.remotes)
+    app.add_middleware(
+        SecurityMiddleware, keys=config.keys, hosts=config.hosts, remotes=app.state.remotes, lan=config.lan
+    )
     return app
 
 

@@ -140,7 +140,7 @@ def post_pairing(request: Request, session_id: SessionId, body: OfferBody | None
     offer = offer_pairing(
         journal_of(request), remotes_of(request), session_id, allow_another=bool(body and body.allow_another)
     )
-    base = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    base = phone_base(request)
     url = f"{base}/remote/join/{offer.token}"
     qr = segno.make(url, error="m").svg_data_uri(scale=6, border=4, dark="#000", light="#fff")
     return {
@@ -151,6 +151,13 @@ def post_pairing(request: Request, session_id: SessionId, body: OfferBody | None
         "expires_in": round(offer.expires - time.monotonic()),
         "qr": qr,  # an SVG as a data: address (the page's policy allows images from data:, and nothing else)
     }
+
+
+def phone_base(request: Request) -> str:
+    """Where the phone opens a pairing link: the home network's listener with ``--lan``, else this page's own
+    address (a second browser on the same machine)."""
+    lan: str | None = request.app.state.config.lan
+    return f"http://{lan}" if lan else f"{request.url.scheme}://{request.headers.get('host', '')}"
 
 
 @router.get("", summary="The remote of a session: phones paired, alarms waiting, the last tap the page has shown")

@@ -17,6 +17,11 @@ A page on another site, another user of this machine or a DNS-rebinding attack c
   code exchanged for a cookie of its own (``unknot_remote_PORT``) that opens the remote's routes (``/remote`` and
   below) and the static files, nothing else: on every other route it is no cookie at all (403). Its changes carry
   its pairing's own CSRF token, never the giver's;
+- with ``unknot serve --lan`` a second listener answers on the home network (issue 15). What comes through it is
+  told apart by the socket (the ASGI scope's ``server`` address), never by a header: there, ``Host`` and ``Origin``
+  must be that listener's address, only the routes a pairing code leads to answer (``lan_path``: the remote, the
+  phone's player, the pairing link and the static files; anything else is 404), and neither the bearer key, the
+  browser's session cookie nor a launch link counts: only a phone's pairing;
 - a request body is at most ``BODY_LIMIT`` bytes (413);
 - every response carries a strict Content-Security-Policy (no inline script or style, nothing from elsewhere),
   the headers that keep it out of frames and its address out of other sites' logs, and, but for the static
@@ -48,6 +53,7 @@ __all__ = [
     "Keys",
     "SecurityMiddleware",
     "check_form_csrf",
+    "lan_path",
     "remote_path",
 ]
 
@@ -119,6 +125,12 @@ def remote_path(path: str) -> bool:
     return path == "/remote" or path.startswith("/remote/")
 
 
+def lan_path(path: str) -> bool:
+    """Whether ``path`` answers on the home network's listener: the phone's routes (the pairing link, the remote,
+    the phone's player) and the static files they need."""
+    return remote_path(path) or path.startswith("/static/")
+
+
 def check_form_csrf(keys: Keys, value: str | None) -> bool:
     """Whether a form's ``csrf`` field is this server's token."""
     return value is not None and hmac.compare_digest(value.encode(), keys.csrf.encode())
@@ -127,26 +139,51 @@ def check_form_csrf(keys: Keys, value: str | None) -> bool:
 class SecurityMiddleware:
     """The rules of the module docstring, as ASGI middleware around the whole app."""
 
-    def __init__(self, app: ASGIApp, *, keys: Keys, hosts: tuple[str, ...], remotes: Remotes | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        keys: Keys,
+        hosts: tuple[str, ...],
+        remotes: Remotes | None = None,
+        lan: str | None = None,
+    ) -> None:
         self.app = app
         self.keys = keys
         self.remotes = remotes
         self.hosts = frozenset(h.lower() for h in hosts)
         self.origins = frozenset(f"http://{h}" for h in self.hosts)
+        # The home network's listener ("address:port"), its Host and Origin: for the phones' routes only.
+        self.lan = (lan.rsplit(":", 1)[0], int(lan.rsplit(":", 1)[1])) if lan else None
+        self.lan_hosts = frozenset({lan.lower()} if lan else ())
+        self.lan_origins = frozenset(f"http://{h}" for h in self.lan_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        if headers.get("host", "").lower() not in self.hosts:
+        server = scope.get("server")
+        from_lan = self.lan is not None and server is not None and (server[0], server[1]) == self.lan
+        hosts, origins = (self.lan_hosts, self.lan_origins) if from_lan else (self.hosts, self.origins)
+        if headers.get("host", "").lower() not in hosts:
             await _plain(send, 400, "Bad Host header: unknot answers only at the address it printed.")
+            return
+        path = scope["path"]
+        if from_lan and not lan_path(path):
+            await _plain(
+                send,
+                404,
+                "Not found: on the home network unknot opens only what a pairing code leads to (the remote, the "
+                "phone's player).",
+            )
             return
         bearer = headers.get("authorization", "")
         by_bearer = bearer.startswith("Bearer ") and _same(bearer[7:].strip(), self.keys.key)
         session = _cookie(headers.get("cookie", ""), self.keys.cookie)
         by_cookie = session is not None and self.keys.is_session(session)
-        path = scope["path"]
+        if from_lan:  # the key and the browser's session are this machine's: only a phone's pairing counts here
+            by_bearer = by_cookie = False
         # The receiver's phone: its pairing's CSRF token when its cookie is good, on its own routes and the static
         # files only; the pairing link itself needs no cookie (its handler spends it or refuses it).
         remote_csrf = self._remote_csrf(headers) if remote_path(path) or path.startswith("/static/") else None
@@ -155,7 +192,7 @@ class SecurityMiddleware:
             by_bearer = by_cookie = False
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         token = next((v for k, v in query if k == "token"), None)
-        if token is not None:
+        if token is not None and not from_lan:  # a launch link is never spent from the home network
             # Only ever a path on this server: "//evil.example" would be another host to the browser.
             rest = urlencode([(k, v) for k, v in query if k != "token"])
             location = "/" + quote(scope["path"].lstrip("/\\"), safe=PATH_SAFE) + (f"?{rest}" if rest else "")
@@ -188,7 +225,7 @@ class SecurityMiddleware:
         if scope["method"] not in SAFE_METHODS:
             origin = headers.get("origin")
             site = headers.get("sec-fetch-site")
-            if (origin is not None and origin.lower() not in self.origins) or site not in (None, "same-origin", "none"):
+            if (origin is not None and origin.lower() not in origins) or site not in (None, "same-origin", "none"):
                 await _plain(send, 403, "Refused: a request from another site cannot change anything here.")
                 return
             if remote_csrf is not None and not by_cookie and not by_bearer:
