@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import journal, planner, session, startup, web
+from benchmarks import journal, planner, remote, session, startup, web
 
 
 def main() -> int:
@@ -14,7 +14,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21, help="runs per case (default 21)")
     args = parser.parse_args()
     missed = 0
-    for module in (startup, planner, journal, session, web):
+    for module in (startup, planner, journal, session, web, remote):
         text, results = module.run(runs=args.runs)
         print(text)
         print()

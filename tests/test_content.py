@@ -311,6 +311,27 @@ def edit(path: Path, old: str, new: str) -> None:
             r"emergency_numbers\.yaml, field 'default'",
             id="unquoted-number",
         ),
+        pytest.param(
+            "remote.yaml",
+            "  token_seconds: 120",
+            "  token_seconds: 3600",
+            r"remote\.yaml, field 'token_seconds': between 30 and 600 seconds",
+            id="remote-link-good-for-an-hour",
+        ),
+        pytest.param(
+            "remote.yaml",
+            "      alarm: true\n      event: pause",
+            "      alarm: false\n      event: pause",
+            r"remote\.yaml, entry 'stop', field 'alarm': an alarm halts the step",
+            id="remote-stop-not-an-alarm",
+        ),
+        pytest.param(
+            "remote.yaml",
+            "      event: it_hurts\n      sources: [MAYO, THB, CAMB]",
+            "      event: it_hurts\n      sources: []",
+            r"remote\.yaml, entry 'hurts', field 'sources': name a source",
+            id="remote-hurts-unsourced",
+        ),
     ],
 )
 def test_a_malformed_file_names_the_file_the_entry_and_the_field(
@@ -351,6 +372,22 @@ def test_the_stop_advice_follows_the_stop_rules_with_their_sources() -> None:
     assert "physical therapist" in advice
     stop_rules = spec("screening-rules.md").split("## During and after a session")[1]
     assert "(MAYO, THB, CAMB)" in stop_rules
+
+
+def test_the_remote_follows_the_stop_rules_and_says_its_own_choices() -> None:
+    """remote.yaml (issue 15): "It hurts" rests on the stop rules' sources; the link's 2 minutes, the 4-digit check
+    code and a Stop that halts the step are design choices, said as such."""
+    rules = CATALOG.remote
+    hurts = next(k for k in rules.kinds if k.id == "hurts")
+    assert hurts.alarm and hurts.event == "it_hurts" and hurts.sources == ("MAYO", "THB", "CAMB")
+    stop = next(k for k in rules.kinds if k.id == "stop")
+    assert stop.alarm and stop.event == "pause" and "DESIGN" in stop.sources
+    assert (rules.token_seconds, rules.check_digits, rules.silence_seconds, rules.rate_minutes) == (120, 4, 5, 30)
+    assert "DESIGN" in rules.sources and "Our choices" in rules.design_choice
+    advice = rules.alarm_advice.lower()
+    for sign in ("sharp, shooting or electric", "tingling", "numbness", "dizziness", "spreading"):
+        assert sign in advice
+    assert rules.acknowledge == "I've stopped"
 
 
 def test_the_countdown_words_count_down() -> None:

@@ -16,7 +16,8 @@ The hierarchy::
         ├── RequestFileError    the request file is missing, unreadable or not JSON
         ├── IntakeError         the screening answers name unknown rules or regions, or are incomplete
         ├── PlanError           a routine cannot be built as asked (or today's screen forbids one: exit 3)
-        └── PolicyError         today's policy refuses it: a resume after a blocking verdict, a late withdrawal
+        ├── PolicyError         today's policy refuses it: a resume after a blocking verdict, a late withdrawal
+        └── PairingError        the receiver's remote refuses a pairing or a device: 403
 
 Each error carries a ``code``: the machine-readable id of the JSON contracts (``../shared/contracts``), so a
 front end in ``--json`` mode can print ``{"error": {"code": ..., "message": ...}}``, an ``exit_code`` for the
@@ -35,6 +36,7 @@ __all__ = [
     "JournalReadOnlyError",
     "JournalValueError",
     "NotFoundError",
+    "PairingError",
     "PlanError",
     "PolicyError",
     "RequestError",
@@ -168,3 +170,12 @@ class PolicyError(RequestError):
     code = "policy_refuses"
     exit_code = 3
     http_status = 409
+
+
+class PairingError(RequestError):
+    """The receiver's remote refuses: a pairing link that is missing, spent or over its time, a second device the
+    giver has not allowed, a device whose session has ended (``unknot.remote``). Answered 403: the device may not
+    do this, whatever it sends."""
+
+    code = "pairing_refused"
+    http_status = 403

@@ -2,7 +2,8 @@
 
 JSON: ``{"format": "unknot-journal", "version": 2, "entries": [...], "screens": [...], "clearances": [...],
 "sessions": [...]}``, times in UTC ISO 8601, ids left out (they belong to one database). The pain ratings a guided
-session asked for live inside their session (``pain_before`` / ``pain_after``), not in ``entries``. Version 1
+session asked for live inside their session (``pain_before`` / ``pain_after``), not in ``entries``; so do the taps of
+the receiver's remote (``taps``: kind, step, number, time, when an alarm was acknowledged). Version 1
 (before sessions) is still read.
 
 CSV columns: ``at`` (UTC ISO 8601), ``region``, ``score`` (0-10), ``quality`` (empty when not given), ``note``,
@@ -26,6 +27,7 @@ from unknot.model import (
     Feedback,
     Mode,
     PainEntry,
+    RemoteTap,
     ScreenRecord,
     SessionEvent,
     SessionRecord,
@@ -137,6 +139,16 @@ def _session_to_json(x: SessionRecord) -> dict[str, Any]:
         "events": [{"at": _when(e.at), "kind": e.kind, "step": e.step, "detail": e.detail} for e in x.events],
         "pain_before": dict(x.pain_before),
         "pain_after": dict(x.pain_after),
+        "taps": [
+            {
+                "at": _when(t.at),
+                "kind": t.kind,
+                "seq": t.seq,
+                "step": t.step,
+                "acknowledged_at": _when(t.acknowledged_at) if t.acknowledged_at else None,
+            }
+            for t in x.taps
+        ],
     }
 
 
@@ -248,6 +260,7 @@ def _session(catalog: Catalog, item: dict[str, Any], where: str) -> SessionRecor
             )
         )
     return SessionRecord(
+        taps=_taps(item, where, len(routine["steps"])),
         started_at=started,
         mode=_choice(Mode, item.get("mode"), where, "mode"),
         routine=routine,
@@ -258,6 +271,37 @@ def _session(catalog: Catalog, item: dict[str, Any], where: str) -> SessionRecor
         pain_before=_pain(catalog, item, "pain_before", where),
         pain_after=_pain(catalog, item, "pain_after", where),
     )
+
+
+def _taps(item: dict[str, Any], where: str, steps: int) -> tuple[RemoteTap, ...]:
+    """A session's taps of the receiver's remote: known kinds, steps of its routine, numbers 1, 2... without a gap
+    or a repeat (as the remote numbers them)."""
+    from unknot.remote import KINDS
+
+    out = []
+    for j, t in enumerate(_list(item, "taps")):
+        at = f"{where}, taps item {j + 1}"
+        unknown = set(t) - {"at", "kind", "seq", "step", "acknowledged_at"}
+        if unknown:
+            raise RequestError(f"{at}: unknown field {sorted(unknown)[0]!r}")
+        kind, seq, step = t.get("kind"), t.get("seq"), t.get("step")
+        if kind not in KINDS:
+            raise RequestError(f"{at}: 'kind' {kind!r} is not one of {', '.join(KINDS)}")
+        if type(seq) is not int or seq != j + 1:
+            raise RequestError(f"{at}: 'seq' must be {j + 1} (taps are numbered 1, 2... in order)")
+        if step is not None and (type(step) is not int or not 0 <= step < steps):
+            raise RequestError(f"{at}: 'step' must be the number of a step of the routine, or null")
+        acknowledged = t.get("acknowledged_at")
+        out.append(
+            RemoteTap(
+                _time(t.get("at"), at),
+                kind,
+                seq,
+                step,
+                _time(acknowledged, at, "acknowledged_at") if acknowledged is not None else None,
+            )
+        )
+    return tuple(out)
 
 
 _E = TypeVar("_E", Mode, SessionStatus, StepStatus, Feedback)

@@ -40,6 +40,9 @@ __all__ = [
     "PlanRequest",
     "Pressure",
     "Quality",
+    "RemoteKind",
+    "RemoteRules",
+    "RemoteTap",
     "Reason",
     "ReferTo",
     "Region",
@@ -597,6 +600,41 @@ class PressureRules:
 
 
 @dataclass(frozen=True, slots=True)
+class RemoteKind:
+    """One button of the receiver's remote (content: ``remote.yaml``): what it says on the phone, what the giver
+    hears, whether it is an alarm (the step halts and a notice stays until the giver acknowledges it), and the
+    session event it applies (``unknot.session.Event``)."""
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    label: str
+    spoken: str
+    alarm: bool
+    event: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteRules:
+    """The receiver's remote (content: ``remote.yaml``): how long a pairing link stays good, how many digits the
+    check code has, the buttons, and the words of the alarm."""
+
+    __pydantic_config__ = _STRICT
+
+    sources: tuple[str, ...]
+    design_choice: str
+    token_seconds: int
+    check_digits: int
+    silence_seconds: int  # a paired phone not heard from for this long is disconnected
+    rate_minutes: int  # how long after the routine the receiver may rate their pain on the phone
+    kinds: tuple[RemoteKind, ...]
+    alarm_title: str
+    alarm_advice: str
+    acknowledge: str
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """All of unknot's content, validated and cross-checked. Look-ups by id are methods."""
 
@@ -619,6 +657,7 @@ class Catalog:
     session: SessionRules
     day: DayRules
     pressure: PressureRules
+    remote: RemoteRules
     dose_caps: tuple[DoseCap, ...]
     shortened: ShortenedTexts
     # (refer_to, urgency, what the user is told), for every pair a rule uses and for emergency_services/now
@@ -948,6 +987,19 @@ class SessionEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class RemoteTap:
+    """A tap on the receiver's remote during a partner session (``unknot.remote``): its kind (``more``, ``less``,
+    ``good``, ``stop``, ``hurts``), the step it came in (None before the first), its number in the session (1, 2...,
+    the number of its Server-Sent Event), and, for an alarm, when the giver acknowledged it ("I've stopped")."""
+
+    at: datetime
+    kind: str
+    seq: int
+    step: int | None = None
+    acknowledged_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRecord:
     """A guided session kept in the journal: its routine (as ``unknot plan --json`` writes it), what happened to
     each step, the events, and the pain before and after per worked region (region id to 0-10)."""
@@ -962,6 +1014,7 @@ class SessionRecord:
     pain_before: dict[str, int] = field(default_factory=dict)
     pain_after: dict[str, int] = field(default_factory=dict)
     id: int | None = None
+    taps: tuple[RemoteTap, ...] = ()  # the receiver's remote, in order (a partner session)
 
     @property
     def minutes(self) -> float:

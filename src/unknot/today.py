@@ -1,25 +1,40 @@
 """Today, for every front end: the application layer over the journal port and today's policy.
 
-The terminal, the web pages, the web API (and the receiver's remote to come) ask these functions, never the journal
+The terminal, the web pages, the web API and the receiver's remote ask these functions, never the journal
 and the policy separately, so they decide the same things the same way: what today allows (``todays_policy``),
 today's routine under it (``todays_routine``), the screen as an interview (``start_interview``, then
 ``keep_interview`` once it is done), taking and withdrawing a screen (``take_screen``, ``withdraw_screen``), and
-whether an unfinished session may go on (``resume_check``). Each is handed the journal,
+whether an unfinished session may go on (``resume_check``), and the receiver's remote: a pairing offered and
+joined (``offer_pairing``, ``join_remote``), a phone's pairing while its session is under way (``remote_of``), a
+tap kept and what it does (``remote_tap``), an alarm acknowledged (``acknowledge_alarm``). Each is handed the journal,
 the catalog and the time (an injected clock in tests); refusals are ``PlanError`` or ``PolicyError``, each with
 its exit status and HTTP status.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from unknot.errors import PlanError, PolicyError
+from unknot.errors import PairingError, PlanError, PolicyError, RequestError
 from unknot.insights import Advice
 from unknot.interview import ScreenInterview
 from unknot.journal import Journal
-from unknot.model import Catalog, Intake, PlanRequest, Routine, ScreenRecord, SessionRecord, Verdict
+from unknot.model import (
+    Catalog,
+    Intake,
+    Mode,
+    PlanRequest,
+    RemoteKind,
+    RemoteTap,
+    Routine,
+    ScreenRecord,
+    SessionRecord,
+    SessionStatus,
+    Verdict,
+)
 from unknot.policy import (
     DayPolicy,
     ResumeDecision,
@@ -29,12 +44,24 @@ from unknot.policy import (
     resume_decision,
     subject_of,
 )
+from unknot.remote import Offer, Pairing, Remotes
+from unknot.session import Event, State
 
 __all__ = [
     "LOOKBACK",
+    "TapOutcome",
+    "acknowledge_alarm",
+    "end_remote",
+    "join_remote",
     "journal_advice",
     "keep_interview",
+    "offer_pairing",
     "policy_to_json",
+    "rate_after_remote",
+    "remote_log",
+    "remote_of",
+    "remote_rating",
+    "remote_tap",
     "resume_check",
     "start_interview",
     "take_screen",
@@ -241,3 +268,148 @@ def journal_advice(catalog: Catalog, policy: DayPolicy, seek_help: list[Advice])
     seen = {a.message for a in out}
     out += [a for a in seek_help if a.message not in seen]
     return out
+
+
+# --- the receiver's remote (issue 15) -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TapOutcome:
+    """What a tap of the remote did: the tap as kept, its button, and the session event to apply now (None: the
+    session does not take it in its state, the tap is kept all the same)."""
+
+    tap: RemoteTap
+    kind: RemoteKind
+    event: Event | None
+
+
+def _active_partner_session(journal: Journal, session_id: int) -> SessionRecord:
+    record = journal.session(session_id)
+    if record is None or record.status is not SessionStatus.ACTIVE:
+        raise PairingError(f"session {session_id} is not under way: the remote pairs only with a session under way")
+    if record.mode is not Mode.PARTNER:
+        raise PairingError("the receiver's remote is for a partner massage; this session is a self-massage")
+    return record
+
+
+def offer_pairing(journal: Journal, remotes: Remotes, session_id: int, *, allow_another: bool = False) -> Offer:
+    """A pairing for the receiver's phone (the QR code, the short code, the check code) for a partner session under
+    way. ``PairingError`` for any other session, or a second device the giver has not allowed."""
+    _active_partner_session(journal, session_id)
+    return remotes.offer(session_id, allow_another=allow_another)
+
+
+def join_remote(journal: Journal, remotes: Remotes, token: str) -> Pairing:
+    """Spend a pairing link for a phone (``PairingError`` when it is unknown, spent or late, or its session has
+    ended)."""
+    pairing = remotes.exchange(token)
+    remote_of(journal, remotes, pairing.device)
+    return pairing
+
+
+def remote_of(journal: Journal, remotes: Remotes, device: str | None) -> Pairing:
+    """The pairing of a phone's cookie, while its session is under way. ``PairingError`` otherwise: a session that
+    has ended (from any front end) unpairs its phones here, once its pain after is rated (until then the phone may
+    still rate it: ``remote_rating``). The phone has been heard from (``Remotes.connected``)."""
+    pairing = remotes.pairing(device, heard=True)
+    try:
+        _active_partner_session(journal, pairing.session_id)
+    except PairingError:
+        record = journal.session(pairing.session_id)
+        if record is None or record.pain_after or record.mode is not Mode.PARTNER:
+            remotes.revoke(pairing.session_id)
+        raise
+    remote_log(journal, remotes, pairing.session_id)
+    return pairing
+
+
+def remote_rating(
+    journal: Journal, remotes: Remotes, device: str | None, now: datetime
+) -> tuple[Pairing, SessionRecord, list[str]]:
+    """After the routine: the phone's pairing, its session, and the areas the receiver rates (those rated before
+    that were worked, else every area worked), while the pain after is not rated yet and the routine ended less
+    than ``rate_minutes`` ago. ``PairingError`` otherwise (and the phone is unpaired)."""
+    pairing = remotes.pairing(device, heard=True)
+    record = journal.session(pairing.session_id)
+    if record is None or record.status is SessionStatus.ACTIVE:
+        raise PairingError("the session is still under way: the pain after is rated when it has ended")
+    window = timedelta(minutes=remotes.rules.rate_minutes)
+    ended = record.ended_at or record.started_at
+    if record.pain_after or now - ended > window:
+        remotes.revoke(pairing.session_id)
+        raise PairingError("this session has ended and its pain after is rated (or its time to rate it is over)")
+    worked = record.worked()
+    rated = [r for r in record.pain_before if r in worked] or sorted(worked)
+    return pairing, record, rated
+
+
+def rate_after_remote(
+    journal: Journal, catalog: Catalog, remotes: Remotes, device: str | None, scores: dict[str, int], now: datetime
+) -> SessionRecord:
+    """The receiver rates their pain after the routine on the phone: checked as ``unknot log`` checks a rating,
+    only the areas asked, kept as the session's pain after (the first ratings stay, whoever gave them: the giver's
+    after page may come second), and the phone is unpaired."""
+    from unknot.pain import make_entry
+
+    pairing, record, rated = remote_rating(journal, remotes, device, now)
+    for region, score in scores.items():
+        make_entry(catalog, region, score)
+        if region not in rated:
+            raise RequestError(f"{region!r} was not worked in this session; rate one of: {', '.join(rated)}")
+    if not scores:
+        raise RequestError(f"rate at least one area: {', '.join(rated)}")
+    journal.finish_session(pairing.session_id, record.status, record.ended_at or now, dict(scores))
+    remotes.revoke(pairing.session_id)
+    return journal.session(pairing.session_id) or record
+
+
+def remote_log(journal: Journal, remotes: Remotes, session_id: int) -> list[RemoteTap]:
+    """The session's taps, taken up from the journal the first time this server run is asked (after a restart the
+    numbering goes on, and an alarm not yet acknowledged is still one)."""
+    if not remotes.known(session_id):
+        record = journal.session(session_id)
+        if record is None:
+            return []
+        remotes.load(session_id, record.taps)
+    return remotes.taps(session_id)
+
+
+def remote_tap(
+    journal: Journal,
+    remotes: Remotes,
+    pairing: Pairing,
+    kind: str,
+    step: int | None,
+    state: State,
+    now: datetime,
+    *,
+    playing: bool = True,
+    apply: Callable[[Event], None] | None = None,
+) -> TapOutcome:
+    """A tap of the remote made during ``step`` while the session is in ``state``: the session event it applies
+    (``unknot.remote.event_for``; none before the giver has pressed Start, ``playing``: the routine's clock has not
+    started, there is no step to halt) is handed to ``apply`` first, so that a Stop has halted the step before the
+    giver's page hears of it; then the tap is numbered, published to the giver's page and kept in the journal."""
+    from unknot.remote import event_for, kind_of
+
+    button = kind_of(remotes.rules, kind)
+    event = event_for(button, state) if playing else None
+    if event is not None and apply is not None:
+        apply(event)
+    tap = remotes.add(pairing.session_id, button.id, step, now)
+    journal.add_tap(pairing.session_id, tap)
+    return TapOutcome(tap, button, event)
+
+
+def acknowledge_alarm(journal: Journal, remotes: Remotes, session_id: int, seq: int, now: datetime) -> RemoteTap:
+    """The giver has stopped after alarm ``seq`` (a Stop or "It hurts"): kept in the journal (the first time stays).
+    ``RequestError`` when that tap is no alarm."""
+    remote_log(journal, remotes, session_id)
+    tap = remotes.acknowledge(session_id, seq, now)
+    journal.acknowledge_tap(session_id, seq, tap.acknowledged_at or now)
+    return tap
+
+
+def end_remote(remotes: Remotes, session_id: int) -> int:
+    """The session has ended: unpair every phone of it (how many)."""
+    return remotes.revoke(session_id)

@@ -20,6 +20,7 @@ from unknot.model import (
     PainEntry,
     PlanRequest,
     Quality,
+    RemoteTap,
     SessionEvent,
     SessionRecord,
     SessionStatus,
@@ -49,6 +50,9 @@ def fill(journal: Journal) -> None:
     journal.save_step(sid, StepRecord(0, StepStatus.DONE, 59.75, (), started + timedelta(minutes=1)))
     journal.save_step(sid, StepRecord(1, StepStatus.STOPPED, 3.0, (Feedback.MORE, Feedback.GOOD), None))
     journal.add_event(sid, SessionEvent(started + timedelta(minutes=2), "it_hurts", 1, "sharp"))
+    journal.add_tap(sid, RemoteTap(started + timedelta(seconds=30), "less", 1, 0))
+    journal.add_tap(sid, RemoteTap(started + timedelta(minutes=2), "stop", 2, 1))
+    assert journal.acknowledge_tap(sid, 2, started + timedelta(minutes=2, seconds=4))
     journal.finish_session(sid, SessionStatus.STOPPED, started + timedelta(minutes=3), {"rhomboid_left": 3})
     journal.start_session(SessionRecord(started + timedelta(days=1), Mode.SELF, routine))  # still under way
 
@@ -128,6 +132,9 @@ SESSION = {
 }
 
 
+TAP = {"at": "2026-11-01T09:00:00+00:00", "kind": "less", "seq": 1, "step": 0, "acknowledged_at": None}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -143,6 +150,14 @@ SESSION = {
         ({"sessions": [{**SESSION, "steps": [{"index": 0, "status": "done", "seconds": -1}]}]}, "'seconds'"),
         ({"sessions": [{**SESSION, "steps": [{"index": 0, "status": "ok", "seconds": 1}]}]}, "'status' 'ok'"),
         ({"sessions": [{**SESSION, "pain_after": {"neck_base": 11}}]}, "out of range"),
+        ({"sessions": [{**SESSION, "taps": [{**TAP, "kind": "harder"}]}]}, "'kind' 'harder' is not one of more"),
+        ({"sessions": [{**SESSION, "taps": [{**TAP, "seq": 2}]}]}, "'seq' must be 1"),
+        ({"sessions": [{**SESSION, "taps": [TAP, TAP]}]}, "taps item 2: 'seq' must be 2"),
+        ({"sessions": [{**SESSION, "taps": [{**TAP, "step": 99}]}]}, "'step' must be the number of a step"),
+        ({"sessions": [{**SESSION, "taps": [{**TAP, "at": "now"}]}]}, "taps item 1: 'at' must be a time"),
+        ({"sessions": [{**SESSION, "taps": [{**TAP, "acknowledged_at": 5}]}]}, "'acknowledged_at' must be a time"),
+        ({"sessions": [{**SESSION, "taps": [{**TAP, "extra": 1}]}]}, "unknown field 'extra'"),
+        ({"sessions": [{**SESSION, "taps": {}}]}, "'taps' must be a list of objects"),
     ],
 )
 def test_a_wrong_export_is_refused_with_its_reason(change: dict[str, object], message: str) -> None:

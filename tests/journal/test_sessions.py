@@ -16,6 +16,7 @@ from unknot.model import (
     Feedback,
     Mode,
     PlanRequest,
+    RemoteTap,
     SessionEvent,
     SessionRecord,
     SessionStatus,
@@ -197,3 +198,29 @@ def test_finishing_twice_at_once_keeps_the_pain_after_once(database_url: str) ->
     assert after in ([("rhomboid_left", 2)], [("rhomboid_left", 7)])
     first.close()
     second.close()
+
+
+def test_the_remotes_taps_are_kept_numbered_acknowledged_and_go_with_their_session(database_url: str) -> None:
+    journal = open_journal(database_url)
+    kept = journal.start_session(_record())
+    assert kept.id is not None
+    journal.add_tap(kept.id, RemoteTap(T0 + timedelta(seconds=5), "less", 1, 0))
+    journal.add_tap(kept.id, RemoteTap(T0 + timedelta(seconds=9), "hurts", 2, 1))
+    acknowledged = T0 + timedelta(seconds=12)
+    assert journal.acknowledge_tap(kept.id, 2, acknowledged)
+    assert journal.acknowledge_tap(kept.id, 2, acknowledged + timedelta(minutes=1))  # the first time stays
+    assert not journal.acknowledge_tap(kept.id, 3, acknowledged)
+    got = journal.session(kept.id)
+    assert got is not None
+    assert got.taps == (
+        RemoteTap(T0 + timedelta(seconds=5), "less", 1, 0),
+        RemoteTap(T0 + timedelta(seconds=9), "hurts", 2, 1, acknowledged),
+    )
+    with pytest.raises(JournalError):  # numbered once in its session
+        journal.add_tap(kept.id, RemoteTap(T0, "good", 2, 0))
+    with pytest.raises(JournalError):
+        journal.add_tap(kept.id + 100, RemoteTap(T0, "good", 1, 0))
+    journal.delete_session(kept.id)
+    again = journal.start_session(_record())
+    assert again.id is not None and journal.session(again.id).taps == ()  # type: ignore[union-attr]
+    journal.close()

@@ -70,10 +70,11 @@ def start_server(
     extra: dict[str, str] | None = None,
     descriptors: int | None = None,
     browser: Path | None = None,
+    args: tuple[str, ...] = (),
 ) -> Server:
-    """Start ``unknot serve`` with its own config and data directories under ``home``; ``descriptors``: the
-    server's limit of open files (RLIMIT_NOFILE, soft and hard), as a small machine or a service manager sets it;
-    ``browser``: the program it opens its link with (``$BROWSER``), else none."""
+    """Start ``unknot serve`` with its own config and data directories under ``home`` (and ``args`` given to it);
+    ``descriptors``: the server's limit of open files (RLIMIT_NOFILE, soft and hard), as a small machine or a
+    service manager sets it; ``browser``: the program it opens its link with (``$BROWSER``), else none."""
     db = f"sqlite:///{home / 'journal.db'}"
     key = secrets.token_urlsafe(24)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "UNKNOT_"))}
@@ -90,7 +91,7 @@ def start_server(
     # prlimit sets the limit and executes the server in its place (no preexec_fn in a threaded test process).
     limit = [] if descriptors is None else [_need("prlimit"), f"--nofile={descriptors}:{descriptors}"]
     process = subprocess.Popen(
-        [*limit, str(UNKNOT), "serve", "--no-browser" if browser is None else "--browser", "--db", db],
+        [*limit, str(UNKNOT), "serve", "--no-browser" if browser is None else "--browser", "--db", db, *args],
         stdin=subprocess.PIPE,  # Enter asks for a fresh launch link
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

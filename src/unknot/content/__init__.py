@@ -39,6 +39,7 @@ CONTENT_FILES = (
     "session.yaml",
     "day.yaml",
     "pressure.yaml",
+    "remote.yaml",
 )
 _CACHE_FORMAT = 2
 

@@ -33,6 +33,7 @@ from unknot.model import (
     PressureRules,
     ReferTo,
     Region,
+    RemoteRules,
     Restriction,
     Rule,
     ScreenGroup,
@@ -111,6 +112,7 @@ def build_catalog(directory: Path) -> Catalog:
         session=_session_rules(directory, source_keys),
         day=_day_rules(directory, source_keys, {r.id for r in rules}),
         pressure=_pressure_rules(directory, source_keys, {r.id for r in rules}, {r.id for r in restrictions}),
+        remote=_remote_rules(directory, source_keys),
         dose_caps=tuple(dose_caps),
         shortened=_stripped(shortened),
     )
@@ -588,6 +590,40 @@ def _session_rules(directory: Path, source_keys: set[str]) -> SessionRules:
                 raise ContentError(f"{name}, field 'texts.{field}': a cue cannot be empty")
             placeholder = "{seconds}" if field in ("lead_in", "warning") else None
             _check_cue(name, text, placeholder, f"texts.{field}")
+    return _stripped(rules)
+
+
+#: The remote's buttons (unknot.remote.KINDS) and the session events a button may apply.
+_REMOTE_KINDS = ("more", "less", "good", "stop", "hurts")
+_REMOTE_EVENTS = ("more", "less", "good", "pause", "it_hurts")
+
+
+def _remote_rules(directory: Path, source_keys: set[str]) -> RemoteRules:
+    name = "remote.yaml"
+    rules = _validated(name, "remote", directory, RemoteRules)
+    _known(name, "sources", rules.sources, source_keys, "sources.yaml")
+    if not rules.sources or not rules.design_choice.strip():
+        raise ContentError(f"{name}: the remote's values need their sources and a design_choice saying why")
+    if not 30 <= rules.token_seconds <= 600:
+        raise ContentError(f"{name}, field 'token_seconds': between 30 and 600 seconds (about 2 minutes)")
+    if not 2 <= rules.silence_seconds <= 30:
+        raise ContentError(f"{name}, field 'silence_seconds': from 2 to 30 seconds (the phone asks every second)")
+    if not 5 <= rules.rate_minutes <= 120:
+        raise ContentError(f"{name}, field 'rate_minutes': from 5 to 120 minutes")
+    if not 4 <= rules.check_digits <= 6:
+        raise ContentError(f"{name}, field 'check_digits': from 4 to 6 digits")
+    if tuple(k.id for k in rules.kinds) != _REMOTE_KINDS:
+        raise ContentError(f"{name}, field 'kinds': exactly {', '.join(_REMOTE_KINDS)}, in that order")
+    for kind in rules.kinds:
+        where = f"{name}, entry '{kind.id}'"
+        _known(where, "sources", kind.sources, source_keys, "sources.yaml")
+        if not kind.sources:
+            raise ContentError(f"{where}, field 'sources': name a source, or DESIGN for our own choice")
+        if kind.event not in _REMOTE_EVENTS:
+            raise ContentError(f"{where}, field 'event': one of {', '.join(_REMOTE_EVENTS)}")
+        if kind.alarm != (kind.event in ("pause", "it_hurts")):
+            raise ContentError(f"{where}, field 'alarm': an alarm halts the step (pause or it_hurts), and only it")
+        _check_cue(where, kind.spoken, None, "spoken")
     return _stripped(rules)
 
 

@@ -16,6 +16,7 @@ from unknot.model import (
     Clearance,
     Imported,
     PainEntry,
+    RemoteTap,
     ScreenRecord,
     SessionEvent,
     SessionRecord,
@@ -91,6 +92,14 @@ class Journal(Protocol):
 
     def add_event(self, session_id: int, event: SessionEvent) -> None:
         """Keep a stop, "it hurts", pause or resume."""
+        ...
+
+    def add_tap(self, session_id: int, tap: RemoteTap) -> None:
+        """Keep a tap of the receiver's remote."""
+        ...
+
+    def acknowledge_tap(self, session_id: int, seq: int, at: datetime) -> bool:
+        """Mark an alarm tap acknowledged by the giver (the first time stays); False when there is no such tap."""
         ...
 
     def finish_session(

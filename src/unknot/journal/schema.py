@@ -23,7 +23,7 @@ from unknot.errors import JournalError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 APPLICATION_ID = 0x756E6B74  # "unkt": marks a SQLite file as an unknot journal
-HEAD = "0004"
+HEAD = "0005"
 _AT_0001 = frozenset({"pain_entries", "screens", "clearances"})
 _AT_0002 = _AT_0001 | {"sessions", "session_steps", "session_events"}
 #: The tables each revision has (a new migration adds a line; a test checks the last one against the models).
@@ -33,10 +33,12 @@ TABLES_AT: dict[str | None, frozenset[str]] = {
     "0002": _AT_0002,
     "0003": _AT_0002,
     "0004": _AT_0002 | {"journal_changes"},
+    "0005": _AT_0002 | {"journal_changes", "remote_taps"},
 }
 TABLES = TABLES_AT[HEAD]
 # Children before parents, so a leftover table can be dropped while foreign keys are on.
 _DROP_ORDER = (
+    "remote_taps",
     "journal_changes",
     "session_events",
     "session_steps",

@@ -40,6 +40,7 @@ from unknot.journal.tables import (
     ChangeRow,
     ClearanceRow,
     PainEntryRow,
+    RemoteTapRow,
     ScreenRow,
     SessionEventRow,
     SessionRow,
@@ -52,6 +53,7 @@ from unknot.model import (
     Mode,
     PainEntry,
     Quality,
+    RemoteTap,
     ScreenRecord,
     SessionEvent,
     SessionRecord,
@@ -463,7 +465,9 @@ class SqlJournal:
     def forget_all(self) -> None:
         """Delete every record (the schema stays)."""
         with Session(self.engine) as session, session.begin():
-            for table in (SessionEventRow, SessionStepRow, PainEntryRow, SessionRow, ScreenRow, ClearanceRow):
+            for table in (
+                RemoteTapRow, SessionEventRow, SessionStepRow, PainEntryRow, SessionRow, ScreenRow, ClearanceRow,
+            ):  # fmt: skip
                 session.execute(delete(table))
             session.execute(_BUMP)  # the counter stays and goes on: an empty journal is a change too
 
@@ -537,6 +541,29 @@ class SqlJournal:
             session.execute(_BUMP)
 
     @_guarded
+    def add_tap(self, session_id: int, tap: RemoteTap) -> None:
+        """Keep a tap of the receiver's remote (committed before this returns)."""
+        with Session(self.engine) as session, session.begin():
+            _session_row(session, session_id, self.max_id)
+            session.add(_tap_row(session_id, tap))
+            session.execute(_BUMP)
+
+    @_guarded
+    def acknowledge_tap(self, session_id: int, seq: int, at: datetime) -> bool:
+        """Mark the tap ``seq`` of a session as acknowledged by the giver (once: a second call keeps the first
+        time); False when there is no such tap."""
+        with Session(self.engine) as session, session.begin():
+            row = session.scalars(
+                select(RemoteTapRow).where(RemoteTapRow.session_id == session_id, RemoteTapRow.seq == seq)
+            ).first()
+            if row is None:
+                return False
+            if row.acknowledged_at is None:
+                row.acknowledged_at = _utc(at)
+                session.execute(_BUMP)
+            return True
+
+    @_guarded
     def finish_session(
         self, session_id: int, status: SessionStatus, ended_at: datetime, pain_after: dict[str, int]
     ) -> None:
@@ -565,7 +592,7 @@ class SqlJournal:
         """Forget one session: its steps, events and the pain ratings it asked for (the user discarded it)."""
         with Session(self.engine) as session, session.begin():
             _session_row(session, session_id, self.max_id)
-            for table in (SessionEventRow, SessionStepRow, PainEntryRow):
+            for table in (RemoteTapRow, SessionEventRow, SessionStepRow, PainEntryRow):
                 session.execute(delete(table).where(table.session_id == session_id))
             session.execute(delete(SessionRow).where(SessionRow.id == session_id))
             session.execute(_BUMP)
@@ -606,6 +633,7 @@ class SqlJournal:
         """Sessions selected by ``query`` (a select of ``SessionRow``), with their steps, events and pain; read
         through Core (rows, not tracked objects): four queries whatever the number of sessions."""
         steps_t, events_t, pain_t = SessionStepRow.__table__, SessionEventRow.__table__, PainEntryRow.__table__
+        taps_t = RemoteTapRow.__table__
         with self.engine.connect() as conn:
             rows = list(conn.execute(query))
             ids = [r.id for r in rows]
@@ -627,6 +655,10 @@ class SqlJournal:
                 select(*events_t.c).where(events_t.c.session_id.in_(ids)).order_by(events_t.c.at, events_t.c.id)
             ):
                 events.setdefault(e.session_id, []).append(SessionEvent(_utc(e.at), e.kind, e.step, e.detail))
+            taps: dict[int, list[RemoteTap]] = {}
+            for t in conn.execute(select(*taps_t.c).where(taps_t.c.session_id.in_(ids)).order_by(taps_t.c.seq)):
+                acknowledged = _utc(t.acknowledged_at) if t.acknowledged_at else None
+                taps.setdefault(t.session_id, []).append(RemoteTap(_utc(t.at), t.kind, t.seq, t.step, acknowledged))
             pain: dict[tuple[int, str], dict[str, int]] = {}
             for p in conn.execute(
                 select(pain_t.c.session_id, pain_t.c.phase, pain_t.c.region, pain_t.c.score)
@@ -646,6 +678,7 @@ class SqlJournal:
                 pain_before=pain.get((r.id, BEFORE), {}),
                 pain_after=pain.get((r.id, AFTER), {}),
                 id=r.id,
+                taps=tuple(taps.get(r.id, ())),
             )
             for r in rows
         ]
@@ -773,6 +806,17 @@ def _event_row(session_id: int, event: SessionEvent) -> SessionEventRow:
     )
 
 
+def _tap_row(session_id: int, tap: RemoteTap) -> RemoteTapRow:
+    return RemoteTapRow(
+        session_id=session_id,
+        at=_utc(tap.at),
+        kind=_text(tap.kind, "kind"),
+        step=tap.step,
+        seq=tap.seq,
+        acknowledged_at=_utc(tap.acknowledged_at) if tap.acknowledged_at else None,
+    )
+
+
 def _add_session(session: Session, record: SessionRecord) -> int:
     """Insert ``record`` whole (in the caller's transaction); returns its id."""
     row = SessionRow(
@@ -789,6 +833,7 @@ def _add_session(session: Session, record: SessionRecord) -> int:
         session.add_all(_pain_rows(row.id, AFTER, record.ended_at or record.started_at, record.pain_after))
     session.add_all(_step_row(row.id, s) for s in record.steps)
     session.add_all(_event_row(row.id, e) for e in record.events)
+    session.add_all(_tap_row(row.id, t) for t in record.taps)
     return row.id
 
 

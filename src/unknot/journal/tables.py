@@ -111,6 +111,22 @@ class SessionEventRow(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class RemoteTapRow(Base):
+    """A tap on the receiver's remote: its kind, the step, its number in the session, and when the giver
+    acknowledged it (an alarm: stop, it hurts)."""
+
+    __tablename__ = "remote_taps"
+    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_remote_taps_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(10))
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class ChangeRow(Base):
     """The journal's write counter: one row, ``n`` raised by every write in the same transaction, so a reader
     (the web app's page cache) learns with one light query whether anything changed, whichever process wrote."""

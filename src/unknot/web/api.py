@@ -25,7 +25,7 @@ from unknot.model import SessionRecord, SessionStatus, Verdict
 from unknot.pain import make_entry
 from unknot.policy import subject_of
 from unknot.session import Event
-from unknot.today import policy_to_json, todays_routine, withdraw_screen
+from unknot.today import end_remote, policy_to_json, todays_routine, withdraw_screen
 from unknot.web.cache import drawn
 from unknot.web.context import catalog_of, journal_of, live_of, policy_for, save_screen, summary_for
 from unknot.web.json_body import StrictJSONRoute
@@ -227,6 +227,7 @@ def finish_session(request: Request, session_id: SessionId, body: FinishBody) ->
     if body.pain_after:
         journal_of(request).finish_session(session_id, status, datetime.now().astimezone(), dict(body.pain_after))
     live_of(request).end(live)
+    end_remote(request.app.state.remotes, session_id)
     return {"id": session_id, "status": status.value}
 
 
@@ -235,6 +236,7 @@ def discard_session(request: Request, session_id: SessionId) -> Response:
     live = live_of(request).get(session_id)
     journal_of(request).delete_session(session_id)
     live_of(request).end(live)
+    end_remote(request.app.state.remotes, session_id)
     return Response(status_code=204)
 
 

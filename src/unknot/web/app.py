@@ -23,6 +23,7 @@ from unknot._version import __version__
 from unknot.content import load_catalog
 from unknot.errors import JournalBusyError, UnknotError
 from unknot.journal import open_journal
+from unknot.remote import Remotes
 from unknot.web.cache import PageCache
 from unknot.web.live import LiveSessions
 from unknot.web.security import Keys, SecurityMiddleware
@@ -45,6 +46,7 @@ class WebConfig:
     time_scale: float = 1.0
     emergency_number: str | None = None  # --emergency-number; else the settings, the locale, the default
     journal_wait: float | None = None  # seconds a write waits for another writer (None: the journal's 30 s)
+    lan: str | None = None  # --lan: the home network's listener, "address:port" (phones paired by a code only)
 
 
 def create_app(config: WebConfig) -> FastAPI:
@@ -77,18 +79,24 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.catalog = catalog
     app.state.templates = templates()
     app.state.page_cache = PageCache()
+    app.state.remotes = Remotes(catalog.remote)  # the receiver's phones paired with this run's sessions
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    from unknot.web import api, clearance_pages, pages, screen_flow
+    from unknot.web import api, clearance_pages, pages, remote, screen_flow
 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(screen_flow.router)
     app.include_router(clearance_pages.router)
+    app.include_router(remote.router)
+    app.state.bell = remote.Bell()  # wakes the giver's event stream when its receiver taps
+    app.include_router(remote.phone)
     app.add_exception_handler(UnknotError, _unknot_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)  # FastAPI's own 404, 405...: no {"detail"}
-    app.add_middleware(SecurityMiddleware, keys=config.keys, hosts=config.hosts)
+    app.add_middleware(
+        SecurityMiddleware, keys=config.keys, hosts=config.hosts, remotes=app.state.remotes, lan=config.lan
+    )
     return app
 
 

@@ -11,6 +11,7 @@ it goes), and the page that comes back finds it paused there, never further on.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -63,6 +64,15 @@ class LiveSession:
     started: bool = False  # the browser has started playing it (until then its clock stands still)
     closed: bool = False  # over, and closed in the journal
     skipped_today: dict[int, str] = field(default_factory=dict)  # steps today's policy leaves out, and why
+    reported: float = 0.0  # when (time.monotonic) the browser last reported its session time
+
+    def estimate(self) -> float:
+        """The session time now, as near as the server can tell without the browser: the last reported time, plus
+        the real time since, sped up, while the routine plays (a receiver's Stop halts the step there)."""
+        playing = self.started and self.session.state in (State.GET_READY, State.RUNNING)
+        if not playing:
+            return self.clock.at
+        return self.clock.at + (time.monotonic() - self.reported) * self.clock.scale
 
     def skip_for_today(self, skipped: Mapping[int, str]) -> None:
         """Leave out the steps today's policy forbids now (a resumed session under a later screen's limits)."""
@@ -163,6 +173,8 @@ class LiveSessions:
             live.skip_for_today(self._resume_check(live.id).skipped)
         with live.lock:
             target = live.clock.at if at is None else at
+            if at is not None:
+                live.reported = time.monotonic()
             if live.started:
                 self._walk_to(live, target)
             else:  # the first press: nothing has been played yet, all that is due now is the browser's to say

@@ -17,7 +17,7 @@ from unknot.model import Catalog, Mode, PlanRequest, Routine, SessionRecord, Ses
 from unknot.policy import SUBJECTS
 from unknot.pressure import routine_guide, spoken_steps, stored_guide
 from unknot.settings import Settings
-from unknot.today import resume_check, todays_routine, withdraw_screen
+from unknot.today import end_remote, resume_check, todays_routine, withdraw_screen
 from unknot.web.cache import drawn
 from unknot.web.context import (
     catalog_of,
@@ -470,6 +470,8 @@ def player(request: Request, session_id: int) -> Response:
             "stop_advice": catalog.session.stop_advice,
             "back_svg": svg("back"),
             "base_rate": catalog.session.words_per_minute,
+            "partner": live.routine.mode is Mode.PARTNER,  # the receiver's remote (issue 15)
+            "remote": catalog.remote,
         },
     )
 
@@ -518,6 +520,7 @@ async def save_after(request: Request, session_id: int) -> Response:
                 request.app.state.live.keep(live, live.session.handle(Event.STOP))  # closes it in the journal
         request.app.state.live.end(live)
         record = journal.session(session_id) or record
+    end_remote(request.app.state.remotes, session_id)
     if pain:
         journal.finish_session(session_id, record.status, datetime.now().astimezone(), pain)
     return RedirectResponse(f"/journal?saved={session_id}", status_code=303)

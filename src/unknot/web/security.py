@@ -13,6 +13,15 @@ A page on another site, another user of this machine or a DNS-rebinding attack c
   (``Origin`` and ``Sec-Fetch-Site``), and, when the browser's cookie is what vouches for it, must carry the
   page's CSRF token whatever its content type: the ``X-CSRF-Token`` header, or the ``csrf`` field of a body
   that is exactly a form (checked here, and again by the form's handler: ``check_form_csrf``);
+- the receiver's phone (issue 15) is let in by a pairing link (``/remote/join/CODE``, ``unknot.remote``): a one-time
+  code exchanged for a cookie of its own (``unknot_remote_PORT``) that opens the remote's routes (``/remote`` and
+  below) and the static files, nothing else: on every other route it is no cookie at all (403). Its changes carry
+  its pairing's own CSRF token, never the giver's;
+- with ``unknot serve --lan`` a second listener answers on the home network (issue 15). What comes through it is
+  told apart by the socket (the ASGI scope's ``server`` address), never by a header: there, ``Host`` and ``Origin``
+  must be that listener's address, only the routes a pairing code leads to answer (``lan_path``: the remote, the
+  phone's player, the pairing link and the static files; anything else is 404), and neither the bearer key, the
+  browser's session cookie nor a launch link counts: only a phone's pairing;
 - a request body is at most ``BODY_LIMIT`` bytes (413);
 - every response carries a strict Content-Security-Policy (no inline script or style, nothing from elsewhere),
   the headers that keep it out of frames and its address out of other sites' logs, and, but for the static
@@ -34,7 +43,20 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BODY_LIMIT", "CSP", "TOKEN_LIFETIME", "Keys", "SecurityMiddleware", "check_form_csrf"]
+from unknot.errors import PairingError
+from unknot.remote import Remotes
+
+__all__ = [
+    "BODY_LIMIT",
+    "CSP",
+    "REMOTE_JOIN",
+    "TOKEN_LIFETIME",
+    "Keys",
+    "SecurityMiddleware",
+    "check_form_csrf",
+    "lan_path",
+    "remote_path",
+]
 
 TOKEN_LIFETIME = 120.0  # seconds a launch link stays good, unspent
 BODY_LIMIT = 1_000_000  # bytes: no form or JSON request of ours comes near it (a 300 MB body took 1 GB of memory)
@@ -45,6 +67,7 @@ CSP = (
     "frame-ancestors 'none'"
 )
 PATH_SAFE = "/:@!$&'()*+,;=-._~"
+REMOTE_JOIN = "/remote/join/"  # + a pairing link's token or short code: the one route open without a cookie
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HEADERS = (
     (b"content-security-policy", CSP.encode()),
@@ -63,11 +86,17 @@ class Keys:
     every browser out)."""
 
     def __init__(
-        self, key: str | None = None, *, cookie: str = "unknot_session", clock: Callable[[], float] = time.monotonic
+        self,
+        key: str | None = None,
+        *,
+        cookie: str = "unknot_session",
+        remote_cookie: str = "unknot_remote",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.key = key or secrets.token_urlsafe(24)
         self.csrf = secrets.token_urlsafe(24)
         self.cookie = cookie
+        self.remote_cookie = remote_cookie  # the receiver's phone's (unknot.remote)
         self.clock = clock  # seconds, only ever compared: when a launch token stops being good
         self._tokens: dict[str, float] = {}  # token -> when it stops being good (on ``clock``)
         self._sessions: set[str] = set()
@@ -98,6 +127,17 @@ class Keys:
             return value in self._sessions
 
 
+def remote_path(path: str) -> bool:
+    """Whether ``path`` is one of the receiver's remote (``/remote`` and below), which only a paired phone opens."""
+    return path == "/remote" or path.startswith("/remote/")
+
+
+def lan_path(path: str) -> bool:
+    """Whether ``path`` answers on the home network's listener: the phone's routes (the pairing link, the remote,
+    the phone's player) and the static files they need."""
+    return remote_path(path) or path.startswith("/static/")
+
+
 def check_form_csrf(keys: Keys, value: str | None) -> bool:
     """Whether a form's ``csrf`` field is this server's token."""
     return value is not None and hmac.compare_digest(value.encode(), keys.csrf.encode())
@@ -106,27 +146,60 @@ def check_form_csrf(keys: Keys, value: str | None) -> bool:
 class SecurityMiddleware:
     """The rules of the module docstring, as ASGI middleware around the whole app."""
 
-    def __init__(self, app: ASGIApp, *, keys: Keys, hosts: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        keys: Keys,
+        hosts: tuple[str, ...],
+        remotes: Remotes | None = None,
+        lan: str | None = None,
+    ) -> None:
         self.app = app
         self.keys = keys
+        self.remotes = remotes
         self.hosts = frozenset(h.lower() for h in hosts)
         self.origins = frozenset(f"http://{h}" for h in self.hosts)
+        # The home network's listener ("address:port"), its Host and Origin: for the phones' routes only.
+        self.lan = (lan.rsplit(":", 1)[0], int(lan.rsplit(":", 1)[1])) if lan else None
+        self.lan_hosts = frozenset({lan.lower()} if lan else ())
+        self.lan_origins = frozenset(f"http://{h}" for h in self.lan_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        if headers.get("host", "").lower() not in self.hosts:
+        server = scope.get("server")
+        from_lan = self.lan is not None and server is not None and (server[0], server[1]) == self.lan
+        hosts, origins = (self.lan_hosts, self.lan_origins) if from_lan else (self.hosts, self.origins)
+        if headers.get("host", "").lower() not in hosts:
             await _plain(send, 400, "Bad Host header: unknot answers only at the address it printed.")
+            return
+        path = scope["path"]
+        if from_lan and not lan_path(path):
+            await _plain(
+                send,
+                404,
+                "Not found: on the home network unknot opens only what a pairing code leads to (the remote, the "
+                "phone's player).",
+            )
             return
         bearer = headers.get("authorization", "")
         by_bearer = bearer.startswith("Bearer ") and _same(bearer[7:].strip(), self.keys.key)
         session = _cookie(headers.get("cookie", ""), self.keys.cookie)
         by_cookie = session is not None and self.keys.is_session(session)
+        if from_lan:  # the key and the browser's session are this machine's: only a phone's pairing counts here
+            by_bearer = by_cookie = False
+        # The receiver's phone: its pairing's CSRF token when its cookie is good, on its own routes and the static
+        # files only; the pairing link itself needs no cookie (its handler spends it or refuses it).
+        remote_csrf = self._remote_csrf(headers) if remote_path(path) or path.startswith("/static/") else None
+        joining = path.startswith(REMOTE_JOIN) and len(path) > len(REMOTE_JOIN) and scope["method"] in ("GET", "HEAD")
+        if remote_path(path):  # only the phone's own credentials count here
+            by_bearer = by_cookie = False
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         token = next((v for k, v in query if k == "token"), None)
-        if token is not None:
+        if token is not None and not from_lan:  # a launch link is never spent from the home network
             # Only ever a path on this server: "//evil.example" would be another host to the browser.
             rest = urlencode([(k, v) for k, v in query if k != "token"])
             location = "/" + quote(scope["path"].lstrip("/\\"), safe=PATH_SAFE) + (f"?{rest}" if rest else "")
@@ -144,7 +217,7 @@ class SecurityMiddleware:
                 "`unknot serve` runs for a fresh one.",
             )
             return
-        if not (by_bearer or by_cookie):
+        if not (by_bearer or by_cookie or remote_csrf is not None or joining):
             await _plain(
                 send,
                 403,
@@ -159,10 +232,15 @@ class SecurityMiddleware:
         if scope["method"] not in SAFE_METHODS:
             origin = headers.get("origin")
             site = headers.get("sec-fetch-site")
-            if (origin is not None and origin.lower() not in self.origins) or site not in (None, "same-origin", "none"):
+            if (origin is not None and origin.lower() not in origins) or site not in (None, "same-origin", "none"):
                 await _plain(send, 403, "Refused: a request from another site cannot change anything here.")
                 return
-            if not by_bearer and not await self._csrf_given(scope, headers, body):
+            if remote_csrf is not None and not by_cookie and not by_bearer:
+                given = headers.get("x-csrf-token")
+                if given is None or not _same(given, remote_csrf):
+                    await _plain(send, 403, "Refused: the request has no valid CSRF token (X-CSRF-Token).")
+                    return
+            elif not by_bearer and not await self._csrf_given(scope, headers, body):
                 await _plain(send, 403, "Refused: the request has no valid CSRF token (X-CSRF-Token).")
                 return
         static = scope["path"].startswith("/static/")
@@ -178,6 +256,16 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def _remote_csrf(self, headers: Headers) -> str | None:
+        """The CSRF token of the phone's pairing, when the request carries a paired phone's cookie; else None."""
+        device = _cookie(headers.get("cookie", ""), self.keys.remote_cookie)
+        if self.remotes is None or device is None:
+            return None
+        try:
+            return self.remotes.pairing(device).csrf
+        except PairingError:
+            return None
 
     async def _csrf_given(self, scope: Scope, headers: Headers, body: bytes) -> bool:
         """The CSRF token in the header, or in the ``csrf`` field of a body that is exactly a form; any other

@@ -1,9 +1,14 @@
 """Running the web app: a socket on 127.0.0.1 (a free port, or the one asked for), uvicorn on it, the launch link
-printed and opened. The socket is bound before the link is printed, so the link always works."""
+printed and opened. The socket is bound before the link is printed, so the link always works.
+
+With ``--lan`` (issue 15) a second socket listens on the machine's address on the home network; the security
+middleware tells the two apart by the socket a request came through (the ASGI scope's ``server``) and lets only
+what a pairing code leads to through the second one."""
 
 from __future__ import annotations
 
 import gc
+import ipaddress
 import os
 import signal
 import socket
@@ -20,7 +25,7 @@ from unknot.web.app import WebConfig, create_app
 from unknot.web.guard import GuardedH11Protocol
 from unknot.web.security import Keys
 
-__all__ = ["API_KEY_VARIABLE", "HOST", "api_key", "launch_link", "run"]
+__all__ = ["API_KEY_VARIABLE", "HOST", "api_key", "lan_address", "launch_link", "run"]
 
 HOST = "127.0.0.1"
 API_KEY_VARIABLE = "UNKNOT_API_KEY"
@@ -35,6 +40,49 @@ def api_key() -> str | None:
     if len(key) < 16:
         raise ConfigError(f"{API_KEY_VARIABLE} is {len(key)} characters long; make it 16 or more (random)")
     return key
+
+
+def lan_address(given: str | None = None) -> str:
+    """The IPv4 address to listen on for the home network: ``given`` (checked), else the address this machine
+    reaches other networks from (a UDP socket "connected" to a documentation address: no packet is sent)."""
+    if given is None:
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1 (RFC 5737): routed like any address, never answered
+            given = str(probe.getsockname()[0])
+        except OSError:
+            given = "0.0.0.0"
+        finally:
+            probe.close()
+        if given in ("0.0.0.0", "127.0.0.1"):
+            raise ConfigError(
+                "--lan found no address on a home network (is this machine connected?); give one with --lan-host"
+            )
+    try:
+        address = ipaddress.IPv4Address(given)
+    except ValueError:
+        raise ConfigError(
+            f"--lan-host {given!r} is not an IPv4 address; give this machine's, e.g. 192.168.1.20"
+        ) from None
+    if address.is_unspecified or address.is_multicast or str(address) == HOST:
+        raise ConfigError(
+            f"--lan-host {given} would not be a listener of its own; give this machine's address on the network"
+        )
+    return str(address)
+
+
+def _listen(host: str, port: int, *, option: str = "--port") -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit it: an answer is not held back 40 ms waiting for the client's delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}); try another {option}") from None
+    sock.listen(128)
+    return sock
 
 
 def launch_link(base: str, keys: Keys) -> str:
@@ -58,23 +106,26 @@ def run(
     time_scale: float | None = None,
     emergency_number: str | None = None,
     db: str | None = None,
+    lan: bool = False,
+    lan_host: str | None = None,
 ) -> int:
-    """Serve until Ctrl-C; the exit status."""
+    """Serve until Ctrl-C; the exit status. ``lan``: listen on the home network too (``lan_host``, or the machine's
+    address there), for the phones a pairing code leads in."""
     if emergency_number is not None:
         validate_emergency_number(emergency_number, where="given with --emergency-number")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Accepted connections inherit it: an answer is not held back 40 ms waiting for the client's delayed ACK.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    try:
-        sock.bind((HOST, port))
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot listen on {HOST}:{port} ({exc.strerror}); try another --port, or leave it out"
-        ) from None
-    sock.listen(128)
+    home = lan_address(lan_host) if lan or lan_host is not None else None
+    sock = _listen(HOST, port, option="--port, or leave it out")
     chosen = sock.getsockname()[1]
-    keys = Keys(api_key(), cookie=f"unknot_session_{chosen}")
+    sockets = [sock]
+    lan_at: str | None = None
+    if home is not None:
+        try:  # the same port as on loopback where it is free, for an address that is easier to type
+            lan_sock = _listen(home, chosen, option="--lan-host")
+        except ConfigError:
+            lan_sock = _listen(home, 0, option="--lan-host")
+        sockets.append(lan_sock)
+        lan_at = f"{home}:{lan_sock.getsockname()[1]}"
+    keys = Keys(api_key(), cookie=f"unknot_session_{chosen}", remote_cookie=f"unknot_remote_{chosen}")
     hosts = (f"{HOST}:{chosen}", f"localhost:{chosen}")
     config = WebConfig(
         db=db,
@@ -82,6 +133,7 @@ def run(
         hosts=hosts,
         time_scale=time_scale if time_scale is not None else scale_from_environment(),
         emergency_number=emergency_number,
+        lan=lan_at,
     )
     app = create_app(config)
     gc.collect()
@@ -93,6 +145,14 @@ def run(
         file=sys.stderr,
         flush=True,
     )
+    if lan_at is not None:
+        print(
+            f"Phones on the home network pair through the codes the player shows, at http://{lan_at} "
+            "(plain HTTP: anyone on this network can see that traffic; nothing but the pairing, the remote and the "
+            "phone's player is reachable there).",
+            file=sys.stderr,
+            flush=True,
+        )
     if open_browser:  # the browser's command line (`ps`) holds a link of its own, spent as it opens
         threading.Timer(0.5, webbrowser.open, args=(launch_link(base, keys),)).start()
     if hasattr(signal, "SIGTTIN"):  # run in the background (`&`), reading the terminal fails instead of stopping us
@@ -105,11 +165,12 @@ def run(
         access_log=False,
         lifespan="on",
         timeout_keep_alive=5,
+        timeout_graceful_shutdown=3,  # a page listening to the remote (Server-Sent Events) does not hold Ctrl-C up
         h11_max_incomplete_event_size=64 * 1024,  # a request head over 64 KB is refused
     )
     server = uvicorn.Server(server_config)
     try:
-        server.run(sockets=[sock])
+        server.run(sockets=sockets)
     except KeyboardInterrupt:
         pass
     return 0

@@ -466,6 +466,14 @@ window.addEventListener("pagehide", () => {
   }).catch(() => {});
 });
 
+// The receiver's remote (remote_giver.js) halted the step on the server: show where the session is now.
+document.addEventListener("unknot:session-changed", () =>
+  ready.then(async () => {
+    const response = await fetch(`/api/sessions/${id}`, { headers: { accept: "application/json" } });
+    if (response.ok) take(await response.json(), { speak: false });
+  }),
+);
+
 // --- on load: where the session is --------------------------------------------------------------------------
 
 const ready = (async () => {
