@@ -40,12 +40,14 @@ from unknot.today import (
 )
 from unknot.web.api import RegionId, Score, SessionId, Strict
 from unknot.web.context import catalog_of, journal_of, live_of
+from unknot.web.json_body import StrictJSONRoute
 from unknot.web.live import LiveSession
 
 __all__ = ["Bell", "phone", "router"]
 
-router = APIRouter(prefix="/api/sessions/{session_id}/remote", tags=["remote"])
-phone = APIRouter(prefix="/remote", include_in_schema=False)
+# Bodies read as strictly as the API's (web/json_body.py): a JSON key given twice is refused.
+router = APIRouter(prefix="/api/sessions/{session_id}/remote", tags=["remote"], route_class=StrictJSONRoute)
+phone = APIRouter(prefix="/remote", include_in_schema=False, route_class=StrictJSONRoute)
 
 WAIT = 1.0  # seconds an event stream sleeps unless rung: it looks at the phone's link and the client this often
 HEARTBEAT = 5.0  # seconds: a comment line keeps the connection (and the giver page's "connected") alive
