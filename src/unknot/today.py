@@ -56,6 +56,8 @@ __all__ = [
     "journal_advice",
     "keep_interview",
     "offer_pairing",
+    "offer_player",
+    "player_of",
     "policy_to_json",
     "rate_after_remote",
     "remote_log",
@@ -292,6 +294,15 @@ def _active_partner_session(journal: Journal, session_id: int) -> SessionRecord:
     return record
 
 
+def _active_self_session(journal: Journal, session_id: int) -> SessionRecord:
+    record = journal.session(session_id)
+    if record is None or record.status is not SessionStatus.ACTIVE:
+        raise PairingError(f"session {session_id} is not under way: a phone plays only a session under way")
+    if record.mode is not Mode.SELF:
+        raise PairingError("a phone plays a self-massage; in a partner massage it is the receiver's remote")
+    return record
+
+
 def offer_pairing(journal: Journal, remotes: Remotes, session_id: int, *, allow_another: bool = False) -> Offer:
     """A pairing for the receiver's phone (the QR code, the short code, the check code) for a partner session under
     way. ``PairingError`` for any other session, or a second device the giver has not allowed."""
@@ -299,11 +310,35 @@ def offer_pairing(journal: Journal, remotes: Remotes, session_id: int, *, allow_
     return remotes.offer(session_id, allow_another=allow_another)
 
 
+def offer_player(journal: Journal, remotes: Remotes, session_id: int, *, allow_another: bool = False) -> Offer:
+    """A pairing for the phone that is to play a self routine under way ("Play on my phone"): the same one-time
+    code as the remote's, for that session only. ``PairingError`` for any other session."""
+    _active_self_session(journal, session_id)
+    return remotes.offer(session_id, allow_another=allow_another, player=True)
+
+
 def join_remote(journal: Journal, remotes: Remotes, token: str) -> Pairing:
-    """Spend a pairing link for a phone (``PairingError`` when it is unknown, spent or late, or its session has
-    ended)."""
+    """Spend a pairing link for a phone, the remote's or the player's (``PairingError`` when it is unknown, spent
+    or late, or its session has ended)."""
     pairing = remotes.exchange(token)
-    remote_of(journal, remotes, pairing.device)
+    if pairing.player:
+        player_of(journal, remotes, pairing.device)
+    else:
+        remote_of(journal, remotes, pairing.device)
+    return pairing
+
+
+def player_of(journal: Journal, remotes: Remotes, device: str | None) -> Pairing:
+    """The pairing of a phone that plays a self routine, while the routine is under way. ``PairingError``
+    otherwise: a remote's cookie opens no player, and a routine that has ended unpairs its phone."""
+    pairing = remotes.pairing(device, heard=True)
+    if not pairing.player:
+        raise PairingError("this phone is the receiver's remote of a partner massage; it plays no routine")
+    try:
+        _active_self_session(journal, pairing.session_id)
+    except PairingError:
+        remotes.revoke(pairing.session_id)
+        raise
     return pairing
 
 
@@ -312,6 +347,8 @@ def remote_of(journal: Journal, remotes: Remotes, device: str | None) -> Pairing
     has ended (from any front end) unpairs its phones here, once its pain after is rated (until then the phone may
     still rate it: ``remote_rating``). The phone has been heard from (``Remotes.connected``)."""
     pairing = remotes.pairing(device, heard=True)
+    if pairing.player:
+        raise PairingError("this phone plays a self routine; it is no remote")
     try:
         _active_partner_session(journal, pairing.session_id)
     except PairingError:
@@ -330,6 +367,8 @@ def remote_rating(
     that were worked, else every area worked), while the pain after is not rated yet and the routine ended less
     than ``rate_minutes`` ago. ``PairingError`` otherwise (and the phone is unpaired)."""
     pairing = remotes.pairing(device, heard=True)
+    if pairing.player:
+        raise PairingError("this phone plays a self routine; the pain after is rated on the player's after page")
     record = journal.session(pairing.session_id)
     if record is None or record.status is SessionStatus.ACTIVE:
         raise PairingError("the session is still under way: the pain after is rated when it has ended")

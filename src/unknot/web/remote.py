@@ -154,10 +154,12 @@ def post_pairing(request: Request, session_id: SessionId, body: OfferBody | None
 
 
 def phone_base(request: Request) -> str:
-    """Where the phone opens a pairing link: the home network's listener with ``--lan``, else this page's own
-    address (a second browser on the same machine)."""
-    lan: str | None = request.app.state.config.lan
-    return f"http://{lan}" if lan else f"{request.url.scheme}://{request.headers.get('host', '')}"
+    """Where the phone opens a pairing link: the home network's listener with ``--lan`` (by ``--lan-name`` if
+    given), else this page's own address (a second browser on the same machine)."""
+    config = request.app.state.config
+    if config.lan:
+        return f"http://{config.lan_hosts[0] if config.lan_hosts else config.lan}"
+    return f"{request.url.scheme}://{request.headers.get('host', '')}"
 
 
 @router.get("", summary="The remote of a session: phones paired, alarms waiting, the last tap the page has shown")
@@ -247,7 +249,7 @@ def join(request: Request, code: str) -> Response:
     pairing = join_remote(journal_of(request), remotes_of(request), code[:100])
     bell_of(request).ring(pairing.session_id)
     cookie = request.app.state.config.keys.remote_cookie
-    response = RedirectResponse("/remote", status_code=303)
+    response = RedirectResponse("/remote/player" if pairing.player else "/remote", status_code=303)
     response.set_cookie(cookie, pairing.device, httponly=True, samesite="strict", path="/")
     return response
 
