@@ -105,12 +105,14 @@ def todays_routine(
 ) -> tuple[Routine, DayPolicy]:
     """The routine for ``request`` under today's policy for whoever it is for (``subject``; None: the receiver of
     a partner massage, else the user): every area the day leaves alone is avoided (and out of focus), every
-    restriction of the day applies, and the routine's notes say why.
+    restriction of the day applies, and the routine's notes say why. A technique asked "less" on repeatedly in the
+    last session of the same kind starts a level lighter (``unknot.softer``), and a note says so.
 
     ``policy`` is today's policy for that person when the caller holds it already (a front end's cache).
 
     Raises ``PlanError`` ``screen_required`` before today's screen and ``screen_forbids`` after a blocking one."""
     from unknot.planner import plan
+    from unknot.softer import asked_less, soften
 
     whom = subject or subject_of(request.mode)
     if policy is None or policy.subject != whom:
@@ -127,7 +129,19 @@ def todays_routine(
     day = verdict_from_json(policy.verdict())
     routine = plan(replace(request, focus=focus), day, catalog=catalog)
     notes = [_left_alone(catalog, region, policy.why_avoided(region)) for region in policy.avoid_regions]
-    return replace(routine, notes=(*notes, *routine.notes)), policy
+    routine = replace(routine, notes=(*notes, *routine.notes))
+    last = _last_session(journal, request.mode, now)
+    if last is not None:  # repeated "less" on a technique last time: it starts lighter now (issue 15)
+        routine = soften(routine, asked_less(last, catalog.remote.soften_after_less), catalog)
+    return routine, policy
+
+
+def _last_session(journal: Journal, mode: Mode, now: datetime) -> SessionRecord | None:
+    """The last session of ``mode`` that has ended, within ``LOOKBACK``."""
+    ended = [
+        r for r in journal.sessions(since=now - LOOKBACK) if r.mode is mode and r.status is not SessionStatus.ACTIVE
+    ]
+    return max(ended, key=lambda r: r.started_at, default=None)
 
 
 def _left_alone(catalog: Catalog, region: str, why: str) -> str:
