@@ -28,6 +28,7 @@ from unknot.today import (
     remote_of,
     remote_rating,
     remote_tap,
+    split_tap,
 )
 
 CATALOG = load_catalog()
@@ -152,3 +153,19 @@ def test_a_remote_opens_no_player(journal: Journal) -> None:
     with pytest.raises(PairingError, match="plays no routine"):
         player_of(journal, remotes, pairing.device)
     assert remote_of(journal, remotes, pairing.device) == pairing  # still paired as the remote
+
+
+def test_the_split_view_taps_a_partner_session_under_way_as_a_phone_would(journal: Journal) -> None:
+    remotes = Remotes(CATALOG.remote)
+    with pytest.raises(PairingError, match="self-massage"):
+        split_tap(journal, remotes, start(journal, Mode.SELF), "stop", 0, State.RUNNING, T0)
+    session_id = start(journal)
+    applied: list[object] = []
+    outcome = split_tap(journal, remotes, session_id, "stop", 0, State.RUNNING, T0, apply=applied.append)
+    assert applied == [outcome.event] and outcome.tap.seq == 1
+    assert [t.seq for t in remotes.alarms(session_id)] == [1]
+    finish(journal, session_id)
+    with pytest.raises(PairingError, match="not under way"):
+        split_tap(journal, remotes, session_id, "less", 0, State.RUNNING, T0)
+    record = journal.session(session_id)
+    assert record is not None and [(t.seq, t.kind) for t in record.taps] == [(1, "stop")]

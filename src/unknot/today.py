@@ -64,6 +64,7 @@ __all__ = [
     "remote_of",
     "remote_rating",
     "remote_tap",
+    "split_tap",
     "resume_check",
     "start_interview",
     "take_screen",
@@ -443,14 +444,49 @@ def remote_tap(
     (``unknot.remote.event_for``; none before the giver has pressed Start, ``playing``: the routine's clock has not
     started, there is no step to halt) is handed to ``apply`` first, so that a Stop has halted the step before the
     giver's page hears of it; then the tap is numbered, published to the giver's page and kept in the journal."""
+    return _tap(journal, remotes, pairing.session_id, kind, step, state, now, playing=playing, apply=apply)
+
+
+def split_tap(
+    journal: Journal,
+    remotes: Remotes,
+    session_id: int,
+    kind: str,
+    step: int | None,
+    state: State,
+    now: datetime,
+    *,
+    playing: bool = True,
+    apply: Callable[[Event], None] | None = None,
+) -> TapOutcome:
+    """A tap of the receiver's buttons shown on the giver's own screen (the split view: a couple sharing one
+    laptop, no phone, no ``--lan``): for a partner session under way only, and then exactly as a phone's tap
+    (``remote_tap``): applied first, numbered, published, kept."""
+    _active_partner_session(journal, session_id)
+    return _tap(journal, remotes, session_id, kind, step, state, now, playing=playing, apply=apply)
+
+
+def _tap(
+    journal: Journal,
+    remotes: Remotes,
+    session_id: int,
+    kind: str,
+    step: int | None,
+    state: State,
+    now: datetime,
+    *,
+    playing: bool,
+    apply: Callable[[Event], None] | None,
+) -> TapOutcome:
     from unknot.remote import event_for, kind_of
 
     button = kind_of(remotes.rules, kind)
     event = event_for(button, state) if playing else None
     if event is not None and apply is not None:
         apply(event)
-    tap = remotes.add(pairing.session_id, button.id, step, now)
-    journal.add_tap(pairing.session_id, tap)
+    remote_log(journal, remotes, session_id)  # numbered on from the journal's taps after a restart
+    tap = remotes.add(session_id, button.id, step, now)
+    journal.add_tap(session_id, tap)
     return TapOutcome(tap, button, event)
 
 

@@ -198,3 +198,41 @@ def test_after_the_routine_the_phone_asks_the_pain_after_and_keeps_it(browser: A
     with opened_journal(server.db) as journal:
         record = journal.session(session_id)
         assert record is not None and record.pain_after == {"upper_trapezius_left": 3}
+
+
+def test_the_split_view_shows_the_receivers_buttons_on_the_givers_screen(browser: Any, server: Server) -> None:
+    """A couple sharing one laptop, no phone: the giver's player shows the receiver's buttons; Stop there halts the
+    step and raises the alarm as a phone's Stop does, until "I've stopped"."""
+    with server.client() as api:
+        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
+        session_id = api.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}}).json()["id"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(RECORD_SPEECH)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(server.link)
+        page.goto(f"{server.base}/player/{session_id}")
+        page.get_by_role("button", name="Start").click()
+        with server.client() as api:
+            until(lambda: api.get(f"/api/sessions/{session_id}").json()["started"], "the routine started")
+        toggle = page.get_by_role("button", name="Split view: the receiver's buttons here")
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        split = page.get_by_role("group", name="The receiver's buttons")
+        split.get_by_role("button", name="Less").click()
+        page.locator("#remote-feed li[data-kind='less']").wait_for()
+        split.get_by_role("button", name="Stop", exact=True).click()
+        alarm = page.get_by_role("alertdialog")
+        alarm.wait_for()
+        assert "The receiver tapped: Stop" in alarm.inner_text()
+        with server.client() as api:
+            assert api.get(f"/api/sessions/{session_id}").json()["state"] == "paused"
+        page.get_by_role("button", name="I've stopped").click()
+        alarm.wait_for(state="hidden")
+    finally:
+        context.close()
+    with opened_journal(server.db) as journal:
+        record = journal.session(session_id)
+        assert record is not None and [(t.seq, t.kind) for t in record.taps] == [(1, "less"), (2, "stop")]
+        assert record.taps[1].acknowledged_at is not None

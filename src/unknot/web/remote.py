@@ -37,6 +37,7 @@ from unknot.today import (
     remote_of,
     remote_rating,
     remote_tap,
+    split_tap,
 )
 from unknot.web.api import RegionId, Score, SessionId, Strict
 from unknot.web.context import catalog_of, journal_of, live_of
@@ -313,8 +314,19 @@ def post_pain(request: Request, body: PainBody) -> dict[str, Any]:
 def post_tap(request: Request, body: TapBody) -> dict[str, Any]:
     """A tap: kept, numbered, and applied to the session when it takes it (a Stop halts the step)."""
     pairing = pairing_of(request)
+    return _tap(request, pairing.session_id, body.kind, pairing)
+
+
+@router.post("/taps", summary="The split view: a tap of the receiver's buttons on the giver's own screen")
+def post_split_tap(request: Request, session_id: SessionId, body: TapBody) -> dict[str, Any]:
+    """A couple sharing one laptop (no phone): the receiver's buttons on the giver's page, kept and heard as a
+    phone's taps are."""
+    return _tap(request, session_id, body.kind, None)
+
+
+def _tap(request: Request, session_id: int, kind: str, pairing: Pairing | None) -> dict[str, Any]:
     lives = live_of(request)
-    live = lives.get(pairing.session_id)
+    live = lives.get(session_id)
     with live.lock:
         state, step = live.session.state, live.session.progress().index
 
@@ -324,11 +336,12 @@ def post_tap(request: Request, body: TapBody) -> dict[str, Any]:
         except SessionStateError:  # the giver's page changed the state in between: the tap is kept all the same
             pass
 
-    outcome = remote_tap(
-        journal_of(request), remotes_of(request), pairing, body.kind, step, state, _now(),
-        playing=live.started, apply=apply,
-    )  # fmt: skip
-    bell_of(request).ring(pairing.session_id)
+    journal, remotes, now = journal_of(request), remotes_of(request), _now()
+    if pairing is not None:
+        outcome = remote_tap(journal, remotes, pairing, kind, step, state, now, playing=live.started, apply=apply)
+    else:
+        outcome = split_tap(journal, remotes, session_id, kind, step, state, now, playing=live.started, apply=apply)
+    bell_of(request).ring(session_id)
     return {"seq": outcome.tap.seq, "kind": outcome.kind.id, "delivered": True}
 
 
