@@ -1,8 +1,10 @@
-"""The receiver's remote in Debian's Chromium (issue 15), two browser contexts against one real ``unknot serve``: the
-giver starts a partner routine and shows a pairing QR code; the receiver's phone joins through the URL decoded from
-that QR image (zxing-cpp), taps Less then Stop; the giver's page shows and says both, the step halts, the alarm
-stays until "I've stopped"; the journal holds the rows. A giver page that loses its connection gets the taps it
-missed when it comes back. Every wait is for recorded state (the page's, or the server's through its API)."""
+"""The receiver's remote in Debian's Chromium (issue 15), two browser contexts against one real ``unknot serve --lan``
+(its home network played by 127.0.0.2): the giver starts a partner routine and shows a pairing QR code; the
+receiver's phone joins through the URL decoded from that QR image (zxing-cpp), over the LAN listener, taps Less
+then Stop; the giver's page shows and says both, the step halts, the alarm stays until "I've stopped"; the
+journal holds the rows. A giver page that loses its connection gets the taps it missed when it comes back. The
+split view shows the receiver's buttons on the giver's own screen. Every wait is for recorded state (the page's,
+or the server's through its API)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import pytest
 
 from tests.web.conftest import Server, start_server, stop_server
 from tests.web.test_browser import RECORD_SPEECH
+from tests.web.test_lan import lan_base
 from unknot.journal import opened_journal
 
 pytestmark = pytest.mark.browser
@@ -22,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("remote-browser"))
+    running = start_server(tmp_path_factory.mktemp("remote-browser"), args=("--lan-host", "127.0.0.2"))
     yield running
     stop_server(running)
 
@@ -69,13 +72,14 @@ def test_the_receiver_pairs_by_the_qr_code_taps_less_then_stop_and_the_giver_mus
         qr.wait_for(state="visible")
         until(lambda: qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code drawn")
         url = decode_qr(qr.screenshot())
-        assert url.startswith(f"{server.base}/remote/join/")
+        home = lan_base(server)  # the code leads to the home network's listener, not to loopback
+        assert url.startswith(f"{home}/remote/join/")
         check_code = giver.locator("#remote-check").inner_text()
 
         phone = phone_context.new_page()
         phone.set_default_timeout(20_000)
         phone.goto(url)
-        assert phone.url == f"{server.base}/remote"  # the code left the address
+        assert phone.url == f"{home}/remote"  # the code left the address
         assert phone.locator("#check-code").inner_text() == check_code
         giver.get_by_text(f"it shows check code {check_code}").wait_for()
 
