@@ -2,7 +2,8 @@
 this machine's player offers "Play on my phone"; a phone-sized page (390×844) opens the URL decoded from its QR
 image over the LAN listener, where the page is *not* a secure context (no Wake Lock); Start begins the routine there:
 its cues are spoken, the wake fallback (a muted looping video) plays, and the page says honestly that the screen may
-dim. This machine's page falls silent. Every wait is for recorded state.
+dim. This machine's page falls silent, and goes on to the pain after when the phone stops. Every wait is for
+recorded state.
 
 Chromium counts every 127.x address as potentially trustworthy, so the "home network" is the name ``phone.test``
 (``--lan-name``), which Chromium resolves to the LAN listener on 127.0.0.2 (``--host-resolver-rules``): a name
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, Server, start_server, stop_server
+from tests.web.test_accessibility import _axe, _targets
 from tests.web.test_browser import RECORD_SPEECH
 from tests.web.test_remote_browser import decode_qr, until
 
@@ -66,6 +68,7 @@ def test_a_self_routine_plays_on_a_phone_over_the_lan_without_a_secure_context(
         url = decode_qr(qr.screenshot())
         assert url.startswith(f"http://{LAN_NAME}:") and "/remote/join/" in url
         check_code = laptop.locator("#phone-code").inner_text()
+        assert _axe(laptop) == []  # WCAG 2.2 AA: the offer on this machine's player
 
         phone = phone_context.new_page()
         phone.set_default_timeout(20_000)
@@ -78,6 +81,7 @@ def test_a_self_routine_plays_on_a_phone_over_the_lan_without_a_secure_context(
         notice.wait_for(state="visible")
         assert "may dim its screen" in notice.inner_text()
         assert phone.get_by_role("link", name="Leave").count() == 0  # no way to the rest of the app
+        assert _axe(phone) == [] and _targets(phone) == []  # WCAG 2.2 AA, targets of 64 px on a phone
 
         until(lambda: "Playing on your phone" in laptop.locator("#phone-status").inner_text(), "the laptop told")
         phone.get_by_role("button", name="Start").click()
@@ -93,6 +97,11 @@ def test_a_self_routine_plays_on_a_phone_over_the_lan_without_a_secure_context(
             view = until(lambda: (v := api.get(f"/api/sessions/{session_id}").json())["started"] and v, "started")
             assert view["state"] in ("get_ready", "running")
         assert laptop.evaluate("JSON.parse(sessionStorage.getItem('spoken') || '[]')") == []  # the laptop is silent
+
+        phone.locator("#stop").click()  # the routine ends on the phone; the pain after is rated on this machine
+        phone.get_by_role("button", name="Yes, stop").click()
+        phone.get_by_text("The routine is over: rate your pain on the computer that started it.").wait_for()
+        laptop.wait_for_url(f"{server.base}/sessions/{session_id}/after")
     finally:
         phone_context.close()
         laptop_context.close()

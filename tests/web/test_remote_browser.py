@@ -224,6 +224,9 @@ def test_the_split_view_shows_the_receivers_buttons_on_the_givers_screen(browser
         toggle.click()
         assert toggle.get_attribute("aria-expanded") == "true"
         split = page.get_by_role("group", name="The receiver's buttons")
+        from tests.web.test_accessibility import _axe, _targets
+
+        assert _axe(page) == [] and _targets(page) == []
         split.get_by_role("button", name="Less").click()
         page.locator("#remote-feed li[data-kind='less']").wait_for()
         split.get_by_role("button", name="Stop", exact=True).click()

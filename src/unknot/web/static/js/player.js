@@ -170,7 +170,7 @@ function finish() {
   clearTimeout(timer);
   releaseWakeLock();
   if (root.dataset.after) setTimeout(() => window.location.assign(root.dataset.after), 1500);
-  else $("notice").textContent = "The routine is over: rate your pain on the computer that started it.";
+  else if ($("phone-done")) $("phone-done").hidden = false; // the phone's player: rated on the computer
 }
 
 // --- playing the timeline by deadlines --------------------------------------------------------------------------

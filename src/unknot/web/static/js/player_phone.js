@@ -1,6 +1,7 @@
 // "Play on my phone" on this machine's player of a self routine (issue 15). The server draws a pairing (a QR code,
 // a short code, a check code) for this session only; once the phone has opened it, the phone plays the routine and
-// this page falls silent (player.js listens for "unknot:handed-over") and says so, with the check code.
+// this page falls silent (player.js listens for "unknot:handed-over") and says so, with the check code. When the
+// routine has ended on the phone, this page goes on to the pain after, which is rated here.
 
 const root = document.getElementById("player");
 const id = root.dataset.session;
@@ -40,6 +41,16 @@ async function look(code) {
   $("phone-offer").hidden = true;
   $("phone-status").textContent = `Playing on your phone (check code ${code}). This page stays quiet.`;
   document.dispatchEvent(new CustomEvent("unknot:handed-over"));
+  watching = setInterval(ended, 2000);
+}
+
+async function ended() {
+  const response = await fetch(`/api/sessions/${id}`, { headers: { accept: "application/json" } });
+  if (!response.ok) return;
+  const answer = await response.json();
+  if (answer.state !== "finished" && answer.state !== "stopped") return;
+  clearInterval(watching);
+  window.location.assign(`/sessions/${id}/after`);
 }
 
 $("phone-pair").addEventListener("click", offer);
