@@ -97,6 +97,10 @@ def test_a_self_routine_plays_on_a_phone_over_the_lan_without_a_secure_context(
             view = until(lambda: (v := api.get(f"/api/sessions/{session_id}").json())["started"] and v, "started")
             assert view["state"] in ("get_ready", "running")
         assert laptop.evaluate("JSON.parse(sessionStorage.getItem('spoken') || '[]')") == []  # the laptop is silent
+        laptop.reload()  # opened again while the phone plays: it does not pause the phone's routine
+        laptop.get_by_text("Playing on your phone. This page stays quiet.").wait_for()
+        with server.client() as api:
+            assert api.get(f"/api/sessions/{session_id}").json()["state"] in ("get_ready", "running")
 
         phone.locator("#stop").click()  # the routine ends on the phone; the pain after is rated on this machine
         phone.get_by_role("button", name="Yes, stop").click()

@@ -477,6 +477,8 @@ def player_values(request: Request, session_id: int) -> dict[str, Any]:
         "api": f"/api/sessions/{session_id}",  # where the page asks and tells the session
         "after": f"/sessions/{session_id}/after",
         "phone": False,  # the phone's player (web/phone.py): no way to the rest of the app
+        # A phone plays this routine: this machine's page keeps quiet (and a reload of it does not pause it).
+        "handed_over": any(p.player for p in request.app.state.remotes.paired(session_id)),
     }
 
 

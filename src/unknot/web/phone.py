@@ -67,6 +67,7 @@ def phone_player(request: Request) -> Response:
         api="/remote/player/session",
         after="",
         phone=True,
+        handed_over=False,  # this is the phone that plays
         check_code=pairing.check_code,
     )
     return render(request, "player.html", values)

@@ -32,7 +32,7 @@ let remaining = null; // the routine's seconds still to come, as the server last
 let nextIndex = null; // the step after the current one, as the server last said
 let wakeLock = null;
 let wakeVideo = null; // without a secure context (plain HTTP on the home network): a silent video instead
-let handedOver = false; // "Play on my phone": the phone plays the routine, this page keeps quiet
+let handedOver = root.dataset.handedOver === "true"; // "Play on my phone": the phone plays, this page keeps quiet
 let audio = null;
 let loaded = false; // the page knows where the session is
 let skipChoices = []; // after "it hurts": the areas that may be left alone (the server's words)
@@ -549,7 +549,7 @@ const ready = (async () => {
   if (window.AudioContext) audio = new AudioContext();
   let answer = await response.json();
   sync(answer.timeline.at);
-  if (answer.started && (answer.state === "running" || answer.state === "get_ready")) {
+  if (!handedOver && answer.started && (answer.state === "running" || answer.state === "get_ready")) {
     // The page went without saying so (a crash): hold the routine where it was last reported until someone
     // presses Resume (sound needs a tap to start again).
     answer = await post("pause", null);
@@ -557,6 +557,6 @@ const ready = (async () => {
   }
   started = answer.started;
   take(answer, { speak: false });
-  if (started) $("caption").textContent = "Paused. Press Resume to go on.";
+  if (started && !handedOver) $("caption").textContent = "Paused. Press Resume to go on.";
   loaded = true;
 })();

@@ -54,3 +54,9 @@ async function ended() {
 }
 
 $("phone-pair").addEventListener("click", offer);
+
+// Opened again (a reload) while a phone plays the routine: say so, and wait for its end.
+if (root.dataset.handedOver === "true") {
+  $("phone-status").textContent = "Playing on your phone. This page stays quiet.";
+  watching = setInterval(ended, 2000);
+}
