@@ -1,6 +1,7 @@
 """The receiver's remote in the application layer (``unknot.today``) over a real SQLite journal, on given times:
-a pairing only for a partner session under way; after the routine the phone rates the pain after once, within
-``rate_minutes``, only the areas worked; then it is unpaired."""
+a pairing only for a partner session under way (a phone's player only for a self one, and neither opens the
+other); after the routine the phone rates the pain after once, within ``rate_minutes``, only the areas worked;
+then it is unpaired."""
 
 from __future__ import annotations
 
@@ -18,7 +19,17 @@ from unknot.model import Mode, PlanRequest, SessionRecord, SessionStatus, StepRe
 from unknot.planner import plan
 from unknot.remote import Remotes
 from unknot.session import State
-from unknot.today import join_remote, offer_pairing, rate_after_remote, remote_of, remote_rating, remote_tap
+from unknot.today import (
+    join_remote,
+    offer_pairing,
+    offer_player,
+    player_of,
+    rate_after_remote,
+    remote_of,
+    remote_rating,
+    remote_tap,
+    split_tap,
+)
 
 CATALOG = load_catalog()
 T0 = datetime(2027, 1, 20, 18, 0, tzinfo=UTC)
@@ -108,3 +119,53 @@ def test_the_time_to_rate_on_the_phone_runs_out(journal: Journal) -> None:
     with pytest.raises(PairingError, match="time to rate it is over"):
         remote_rating(journal, remotes, device, late)
     assert remotes.paired(session_id) == []
+
+
+def test_a_phone_plays_only_a_self_session_under_way_and_is_no_remote(journal: Journal) -> None:
+    remotes = Remotes(CATALOG.remote)
+    with pytest.raises(PairingError, match="receiver's remote"):
+        offer_player(journal, remotes, start(journal, Mode.PARTNER))
+    with pytest.raises(PairingError, match="not under way"):
+        offer_player(journal, remotes, 999)
+    session_id = start(journal, Mode.SELF)
+    offer = offer_player(journal, remotes, session_id)
+    pairing = join_remote(journal, remotes, offer.token)
+    assert pairing.player and pairing.check_code == offer.check_code
+    assert player_of(journal, remotes, pairing.device) == pairing
+    with pytest.raises(PairingError, match="no remote"):
+        remote_of(journal, remotes, pairing.device)
+    with pytest.raises(PairingError, match="no remote|player's after page"):
+        remote_rating(journal, remotes, pairing.device, T0)
+    with pytest.raises(PairingError, match="used already"):
+        join_remote(journal, remotes, offer.token)
+    finish(journal, session_id)
+    with pytest.raises(PairingError, match="not under way"):
+        player_of(journal, remotes, pairing.device)
+    with pytest.raises(PairingError, match="not paired"):  # the routine's end unpaired it
+        player_of(journal, remotes, pairing.device)
+
+
+def test_a_remote_opens_no_player(journal: Journal) -> None:
+    remotes = Remotes(CATALOG.remote)
+    session_id = start(journal)
+    pairing = join_remote(journal, remotes, offer_pairing(journal, remotes, session_id).token)
+    assert not pairing.player
+    with pytest.raises(PairingError, match="plays no routine"):
+        player_of(journal, remotes, pairing.device)
+    assert remote_of(journal, remotes, pairing.device) == pairing  # still paired as the remote
+
+
+def test_the_split_view_taps_a_partner_session_under_way_as_a_phone_would(journal: Journal) -> None:
+    remotes = Remotes(CATALOG.remote)
+    with pytest.raises(PairingError, match="self-massage"):
+        split_tap(journal, remotes, start(journal, Mode.SELF), "stop", 0, State.RUNNING, T0)
+    session_id = start(journal)
+    applied: list[object] = []
+    outcome = split_tap(journal, remotes, session_id, "stop", 0, State.RUNNING, T0, apply=applied.append)
+    assert applied == [outcome.event] and outcome.tap.seq == 1
+    assert [t.seq for t in remotes.alarms(session_id)] == [1]
+    finish(journal, session_id)
+    with pytest.raises(PairingError, match="not under way"):
+        split_tap(journal, remotes, session_id, "less", 0, State.RUNNING, T0)
+    record = journal.session(session_id)
+    assert record is not None and [(t.seq, t.kind) for t in record.taps] == [(1, "stop")]

@@ -628,6 +628,7 @@ class RemoteRules:
     check_digits: int
     silence_seconds: int  # a paired phone not heard from for this long is disconnected
     rate_minutes: int  # how long after the routine the receiver may rate their pain on the phone
+    soften_after_less: int  # "less" this many times on a technique: it starts a level lighter next time
     kinds: tuple[RemoteKind, ...]
     alarm_title: str
     alarm_advice: str

@@ -4,7 +4,9 @@ Pairing. The giver's player offers a pairing (``Remotes.offer``): a one-time tok
 type instead, and a check code both screens show. Either is good for ``token_seconds`` (``remote.yaml``, about 2
 minutes) and once: exchanging it (``Remotes.exchange``) spends both and gives the phone a device secret (its cookie)
 scoped to that one session. A second device after one has paired is refused unless the giver allows it when
-offering; ending the session revokes every pairing of it (``Remotes.revoke``).
+offering; ending the session revokes every pairing of it (``Remotes.revoke``). A pairing is either the receiver's
+remote (a partner session) or the phone as the player of a self routine (``player``): the one opens nothing of the
+other.
 
 Taps. Each tap is numbered in its session (1, 2, ...: the id of its Server-Sent Event on the giver's side), kept in
 the journal and in a log here, so a page that lost its connection gets what it missed. What a kind does is content
@@ -45,17 +47,19 @@ class Offer:
     short_code: str
     check_code: str
     expires: float
+    player: bool = False  # the phone plays a self routine (else: the receiver's remote of a partner session)
 
 
 @dataclass(frozen=True)
 class Pairing:
-    """A phone paired with one session: its secret (the cookie's value), the CSRF token of its page, and the check
-    code its screen shows."""
+    """A phone paired with one session: its secret (the cookie's value), the CSRF token of its page, the check
+    code its screen shows, and whether it is that session's player (else its receiver's remote)."""
 
     session_id: int
     device: str
     csrf: str
     check_code: str
+    player: bool = False
 
 
 @dataclass
@@ -80,9 +84,9 @@ class Remotes:
 
     # --- pairing ---------------------------------------------------------------------------------------------
 
-    def offer(self, session_id: int, *, allow_another: bool = False) -> Offer:
-        """A fresh pairing for ``session_id``; any unspent offer of it lapses. ``PairingError`` when a device is
-        paired already and the giver has not allowed another."""
+    def offer(self, session_id: int, *, allow_another: bool = False, player: bool = False) -> Offer:
+        """A fresh pairing for ``session_id`` (``player``: the phone plays it); any unspent offer of it lapses.
+        ``PairingError`` when a device is paired already and the giver has not allowed another."""
         with self._lock:
             if not allow_another and any(p.session_id == session_id for p in self._devices.values()):
                 raise PairingError("a phone is paired with this session already; allow a second device to pair another")
@@ -94,6 +98,7 @@ class Remotes:
                 "".join(secrets.choice(CODE_LETTERS) for _ in range(CODE_LENGTH)),
                 f"{secrets.randbelow(10**digits):0{digits}d}",
                 self.clock() + self.rules.token_seconds,
+                player,
             )
             self._offers[offer.token] = offer
             self._offers[_code_key(offer.short_code)] = offer
@@ -114,7 +119,9 @@ class Remotes:
                 raise PairingError(
                     f"this pairing link is over {minutes:g} minutes old: ask the giver to show a new code"
                 )
-            pairing = Pairing(offer.session_id, secrets.token_urlsafe(32), secrets.token_urlsafe(24), offer.check_code)
+            pairing = Pairing(
+                offer.session_id, secrets.token_urlsafe(32), secrets.token_urlsafe(24), offer.check_code, offer.player
+            )
             self._devices[pairing.device] = pairing
             self._heard[pairing.device] = self.clock()
             return pairing

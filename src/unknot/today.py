@@ -56,12 +56,15 @@ __all__ = [
     "journal_advice",
     "keep_interview",
     "offer_pairing",
+    "offer_player",
+    "player_of",
     "policy_to_json",
     "rate_after_remote",
     "remote_log",
     "remote_of",
     "remote_rating",
     "remote_tap",
+    "split_tap",
     "resume_check",
     "start_interview",
     "take_screen",
@@ -103,12 +106,14 @@ def todays_routine(
 ) -> tuple[Routine, DayPolicy]:
     """The routine for ``request`` under today's policy for whoever it is for (``subject``; None: the receiver of
     a partner massage, else the user): every area the day leaves alone is avoided (and out of focus), every
-    restriction of the day applies, and the routine's notes say why.
+    restriction of the day applies, and the routine's notes say why. A technique asked "less" on repeatedly in the
+    last session of the same kind starts a level lighter (``unknot.softer``), and a note says so.
 
     ``policy`` is today's policy for that person when the caller holds it already (a front end's cache).
 
     Raises ``PlanError`` ``screen_required`` before today's screen and ``screen_forbids`` after a blocking one."""
     from unknot.planner import plan
+    from unknot.softer import asked_less, soften
 
     whom = subject or subject_of(request.mode)
     if policy is None or policy.subject != whom:
@@ -125,7 +130,19 @@ def todays_routine(
     day = verdict_from_json(policy.verdict())
     routine = plan(replace(request, focus=focus), day, catalog=catalog)
     notes = [_left_alone(catalog, region, policy.why_avoided(region)) for region in policy.avoid_regions]
-    return replace(routine, notes=(*notes, *routine.notes)), policy
+    routine = replace(routine, notes=(*notes, *routine.notes))
+    last = _last_session(journal, request.mode, now)
+    if last is not None:  # repeated "less" on a technique last time: it starts lighter now (issue 15)
+        routine = soften(routine, asked_less(last, catalog.remote.soften_after_less), catalog)
+    return routine, policy
+
+
+def _last_session(journal: Journal, mode: Mode, now: datetime) -> SessionRecord | None:
+    """The last session of ``mode`` that has ended, within ``LOOKBACK``."""
+    ended = [
+        r for r in journal.sessions(since=now - LOOKBACK) if r.mode is mode and r.status is not SessionStatus.ACTIVE
+    ]
+    return max(ended, key=lambda r: r.started_at, default=None)
 
 
 def _left_alone(catalog: Catalog, region: str, why: str) -> str:
@@ -292,6 +309,15 @@ def _active_partner_session(journal: Journal, session_id: int) -> SessionRecord:
     return record
 
 
+def _active_self_session(journal: Journal, session_id: int) -> SessionRecord:
+    record = journal.session(session_id)
+    if record is None or record.status is not SessionStatus.ACTIVE:
+        raise PairingError(f"session {session_id} is not under way: a phone plays only a session under way")
+    if record.mode is not Mode.SELF:
+        raise PairingError("a phone plays a self-massage; in a partner massage it is the receiver's remote")
+    return record
+
+
 def offer_pairing(journal: Journal, remotes: Remotes, session_id: int, *, allow_another: bool = False) -> Offer:
     """A pairing for the receiver's phone (the QR code, the short code, the check code) for a partner session under
     way. ``PairingError`` for any other session, or a second device the giver has not allowed."""
@@ -299,11 +325,35 @@ def offer_pairing(journal: Journal, remotes: Remotes, session_id: int, *, allow_
     return remotes.offer(session_id, allow_another=allow_another)
 
 
+def offer_player(journal: Journal, remotes: Remotes, session_id: int, *, allow_another: bool = False) -> Offer:
+    """A pairing for the phone that is to play a self routine under way ("Play on my phone"): the same one-time
+    code as the remote's, for that session only. ``PairingError`` for any other session."""
+    _active_self_session(journal, session_id)
+    return remotes.offer(session_id, allow_another=allow_another, player=True)
+
+
 def join_remote(journal: Journal, remotes: Remotes, token: str) -> Pairing:
-    """Spend a pairing link for a phone (``PairingError`` when it is unknown, spent or late, or its session has
-    ended)."""
+    """Spend a pairing link for a phone, the remote's or the player's (``PairingError`` when it is unknown, spent
+    or late, or its session has ended)."""
     pairing = remotes.exchange(token)
-    remote_of(journal, remotes, pairing.device)
+    if pairing.player:
+        player_of(journal, remotes, pairing.device)
+    else:
+        remote_of(journal, remotes, pairing.device)
+    return pairing
+
+
+def player_of(journal: Journal, remotes: Remotes, device: str | None) -> Pairing:
+    """The pairing of a phone that plays a self routine, while the routine is under way. ``PairingError``
+    otherwise: a remote's cookie opens no player, and a routine that has ended unpairs its phone."""
+    pairing = remotes.pairing(device, heard=True)
+    if not pairing.player:
+        raise PairingError("this phone is the receiver's remote of a partner massage; it plays no routine")
+    try:
+        _active_self_session(journal, pairing.session_id)
+    except PairingError:
+        remotes.revoke(pairing.session_id)
+        raise
     return pairing
 
 
@@ -312,6 +362,8 @@ def remote_of(journal: Journal, remotes: Remotes, device: str | None) -> Pairing
     has ended (from any front end) unpairs its phones here, once its pain after is rated (until then the phone may
     still rate it: ``remote_rating``). The phone has been heard from (``Remotes.connected``)."""
     pairing = remotes.pairing(device, heard=True)
+    if pairing.player:
+        raise PairingError("this phone plays a self routine; it is no remote")
     try:
         _active_partner_session(journal, pairing.session_id)
     except PairingError:
@@ -330,6 +382,8 @@ def remote_rating(
     that were worked, else every area worked), while the pain after is not rated yet and the routine ended less
     than ``rate_minutes`` ago. ``PairingError`` otherwise (and the phone is unpaired)."""
     pairing = remotes.pairing(device, heard=True)
+    if pairing.player:
+        raise PairingError("this phone plays a self routine; the pain after is rated on the player's after page")
     record = journal.session(pairing.session_id)
     if record is None or record.status is SessionStatus.ACTIVE:
         raise PairingError("the session is still under way: the pain after is rated when it has ended")
@@ -390,14 +444,49 @@ def remote_tap(
     (``unknot.remote.event_for``; none before the giver has pressed Start, ``playing``: the routine's clock has not
     started, there is no step to halt) is handed to ``apply`` first, so that a Stop has halted the step before the
     giver's page hears of it; then the tap is numbered, published to the giver's page and kept in the journal."""
+    return _tap(journal, remotes, pairing.session_id, kind, step, state, now, playing=playing, apply=apply)
+
+
+def split_tap(
+    journal: Journal,
+    remotes: Remotes,
+    session_id: int,
+    kind: str,
+    step: int | None,
+    state: State,
+    now: datetime,
+    *,
+    playing: bool = True,
+    apply: Callable[[Event], None] | None = None,
+) -> TapOutcome:
+    """A tap of the receiver's buttons shown on the giver's own screen (the split view: a couple sharing one
+    laptop, no phone, no ``--lan``): for a partner session under way only, and then exactly as a phone's tap
+    (``remote_tap``): applied first, numbered, published, kept."""
+    _active_partner_session(journal, session_id)
+    return _tap(journal, remotes, session_id, kind, step, state, now, playing=playing, apply=apply)
+
+
+def _tap(
+    journal: Journal,
+    remotes: Remotes,
+    session_id: int,
+    kind: str,
+    step: int | None,
+    state: State,
+    now: datetime,
+    *,
+    playing: bool,
+    apply: Callable[[Event], None] | None,
+) -> TapOutcome:
     from unknot.remote import event_for, kind_of
 
     button = kind_of(remotes.rules, kind)
     event = event_for(button, state) if playing else None
     if event is not None and apply is not None:
         apply(event)
-    tap = remotes.add(pairing.session_id, button.id, step, now)
-    journal.add_tap(pairing.session_id, tap)
+    remote_log(journal, remotes, session_id)  # numbered on from the journal's taps after a restart
+    tap = remotes.add(session_id, button.id, step, now)
+    journal.add_tap(session_id, tap)
     return TapOutcome(tap, button, event)
 
 

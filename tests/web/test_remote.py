@@ -382,3 +382,26 @@ def test_an_expired_link_is_refused(tmp_path: Path) -> None:
     with ThreadPoolExecutor(1) as pool:
         refused = pool.submit(asyncio.run, run()).result()
     assert refused.status_code == 403 and "over 2 minutes old" in refused.text
+
+
+def test_the_split_view_taps_from_the_givers_own_screen_as_a_phone_would(server: Server) -> None:
+    session_id = partner_session(server)
+    with server.client() as giver:
+        giver.post(f"/api/sessions/{session_id}/events", json={"event": "tick", "at": 0}).raise_for_status()
+        taps = f"/api/sessions/{session_id}/remote/taps"
+        assert giver.post(taps, json={"kind": "less"}).json() == {"seq": 1, "kind": "less", "delivered": True}
+        assert giver.post(taps, json={"kind": "stop"}).json()["seq"] == 2
+        assert giver.get(f"/api/sessions/{session_id}").json()["state"] == "paused"  # the step halted
+        assert [a["seq"] for a in giver.get(f"/api/sessions/{session_id}/remote").json()["alarms"]] == [2]
+        assert giver.post(taps, json={"kind": "harder"}).status_code == 400
+        giver.post("/api/screen", json={"all_others_answered_no": True}).raise_for_status()
+        alone = giver.post("/api/sessions", json={"plan": {"mode": "self", "minutes": 5, "tools": ["tennis_ball"]}})
+        refused = giver.post(f"/api/sessions/{alone.json()['id']}/remote/taps", json={"kind": "stop"})
+        assert refused.status_code == 403 and "partner" in refused.json()["error"]["message"]
+    with httpx.Client(base_url=server.base) as stranger:  # no key, no cookie: nothing
+        assert stranger.post(taps, json={"kind": "stop"}).status_code == 403
+    with opened_journal(server.db) as journal:
+        record = journal.session(session_id)
+        assert record is not None and [(t.seq, t.kind) for t in record.taps] == [(1, "less"), (2, "stop")]
+    with server.client() as giver:
+        giver.request("DELETE", f"/api/sessions/{session_id}")

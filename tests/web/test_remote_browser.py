@@ -1,8 +1,10 @@
-"""The receiver's remote in Debian's Chromium (issue 15), two browser contexts against one real ``unknot serve``: the
-giver starts a partner routine and shows a pairing QR code; the receiver's phone joins through the URL decoded from
-that QR image (zxing-cpp), taps Less then Stop; the giver's page shows and says both, the step halts, the alarm
-stays until "I've stopped"; the journal holds the rows. A giver page that loses its connection gets the taps it
-missed when it comes back. Every wait is for recorded state (the page's, or the server's through its API)."""
+"""The receiver's remote in Debian's Chromium (issue 15), two browser contexts against one real ``unknot serve --lan``
+(its home network played by 127.0.0.2): the giver starts a partner routine and shows a pairing QR code; the
+receiver's phone joins through the URL decoded from that QR image (zxing-cpp), over the LAN listener, taps Less
+then Stop; the giver's page shows and says both, the step halts, the alarm stays until "I've stopped"; the
+journal holds the rows. A giver page that loses its connection gets the taps it missed when it comes back. The
+split view shows the receiver's buttons on the giver's own screen. Every wait is for recorded state (the page's,
+or the server's through its API)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import pytest
 
 from tests.web.conftest import Server, start_server, stop_server
 from tests.web.test_browser import RECORD_SPEECH
+from tests.web.test_lan import lan_base
 from unknot.journal import opened_journal
 
 pytestmark = pytest.mark.browser
@@ -22,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("remote-browser"))
+    running = start_server(tmp_path_factory.mktemp("remote-browser"), args=("--lan-host", "127.0.0.2"))
     yield running
     stop_server(running)
 
@@ -69,13 +72,14 @@ def test_the_receiver_pairs_by_the_qr_code_taps_less_then_stop_and_the_giver_mus
         qr.wait_for(state="visible")
         until(lambda: qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code drawn")
         url = decode_qr(qr.screenshot())
-        assert url.startswith(f"{server.base}/remote/join/")
+        home = lan_base(server)  # the code leads to the home network's listener, not to loopback
+        assert url.startswith(f"{home}/remote/join/")
         check_code = giver.locator("#remote-check").inner_text()
 
         phone = phone_context.new_page()
         phone.set_default_timeout(20_000)
         phone.goto(url)
-        assert phone.url == f"{server.base}/remote"  # the code left the address
+        assert phone.url == f"{home}/remote"  # the code left the address
         assert phone.locator("#check-code").inner_text() == check_code
         giver.get_by_text(f"it shows check code {check_code}").wait_for()
 
@@ -198,3 +202,44 @@ def test_after_the_routine_the_phone_asks_the_pain_after_and_keeps_it(browser: A
     with opened_journal(server.db) as journal:
         record = journal.session(session_id)
         assert record is not None and record.pain_after == {"upper_trapezius_left": 3}
+
+
+def test_the_split_view_shows_the_receivers_buttons_on_the_givers_screen(browser: Any, server: Server) -> None:
+    """A couple sharing one laptop, no phone: the giver's player shows the receiver's buttons; Stop there halts the
+    step and raises the alarm as a phone's Stop does, until "I've stopped"."""
+    with server.client() as api:
+        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
+        session_id = api.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}}).json()["id"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(RECORD_SPEECH)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(server.link)
+        page.goto(f"{server.base}/player/{session_id}")
+        page.get_by_role("button", name="Start").click()
+        with server.client() as api:
+            until(lambda: api.get(f"/api/sessions/{session_id}").json()["started"], "the routine started")
+        toggle = page.get_by_role("button", name="Split view: the receiver's buttons here")
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        split = page.get_by_role("group", name="The receiver's buttons")
+        from tests.web.test_accessibility import _axe, _targets
+
+        assert _axe(page) == [] and _targets(page) == []
+        split.get_by_role("button", name="Less").click()
+        page.locator("#remote-feed li[data-kind='less']").wait_for()
+        split.get_by_role("button", name="Stop", exact=True).click()
+        alarm = page.get_by_role("alertdialog")
+        alarm.wait_for()
+        assert "The receiver tapped: Stop" in alarm.inner_text()
+        with server.client() as api:
+            assert api.get(f"/api/sessions/{session_id}").json()["state"] == "paused"
+        page.get_by_role("button", name="I've stopped").click()
+        alarm.wait_for(state="hidden")
+    finally:
+        context.close()
+    with opened_journal(server.db) as journal:
+        record = journal.session(session_id)
+        assert record is not None and [(t.seq, t.kind) for t in record.taps] == [(1, "less"), (2, "stop")]
+        assert record.taps[1].acknowledged_at is not None

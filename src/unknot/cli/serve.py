@@ -53,6 +53,12 @@ def serve_command(
         metavar="ADDRESS",
         help="This machine's address to listen on for --lan (default: found; implies --lan).",
     ),
+    lan_name: str | None = typer.Option(
+        None,
+        "--lan-name",
+        metavar="NAME",
+        help="A name phones reach this machine by (mylaptop.local, a tailnet name); the codes use it. Implies --lan.",
+    ),
 ) -> None:
     """Serve the web app."""
     from unknot.journal import open_journal
@@ -69,5 +75,6 @@ def serve_command(
             db=db,
             lan=lan,
             lan_host=lan_host,
+            lan_as=lan_name,
         )
     )

@@ -47,6 +47,7 @@ class WebConfig:
     emergency_number: str | None = None  # --emergency-number; else the settings, the locale, the default
     journal_wait: float | None = None  # seconds a write waits for another writer (None: the journal's 30 s)
     lan: str | None = None  # --lan: the home network's listener, "address:port" (phones paired by a code only)
+    lan_hosts: tuple[str, ...] = ()  # the Host values it answers to (--lan-name's first: the pairing links use it)
 
 
 def create_app(config: WebConfig) -> FastAPI:
@@ -82,7 +83,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.remotes = Remotes(catalog.remote)  # the receiver's phones paired with this run's sessions
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    from unknot.web import api, clearance_pages, pages, remote, screen_flow
+    from unknot.web import api, clearance_pages, pages, phone, remote, screen_flow
 
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -91,11 +92,18 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(remote.router)
     app.state.bell = remote.Bell()  # wakes the giver's event stream when its receiver taps
     app.include_router(remote.phone)
+    app.include_router(phone.router)  # "Play on my phone": a self routine's player on the phone (issue 15)
+    app.include_router(phone.phone)
     app.add_exception_handler(UnknotError, _unknot_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)  # FastAPI's own 404, 405...: no {"detail"}
     app.add_middleware(
-        SecurityMiddleware, keys=config.keys, hosts=config.hosts, remotes=app.state.remotes, lan=config.lan
+        SecurityMiddleware,
+        keys=config.keys,
+        hosts=config.hosts,
+        remotes=app.state.remotes,
+        lan=config.lan,
+        lan_hosts=config.lan_hosts or ((config.lan,) if config.lan else ()),
     )
     return app
 

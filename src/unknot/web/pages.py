@@ -428,6 +428,11 @@ def _text(value: Any) -> str:
 
 @router.get("/player/{session_id}", response_class=HTMLResponse)
 def player(request: Request, session_id: int) -> Response:
+    return render(request, "player.html", player_values(request, session_id))
+
+
+def player_values(request: Request, session_id: int) -> dict[str, Any]:
+    """What the player's page shows of a session under way (this machine's page, or the phone's: web/phone.py)."""
     from unknot.steps import how_to, where
 
     live = request.app.state.live.get(session_id)
@@ -440,40 +445,41 @@ def player(request: Request, session_id: int) -> Response:
     catalog = catalog_of(request)
     steps = spoken_steps(live.routine, catalog)
     how = [how_to(catalog, steps, i) for i in range(len(steps))]  # how to do each step's technique, on demand
-    return render(
-        request,
-        "player.html",
-        {
-            "id": session_id,
-            "routine": live.routine,
-            "how": list({h.technique: h for h in how if h is not None}.values()),
-            "steps": [
-                {
-                    "name": step_name(catalog, s),
-                    "where": where(catalog, s),
-                    "technique": s.technique,
-                    "regions": list(s.regions or ((s.region,) if s.region else ())),
-                    "seconds": s.seconds,
-                    "tool": s.tool.replace("_", " "),
-                    "pressure": s.pressure.value if s.pressure else "",
-                    "hold": s.hold_seconds,
-                    "cue": s.cue,
-                    "how": h.technique if h else None,
-                }
-                for s, h in zip(steps, how, strict=True)
-            ],
-            "guide": routine_guide(live.routine, catalog),
-            "scale": request.app.state.config.time_scale,
-            "voice": settings.voice is not False,
-            "rate": settings.voice_rate or catalog.session.words_per_minute,
-            "language": settings.voice_language or "en",
-            "stop_advice": catalog.session.stop_advice,
-            "back_svg": svg("back"),
-            "base_rate": catalog.session.words_per_minute,
-            "partner": live.routine.mode is Mode.PARTNER,  # the receiver's remote (issue 15)
-            "remote": catalog.remote,
-        },
-    )
+    return {
+        "id": session_id,
+        "routine": live.routine,
+        "how": list({h.technique: h for h in how if h is not None}.values()),
+        "steps": [
+            {
+                "name": step_name(catalog, s),
+                "where": where(catalog, s),
+                "technique": s.technique,
+                "regions": list(s.regions or ((s.region,) if s.region else ())),
+                "seconds": s.seconds,
+                "tool": s.tool.replace("_", " "),
+                "pressure": s.pressure.value if s.pressure else "",
+                "hold": s.hold_seconds,
+                "cue": s.cue,
+                "how": h.technique if h else None,
+            }
+            for s, h in zip(steps, how, strict=True)
+        ],
+        "guide": routine_guide(live.routine, catalog),
+        "scale": request.app.state.config.time_scale,
+        "voice": settings.voice is not False,
+        "rate": settings.voice_rate or catalog.session.words_per_minute,
+        "language": settings.voice_language or "en",
+        "stop_advice": catalog.session.stop_advice,
+        "back_svg": svg("back"),
+        "base_rate": catalog.session.words_per_minute,
+        "partner": live.routine.mode is Mode.PARTNER,  # the receiver's remote (issue 15)
+        "remote": catalog.remote,
+        "api": f"/api/sessions/{session_id}",  # where the page asks and tells the session
+        "after": f"/sessions/{session_id}/after",
+        "phone": False,  # the phone's player (web/phone.py): no way to the rest of the app
+        # A phone plays this routine: this machine's page keeps quiet (and a reload of it does not pause it).
+        "handed_over": any(p.player for p in request.app.state.remotes.paired(session_id)),
+    }
 
 
 @router.get("/sessions/{session_id}/after", response_class=HTMLResponse)

@@ -37,6 +37,7 @@ from unknot.today import (
     remote_of,
     remote_rating,
     remote_tap,
+    split_tap,
 )
 from unknot.web.api import RegionId, Score, SessionId, Strict
 from unknot.web.context import catalog_of, journal_of, live_of
@@ -156,10 +157,12 @@ def post_pairing(request: Request, session_id: SessionId, body: OfferBody | None
 
 
 def phone_base(request: Request) -> str:
-    """Where the phone opens a pairing link: the home network's listener with ``--lan``, else this page's own
-    address (a second browser on the same machine)."""
-    lan: str | None = request.app.state.config.lan
-    return f"http://{lan}" if lan else f"{request.url.scheme}://{request.headers.get('host', '')}"
+    """Where the phone opens a pairing link: the home network's listener with ``--lan`` (by ``--lan-name`` if
+    given), else this page's own address (a second browser on the same machine)."""
+    config = request.app.state.config
+    if config.lan:
+        return f"http://{config.lan_hosts[0] if config.lan_hosts else config.lan}"
+    return f"{request.url.scheme}://{request.headers.get('host', '')}"
 
 
 @router.get("", summary="The remote of a session: phones paired, alarms waiting, the last tap the page has shown")
@@ -249,7 +252,7 @@ def join(request: Request, code: str) -> Response:
     pairing = join_remote(journal_of(request), remotes_of(request), code[:100])
     bell_of(request).ring(pairing.session_id)
     cookie = request.app.state.config.keys.remote_cookie
-    response = RedirectResponse("/remote", status_code=303)
+    response = RedirectResponse("/remote/player" if pairing.player else "/remote", status_code=303)
     response.set_cookie(cookie, pairing.device, httponly=True, samesite="strict", path="/")
     return response
 
@@ -313,8 +316,19 @@ def post_pain(request: Request, body: PainBody) -> dict[str, Any]:
 def post_tap(request: Request, body: TapBody) -> dict[str, Any]:
     """A tap: kept, numbered, and applied to the session when it takes it (a Stop halts the step)."""
     pairing = pairing_of(request)
+    return _tap(request, pairing.session_id, body.kind, pairing)
+
+
+@router.post("/taps", summary="The split view: a tap of the receiver's buttons on the giver's own screen")
+def post_split_tap(request: Request, session_id: SessionId, body: TapBody) -> dict[str, Any]:
+    """A couple sharing one laptop (no phone): the receiver's buttons on the giver's page, kept and heard as a
+    phone's taps are."""
+    return _tap(request, session_id, body.kind, None)
+
+
+def _tap(request: Request, session_id: int, kind: str, pairing: Pairing | None) -> dict[str, Any]:
     lives = live_of(request)
-    live = lives.get(pairing.session_id)
+    live = lives.get(session_id)
     with live.lock:
         state, step = live.session.state, live.session.progress().index
 
@@ -324,11 +338,12 @@ def post_tap(request: Request, body: TapBody) -> dict[str, Any]:
         except SessionStateError:  # the giver's page changed the state in between: the tap is kept all the same
             pass
 
-    outcome = remote_tap(
-        journal_of(request), remotes_of(request), pairing, body.kind, step, state, _now(),
-        playing=live.started, apply=apply,
-    )  # fmt: skip
-    bell_of(request).ring(pairing.session_id)
+    journal, remotes, now = journal_of(request), remotes_of(request), _now()
+    if pairing is not None:
+        outcome = remote_tap(journal, remotes, pairing, kind, step, state, now, playing=live.started, apply=apply)
+    else:
+        outcome = split_tap(journal, remotes, session_id, kind, step, state, now, playing=live.started, apply=apply)
+    bell_of(request).ring(session_id)
     return {"seq": outcome.tap.seq, "kind": outcome.kind.id, "delivered": True}
 
 

@@ -154,6 +154,7 @@ class SecurityMiddleware:
         hosts: tuple[str, ...],
         remotes: Remotes | None = None,
         lan: str | None = None,
+        lan_hosts: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.keys = keys
@@ -162,7 +163,7 @@ class SecurityMiddleware:
         self.origins = frozenset(f"http://{h}" for h in self.hosts)
         # The home network's listener ("address:port"), its Host and Origin: for the phones' routes only.
         self.lan = (lan.rsplit(":", 1)[0], int(lan.rsplit(":", 1)[1])) if lan else None
-        self.lan_hosts = frozenset({lan.lower()} if lan else ())
+        self.lan_hosts = frozenset(h.lower() for h in lan_hosts or ((lan,) if lan else ()))
         self.lan_origins = frozenset(f"http://{h}" for h in self.lan_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

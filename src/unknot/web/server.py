@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import ipaddress
 import os
+import re
 import signal
 import socket
 import sys
@@ -25,9 +26,11 @@ from unknot.web.app import WebConfig, create_app
 from unknot.web.guard import GuardedH11Protocol
 from unknot.web.security import Keys
 
-__all__ = ["API_KEY_VARIABLE", "HOST", "api_key", "lan_address", "launch_link", "run"]
+__all__ = ["API_KEY_VARIABLE", "HOST", "api_key", "lan_address", "lan_name", "launch_link", "run"]
 
 HOST = "127.0.0.1"
+LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+NAME = re.compile(rf"{LABEL}(\.{LABEL})*")
 API_KEY_VARIABLE = "UNKNOT_API_KEY"
 
 
@@ -71,6 +74,16 @@ def lan_address(given: str | None = None) -> str:
     return str(address)
 
 
+def lan_name(given: str) -> str:
+    """A name phones reach this machine by on the home network (``mylaptop.local``, a tailnet name), checked."""
+    name = given.strip().lower().rstrip(".")
+    if len(name) > 253 or not NAME.fullmatch(name) or name == "localhost" or name.endswith(".localhost"):
+        raise ConfigError(
+            f"--lan-name {given!r} is not a host name phones can reach this machine by; give one like mylaptop.local"
+        )
+    return name
+
+
 def _listen(host: str, port: int, *, option: str = "--port") -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -108,16 +121,20 @@ def run(
     db: str | None = None,
     lan: bool = False,
     lan_host: str | None = None,
+    lan_as: str | None = None,
 ) -> int:
     """Serve until Ctrl-C; the exit status. ``lan``: listen on the home network too (``lan_host``, or the machine's
-    address there), for the phones a pairing code leads in."""
+    address there), for the phones a pairing code leads in; ``lan_as``: a name they reach it by there (the
+    pairing links use it)."""
     if emergency_number is not None:
         validate_emergency_number(emergency_number, where="given with --emergency-number")
-    home = lan_address(lan_host) if lan or lan_host is not None else None
+    name = lan_name(lan_as) if lan_as is not None else None
+    home = lan_address(lan_host) if lan or lan_host is not None or name is not None else None
     sock = _listen(HOST, port, option="--port, or leave it out")
     chosen = sock.getsockname()[1]
     sockets = [sock]
     lan_at: str | None = None
+    lan_hosts: tuple[str, ...] = ()
     if home is not None:
         try:  # the same port as on loopback where it is free, for an address that is easier to type
             lan_sock = _listen(home, chosen, option="--lan-host")
@@ -125,6 +142,7 @@ def run(
             lan_sock = _listen(home, 0, option="--lan-host")
         sockets.append(lan_sock)
         lan_at = f"{home}:{lan_sock.getsockname()[1]}"
+        lan_hosts = ((f"{name}:{lan_sock.getsockname()[1]}",) if name else ()) + (lan_at,)
     keys = Keys(api_key(), cookie=f"unknot_session_{chosen}", remote_cookie=f"unknot_remote_{chosen}")
     hosts = (f"{HOST}:{chosen}", f"localhost:{chosen}")
     config = WebConfig(
@@ -134,6 +152,7 @@ def run(
         time_scale=time_scale if time_scale is not None else scale_from_environment(),
         emergency_number=emergency_number,
         lan=lan_at,
+        lan_hosts=lan_hosts,
     )
     app = create_app(config)
     gc.collect()
@@ -147,7 +166,7 @@ def run(
     )
     if lan_at is not None:
         print(
-            f"Phones on the home network pair through the codes the player shows, at http://{lan_at} "
+            f"Phones on the home network pair through the codes the player shows, at http://{lan_hosts[0]} "
             "(plain HTTP: anyone on this network can see that traffic; nothing but the pairing, the remote and the "
             "phone's player is reachable there).",
             file=sys.stderr,

@@ -7,6 +7,7 @@
 
 const root = document.getElementById("player");
 const id = root.dataset.session;
+const api = root.dataset.api || `/api/sessions/${id}`; // the phone's player asks its own routes (/remote/player)
 const scale = Number(root.dataset.scale) || 1;
 const language = root.dataset.language || "en";
 const speechRate = Math.min(3, Math.max(0.5, Number(root.dataset.rate) / 175));
@@ -30,6 +31,8 @@ let overallLeft = null;
 let remaining = null; // the routine's seconds still to come, as the server last said (a paused routine's)
 let nextIndex = null; // the step after the current one, as the server last said
 let wakeLock = null;
+let wakeVideo = null; // without a secure context (plain HTTP on the home network): a silent video instead
+let handedOver = root.dataset.handedOver === "true"; // "Play on my phone": the phone plays, this page keeps quiet
 let audio = null;
 let loaded = false; // the page knows where the session is
 let skipChoices = []; // after "it hurts": the areas that may be left alone (the server's words)
@@ -85,6 +88,7 @@ function chime() {
 
 function say(cue) {
   $("caption").textContent = cue.text;
+  if (handedOver) return;
   if (cue.chime) chime();
   const synth = window.speechSynthesis;
   if (!voiceOn || !synth) return;
@@ -99,7 +103,7 @@ function say(cue) {
 // --- talking to the server -----------------------------------------------------------------------------------
 
 async function post(event, at) {
-  const response = await fetch(`/api/sessions/${id}/events`, {
+  const response = await fetch(`${api}/events`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-csrf-token": csrf },
     body: JSON.stringify({ event, at }),
@@ -165,7 +169,8 @@ function finish() {
   finishing = true;
   clearTimeout(timer);
   releaseWakeLock();
-  setTimeout(() => window.location.assign(`/sessions/${id}/after`), 1500);
+  if (root.dataset.after) setTimeout(() => window.location.assign(root.dataset.after), 1500);
+  else if ($("phone-done")) $("phone-done").hidden = false; // the phone's player: rated on the computer
 }
 
 // --- playing the timeline by deadlines --------------------------------------------------------------------------
@@ -214,6 +219,7 @@ function frame() {
 
 function schedule() {
   clearTimeout(timer);
+  if (handedOver) return;
   if (!line || !started || !(line.state === "running" || line.state === "get_ready")) return;
   const at = now();
   const next = [];
@@ -318,20 +324,75 @@ function begin() {
 }
 
 async function takeWakeLock() {
+  if (!window.isSecureContext || !("wakeLock" in navigator)) {
+    startWakeVideo(); // no Wake Lock over plain HTTP: a playing video keeps many phones' screens on
+    return;
+  }
   try {
-    if ("wakeLock" in navigator && !wakeLock) {
+    if (!wakeLock) {
       wakeLock = await navigator.wakeLock.request("screen");
       wakeLock.addEventListener("release", () => (wakeLock = null));
+      root.dataset.wake = "lock";
     }
   } catch {
-    wakeLock = null; // not allowed here (no user gesture, or not supported): the screen may dim
+    wakeLock = null; // not allowed here (no user gesture): the screen may dim
+    startWakeVideo();
   }
+}
+
+// A muted, looping, inline video drawn here on a canvas (nothing is fetched), started by the Start tap: a
+// user gesture lets it play. Where a browser keeps the screen on while a video plays, it stays on.
+function startWakeVideo() {
+  if (!wakeVideo) {
+    const canvas = document.createElement("canvas");
+    canvas.width = 16;
+    canvas.height = 16;
+    if (!canvas.captureStream) {
+      root.dataset.wake = "none";
+      return;
+    }
+    const paint = canvas.getContext("2d");
+    let shade = 0;
+    const frame = () => {
+      shade = (shade + 1) % 2;
+      paint.fillStyle = shade ? "#000" : "#010101";
+      paint.fillRect(0, 0, 16, 16);
+    };
+    frame();
+    setInterval(frame, 1000); // a frame a second keeps the stream alive
+    wakeVideo = document.createElement("video");
+    wakeVideo.id = "wake-video";
+    wakeVideo.className = "wake-video";
+    wakeVideo.muted = true;
+    wakeVideo.loop = true;
+    wakeVideo.playsInline = true;
+    wakeVideo.setAttribute("playsinline", "");
+    wakeVideo.setAttribute("aria-hidden", "true");
+    wakeVideo.srcObject = canvas.captureStream(1);
+    document.body.append(wakeVideo);
+  }
+  wakeVideo
+    .play()
+    .then(() => (root.dataset.wake = "video"))
+    .catch(() => (root.dataset.wake = "none"));
 }
 
 function releaseWakeLock() {
   if (wakeLock) wakeLock.release().catch(() => {});
   wakeLock = null;
+  if (wakeVideo) wakeVideo.pause();
 }
+
+// Over plain HTTP the page says at once that the screen may dim (the phone's player: the notice is there).
+if (!window.isSecureContext && $("wake-notice")) $("wake-notice").hidden = false;
+
+// "Play on my phone" (player_phone.js): the phone has paired and plays the routine; this page falls silent.
+document.addEventListener("unknot:handed-over", () => {
+  handedOver = true;
+  clearTimeout(timer);
+  if (window.speechSynthesis) window.speechSynthesis.cancel();
+  releaseWakeLock();
+});
 
 const KEYS = {
   ArrowRight: "next",
@@ -456,9 +517,9 @@ document.addEventListener("visibilitychange", () => {
 // Leaving the page (Leave, another page, a closed tab): the routine waits here, paused, for the page that comes
 // back. keepalive lets the request outlive the page.
 window.addEventListener("pagehide", () => {
-  if (!started || !line || !(line.state === "running" || line.state === "get_ready")) return;
+  if (handedOver || !started || !line || !(line.state === "running" || line.state === "get_ready")) return;
   clearTimeout(timer);
-  fetch(`/api/sessions/${id}/events`, {
+  fetch(`${api}/events`, {
     method: "POST",
     keepalive: true,
     headers: { "content-type": "application/json", "x-csrf-token": csrf },
@@ -469,7 +530,7 @@ window.addEventListener("pagehide", () => {
 // The receiver's remote (remote_giver.js) halted the step on the server: show where the session is now.
 document.addEventListener("unknot:session-changed", () =>
   ready.then(async () => {
-    const response = await fetch(`/api/sessions/${id}`, { headers: { accept: "application/json" } });
+    const response = await fetch(api, { headers: { accept: "application/json" } });
     if (response.ok) take(await response.json(), { speak: false });
   }),
 );
@@ -477,7 +538,7 @@ document.addEventListener("unknot:session-changed", () =>
 // --- on load: where the session is --------------------------------------------------------------------------
 
 const ready = (async () => {
-  const response = await fetch(`/api/sessions/${id}`, { headers: { accept: "application/json" } });
+  const response = await fetch(api, { headers: { accept: "application/json" } });
   if (!response.ok) {
     $("notice").textContent = "This session has ended or does not exist.";
     loaded = true;
@@ -488,7 +549,7 @@ const ready = (async () => {
   if (window.AudioContext) audio = new AudioContext();
   let answer = await response.json();
   sync(answer.timeline.at);
-  if (answer.started && (answer.state === "running" || answer.state === "get_ready")) {
+  if (!handedOver && answer.started && (answer.state === "running" || answer.state === "get_ready")) {
     // The page went without saying so (a crash): hold the routine where it was last reported until someone
     // presses Resume (sound needs a tap to start again).
     answer = await post("pause", null);
@@ -496,6 +557,6 @@ const ready = (async () => {
   }
   started = answer.started;
   take(answer, { speak: false });
-  if (started) $("caption").textContent = "Paused. Press Resume to go on.";
+  if (started && !handedOver) $("caption").textContent = "Paused. Press Resume to go on.";
   loaded = true;
 })();

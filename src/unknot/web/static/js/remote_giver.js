@@ -2,7 +2,9 @@
 // (a QR code it drew, a short code, a check code). Taps arrive as Server-Sent Events, numbered: each is shown and
 // spoken at once and reported back as seen; a Stop or "It hurts" (an alarm: the server has halted the step) fills
 // the screen with a notice and a chime that repeats until "I've stopped" is tapped. After a dropped connection the
-// page reconnects and the server replays what it missed (Last-Event-ID).
+// page reconnects and the server replays what it missed (Last-Event-ID). The split view (a couple sharing this
+// screen, no phone) shows the receiver's buttons here: their taps go to the same server path and come back the same
+// way.
 
 const root = document.getElementById("player");
 const id = root.dataset.session;
@@ -190,3 +192,25 @@ window.addEventListener("online", connect);
   }
   connect();
 })();
+
+// --- the split view: the receiver's buttons on this screen -----------------------------------------------------------
+
+$("split-toggle").addEventListener("click", () => {
+  const open = $("split").hidden;
+  $("split").hidden = !open;
+  $("split-toggle").setAttribute("aria-expanded", String(open));
+  sound();
+});
+
+for (const button of document.querySelectorAll("[data-split-kind]")) {
+  button.addEventListener("click", async () => {
+    sound();
+    $("split-sent").textContent = `${button.textContent}: sending…`;
+    try {
+      const answer = await post("/taps", { kind: button.dataset.splitKind });
+      $("split-sent").textContent = `${button.textContent}: delivered (tap ${answer.seq})`;
+    } catch (error) {
+      $("split-sent").textContent = `${button.textContent}: not sent (${error.message}); say it out loud`;
+    }
+  });
+}
