@@ -243,3 +243,30 @@ def test_the_split_view_shows_the_receivers_buttons_on_the_givers_screen(browser
         record = journal.session(session_id)
         assert record is not None and [(t.seq, t.kind) for t in record.taps] == [(1, "less"), (2, "stop")]
         assert record.taps[1].acknowledged_at is not None
+
+
+def test_a_phone_that_loses_its_link_says_so_and_so_does_the_givers_screen(browser: Any, server: Server) -> None:
+    """The phone goes offline (out of the Wi-Fi's reach): within a few seconds both screens say "Remote
+    disconnected: say stop out loud" (the phone after three failed asks, the giver after 5 s of silence)."""
+    with server.client() as api:
+        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
+        session_id = api.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}}).json()["id"]
+        offered = api.post(f"/api/sessions/{session_id}/remote/pairing", json={}).json()
+    giver_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        phone = phone_context.new_page()
+        phone.set_default_timeout(20_000)
+        phone.goto(offered["url"])
+        giver = giver_context.new_page()
+        giver.set_default_timeout(20_000)
+        giver.goto(server.link)
+        giver.goto(f"{server.base}/player/{session_id}")
+        giver.get_by_text(f"it shows check code {offered['check_code']}").wait_for()
+        assert giver.get_by_text("Remote disconnected").count() == 0
+        phone_context.set_offline(True)
+        phone.get_by_text("Remote disconnected: say stop out loud.").wait_for()
+        giver.get_by_text("Remote disconnected: say stop out loud").wait_for()
+    finally:
+        phone_context.close()
+        giver_context.close()
