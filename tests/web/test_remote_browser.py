@@ -41,6 +41,16 @@ def until(check: Callable[[], Any], what: str, seconds: float = 20) -> Any:
     raise AssertionError(f"never happened: {what}")
 
 
+def partner_session(server: Server) -> int:
+    """A partner session of 10 minutes, its receiver screened for today: its id."""
+    with server.client() as api:
+        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
+        made = api.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}})
+        made.raise_for_status()
+        session_id: int = made.json()["id"]
+        return session_id
+
+
 def decode_qr(png: bytes) -> str:
     import zxingcpp
     from PIL import Image
@@ -54,9 +64,7 @@ def decode_qr(png: bytes) -> str:
 def test_the_receiver_pairs_by_the_qr_code_taps_less_then_stop_and_the_giver_must_acknowledge(
     browser: Any, server: Server
 ) -> None:
-    with server.client() as api:
-        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
-        session_id = api.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}}).json()["id"]
+    session_id = partner_session(server)
 
     giver_context = browser.new_context(viewport={"width": 1280, "height": 900})
     giver_context.add_init_script(RECORD_SPEECH)
@@ -140,9 +148,8 @@ def test_the_remote_and_the_alarm_pass_axe_with_buttons_big_enough_face_down(bro
     44 px (the player's 64), and the phone's buttons far bigger: a receiver face down finds them at arm's length."""
     from tests.web.test_accessibility import _axe, _targets
 
+    session_id = partner_session(server)
     with server.client() as api:
-        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
-        session_id = api.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}}).json()["id"]
         offered = api.post(f"/api/sessions/{session_id}/remote/pairing", json={}).json()
     giver_context = browser.new_context(viewport={"width": 1280, "height": 900})
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
@@ -207,9 +214,7 @@ def test_after_the_routine_the_phone_asks_the_pain_after_and_keeps_it(browser: A
 def test_the_split_view_shows_the_receivers_buttons_on_the_givers_screen(browser: Any, server: Server) -> None:
     """A couple sharing one laptop, no phone: the giver's player shows the receiver's buttons; Stop there halts the
     step and raises the alarm as a phone's Stop does, until "I've stopped"."""
-    with server.client() as api:
-        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
-        session_id = api.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}}).json()["id"]
+    session_id = partner_session(server)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(RECORD_SPEECH)
     try:
@@ -248,9 +253,8 @@ def test_the_split_view_shows_the_receivers_buttons_on_the_givers_screen(browser
 def test_a_phone_that_loses_its_link_says_so_and_so_does_the_givers_screen(browser: Any, server: Server) -> None:
     """The phone goes offline (out of the Wi-Fi's reach): within a few seconds both screens say "Remote
     disconnected: say stop out loud" (the phone after three failed asks, the giver after 5 s of silence)."""
+    session_id = partner_session(server)
     with server.client() as api:
-        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
-        session_id = api.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}}).json()["id"]
         offered = api.post(f"/api/sessions/{session_id}/remote/pairing", json={}).json()
     giver_context = browser.new_context(viewport={"width": 1280, "height": 900})
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
