@@ -18,6 +18,7 @@ import pytest
 from tests.web.conftest import Server, start_server, stop_server
 from tests.web.test_browser import RECORD_SPEECH
 from tests.web.test_lan import lan_base
+from tests.web.test_remote import partner_session
 from unknot.journal import opened_journal
 
 pytestmark = pytest.mark.browser
@@ -39,16 +40,6 @@ def until(check: Callable[[], Any], what: str, seconds: float = 20) -> Any:
             return found
         time.sleep(0.05)
     raise AssertionError(f"never happened: {what}")
-
-
-def partner_session(server: Server) -> int:
-    """A partner session of 10 minutes, its receiver screened for today: its id."""
-    with server.client() as api:
-        api.post("/api/screen?subject=receiver", json={"all_others_answered_no": True}).raise_for_status()
-        made = api.post("/api/sessions", json={"plan": {"mode": "partner", "minutes": 10}})
-        made.raise_for_status()
-        session_id: int = made.json()["id"]
-        return session_id
 
 
 def decode_qr(png: bytes) -> str:
